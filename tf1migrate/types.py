@@ -1,0 +1,96 @@
+"""Small frozen dataclasses that flow between the pipeline stages.
+
+Stages talk through these, never through each other's internals: discovery yields
+paths, the index yields `ModuleSummary`s, the engine turns one source text into a
+`SourceResult`, the runner wraps that into a `FileResult`, reporters read `RunResult`.
+Everything here is picklable (worker processes) and JSON-friendly (the cache, reports).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"  # the file could not be processed
+    WARNING = "warning"  # needs a human (Session, placeholder loop, unmapped contrib, ...)
+    INFO = "info"  # something we did, worth knowing
+
+
+class FileStatus(str, enum.Enum):
+    UNCHANGED = "unchanged"
+    CHANGED = "changed"  # would change (check/diff) or was rewritten (in place)
+    ERROR = "error"  # left untouched because of an error finding
+    SKIPPED = "skipped"  # `# tf1migrate: skip-file`, excluded, or not Python
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One thing a person should know about, at file:line:col, from one rule."""
+
+    path: str
+    line: int
+    col: int
+    rule: str
+    message: str
+    severity: Severity = Severity.WARNING
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the user asked for; identical in every worker process."""
+
+    target: str = "keras"  # "keras" → tf.keras.layers.Layer wrappers, "module" → tf.Module
+    select: tuple[str, ...] = ()  # rule ids or prefixes to run; empty = all
+    ignore: tuple[str, ...] = ()  # rule ids or prefixes to skip
+    rule_packs: tuple[str, ...] = ()  # extra user rule-pack TOML files
+    wrap: tuple[str, ...] = ()  # "module:qualname" forced to be roots
+    no_wrap: tuple[str, ...] = ()  # "module:qualname" never wrapped
+
+
+@dataclass(frozen=True)
+class GeneratedLayer:
+    """A wrapper class the engine emitted for one root function or method."""
+
+    class_name: str
+    function: str  # qualified name of the wrapped callable inside its module
+    line: int  # line of the generated class in the new source
+    base: str  # "tf.keras.layers.Layer" or "tf.Module"
+    scope: str | None = None  # default variable_scope reproduced for the root, if any
+
+
+@dataclass(frozen=True)
+class SourceResult:
+    """The engine's answer for one source text (pure: text in, text out)."""
+
+    code: str
+    findings: tuple[Finding, ...] = ()
+    layers: tuple[GeneratedLayer, ...] = ()
+    upgrades: int = 0  # symbol upgrades and layer-call replacements applied
+    tf1_debt: int = 0  # TF1 constructs left after the rewrite (for the CI report)
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What happened to one file in a run."""
+
+    path: str
+    status: FileStatus
+    original: str | None = None
+    migrated: str | None = None
+    findings: tuple[Finding, ...] = ()
+    layers: tuple[GeneratedLayer, ...] = ()
+    upgrades: int = 0
+    tf1_debt: int = 0
+    cached: bool = False
+
+
+@dataclass
+class RunResult:
+    """One run over many files, sorted by path so output is deterministic."""
+
+    files: list[FileResult] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # run-level (bad paths, config)
+    seconds: float = 0.0
+    mode: str = "write"  # "write" | "check" | "diff"
