@@ -5,11 +5,17 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import settings
 
 from tests.oracle import Oracle
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
+
+# Hypothesis: a few dozen examples per property in CI; `--hypothesis-profile=long` for releases.
+settings.register_profile("ci", max_examples=40, deadline=None)
+settings.register_profile("long", max_examples=10_000, deadline=None)
+settings.load_profile("ci")
 
 _ORACLE = Oracle({})
 
