@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import hypothesmith
 import libcst as cst
-import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 
 from tests.fuzz.tf1_programs import tf1_program
 from tf1migrate.engine import ParseFailure, migrate_sources
@@ -49,5 +48,5 @@ def test_arbitrary_programs_never_crash(source: str) -> None:
     try:
         compile(source, "<fuzz>", "exec")
     except (SyntaxError, ValueError):
-        pytest.skip("not valid Python for this interpreter")  # never counts as a pass
+        assume(False)  # not valid Python for this interpreter: draw another
     _migrate_twice(source)
