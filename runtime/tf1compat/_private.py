@@ -1,0 +1,191 @@
+"""Every private TensorFlow / Keras API the runtime touches, in one place.
+
+Each one is looked up when this module is imported, so a TensorFlow or Keras release that
+renames one fails loudly at ``import tf1compat.tracking`` with the name that moved, instead of
+misbehaving later inside a user's model. The test ``test_private_apis.py`` names each of them.
+
+TensorFlow (``tensorflow.python.ops.variable_scope``):
+  ``_VARSTORE_KEY``      graph collection holding the variable store ``get_variable`` uses;
+  ``_VariableStore`` / ``_get_default_variable_store``
+                         TF's own store, the fallback when no decorated call is active;
+  ``get_variable_scope_store`` / ``_VariableScopeStore.variable_scopes_count``
+                         the per-thread scope counters that ``variable_scope(None, default)``
+                         uniquifies with (we snapshot and restore them per call).
+Keras 3:
+  ``keras.src.backend.common.global_state`` attribute ``"stateless_scope"``
+                         cleared while a variable is created during a symbolic call;
+  ``Layer._tracker`` (``locked``, ``lock``, ``unlock``, ``track``) and
+  ``Layer._track_variable``
+                         used to add variables and sublayers after Keras locked the layer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+from tensorflow.python.framework import ops as _tf_ops
+from tensorflow.python.ops import variable_scope as _tf_vs
+
+
+class PrivateApiMissing(ImportError):
+    """A private TF/Keras API the runtime relies on is not there (version drift)."""
+
+
+def _require(module: Any, name: str, where: str) -> Any:
+    try:
+        return getattr(module, name)
+    except AttributeError:
+        raise PrivateApiMissing(
+            f"tf1compat needs the private API {where}.{name}, which this TensorFlow/Keras "
+            "version does not have; tf1compat was tested on TensorFlow 2.16-2.21 / Keras 3.x. "
+            "Please report the versions you use."
+        ) from None
+
+
+VARSTORE_KEY = _require(_tf_vs, "_VARSTORE_KEY", "tensorflow.python.ops.variable_scope")
+TFVariableStore = _require(_tf_vs, "_VariableStore", "tensorflow.python.ops.variable_scope")
+_get_variable_scope_store = _require(
+    _tf_vs, "get_variable_scope_store", "tensorflow.python.ops.variable_scope"
+)
+_get_default_variable_store = _require(
+    _tf_vs, "_get_default_variable_store", "tensorflow.python.ops.variable_scope"
+)
+if "variable_scopes_count" not in vars(_get_variable_scope_store()):
+    raise PrivateApiMissing(
+        "tf1compat needs tensorflow.python.ops.variable_scope._VariableScopeStore"
+        ".variable_scopes_count, which this TensorFlow version does not have."
+    )
+
+try:
+    from keras.src.backend.common import global_state as _keras_global_state
+    import keras as _keras
+except ImportError:  # pragma: no cover - TensorFlow without Keras 3
+    _keras = None
+    _keras_global_state = None
+else:
+    _require(_keras_global_state, "get_global_attribute", "keras.src.backend.common.global_state")
+    _require(_keras_global_state, "set_global_attribute", "keras.src.backend.common.global_state")
+    _require(_keras.layers.Layer, "_track_variable", "keras.layers.Layer")
+    _probe = _keras.layers.Layer()
+    for _attr in ("locked", "lock", "unlock", "track"):
+        _require(_require(_probe, "_tracker", "keras.layers.Layer()"), _attr, "Layer()._tracker")
+    del _probe, _attr
+
+
+def keras3_layer_class() -> type | None:
+    """``keras.layers.Layer`` of Keras 3, or None when Keras 3 is not installed."""
+    return None if _keras is None else _keras.layers.Layer
+
+
+# ----------------------------------------------------------------------------- scope counts
+
+
+@contextlib.contextmanager
+def isolated_scope_counts() -> Iterator[None]:
+    """Run the block with a copy of this thread's ``variable_scope`` counters, then restore.
+
+    ``variable_scope(None, default_name="dense")`` picks ``dense``, ``dense_1``, ... from these
+    counters, and TF resets them only when an enclosing *named* scope exits. At the top of a
+    decorated call there is none, so without this every call (and every instance, and every
+    ``tf.function`` trace) would see new names. Restoring the caller's counters on exit makes
+    each call start from the same state; the current scope (the caller's prefix) is kept.
+    """
+    scope_store = _get_variable_scope_store()
+    saved = dict(scope_store.variable_scopes_count)
+    try:
+        yield
+    finally:
+        scope_store.variable_scopes_count = saved
+
+
+# ----------------------------------------------------------------------------- store routing
+
+_routing_lock = threading.Lock()
+_routing: dict[int, list] = {}  # id(graph) -> [graph, depth, saved collection]
+
+
+@contextlib.contextmanager
+def routed_variable_store(router: Any) -> Iterator[None]:
+    """Make ``router`` the store ``tf.compat.v1.get_variable`` uses in the current graph.
+
+    TF keeps the store in a collection of the default graph, and in eager mode that graph is
+    shared by every thread, so entering and leaving per call (as ``with_variable_store`` does)
+    lets one thread's exit uninstall another thread's store. Instead one shared router is
+    installed while any thread is inside a decorated call, reference-counted per graph; it
+    forwards to the calling thread's active store.
+    """
+    graph = _tf_ops.get_default_graph()
+    key = id(graph)
+    with _routing_lock:
+        entry = _routing.get(key)
+        if entry is None:
+            collection = graph.get_collection_ref(VARSTORE_KEY)
+            entry = _routing[key] = [graph, 0, list(collection)]
+            collection[:] = [router]
+        entry[1] += 1
+    try:
+        yield
+    finally:
+        with _routing_lock:
+            entry[1] -= 1
+            if entry[1] == 0:
+                graph.get_collection_ref(VARSTORE_KEY)[:] = entry[2]
+                del _routing[key]
+
+
+def fallback_variable_store() -> Any:
+    """The store TF itself would use in the current graph, for threads with no active store."""
+    graph = _tf_ops.get_default_graph()
+    with _routing_lock:
+        entry = _routing.get(id(graph))
+        saved = entry[2] if entry is not None else None
+        if saved is not None:
+            if not saved:
+                saved.append(TFVariableStore())
+            return saved[0]
+    return _get_default_variable_store()
+
+
+# ----------------------------------------------------------------------------- Keras 3
+
+
+@contextlib.contextmanager
+def keras_state_unlocked(layer: Any) -> Iterator[None]:
+    """Let ``layer`` accept new variables/sublayers although Keras locked it after ``build``."""
+    tracker = layer._tracker  # noqa: SLF001
+    was_locked = tracker.locked
+    tracker.unlock()
+    try:
+        yield
+    finally:
+        if was_locked:
+            tracker.lock()
+
+
+@contextlib.contextmanager
+def outside_stateless_scope() -> Iterator[None]:
+    """Suspend Keras's stateless scope (active while a functional model is being traced)."""
+    if _keras_global_state is None:
+        yield
+        return
+    saved = _keras_global_state.get_global_attribute("stateless_scope")
+    _keras_global_state.set_global_attribute("stateless_scope", None)
+    try:
+        yield
+    finally:
+        _keras_global_state.set_global_attribute("stateless_scope", saved)
+
+
+def track_keras_variable(layer: Any, variable: Any) -> None:
+    """Add a ``keras.Variable`` to a Keras 3 layer's weights, even after it was built."""
+    with keras_state_unlocked(layer):
+        layer._track_variable(variable)  # noqa: SLF001
+
+
+def track_keras_sublayer(layer: Any, sublayer: Any) -> None:
+    """Add a sublayer to a Keras 3 layer's tracked layers (weights and losses follow)."""
+    with keras_state_unlocked(layer):
+        layer._tracker.track(sublayer)  # noqa: SLF001

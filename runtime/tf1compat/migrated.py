@@ -1,0 +1,148 @@
+"""Base classes of the wrapper layers/modules the codemod generates.
+
+``MigratedLayer`` is what makes a generated Keras 3 layer a first-class Keras citizen:
+
+* every subclass is registered as Keras-serializable (package ``"tf1migrate"``), so a model
+  holding one saves to ``.keras`` and loads back with plain ``keras.models.load_model``;
+* the input dtype and shape are recorded in ``get_build_config`` and, on load,
+  ``build_from_config`` re-creates the variables by one symbolic call on an input of that
+  dtype (Keras would otherwise rebuild with a float32 input: integer token ids would fail
+  before reaching ``get_variable``, leaving random weights behind a warning);
+* ``build(input_shape)`` creates the variables the same way, so ``layer.build(shape)`` or a
+  ``keras.Input`` give weights before the first real call.
+
+``MigratedModule`` is the ``tf.Module`` counterpart (``--target module``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import keras
+import tensorflow as tf
+
+from tf1compat.tracking import regularization_losses, tf1_variables
+
+SERIALIZATION_PACKAGE = "tf1migrate"
+
+
+class MigratedLayer(keras.layers.Layer):
+    """Keras 3 base of generated layers: serializable, and rebuildable from its input spec.
+
+    Example::
+
+        class ModelLayer(tf1compat.MigratedLayer):
+            tf1migrate_wraps = "model"
+
+            def __init__(self, hparams, scope="model", **kwargs):
+                super().__init__(**kwargs)
+                self.hparams, self.scope = hparams, scope
+
+            def get_config(self):
+                return {**super().get_config(), "hparams": self.hparams, "scope": self.scope}
+
+            @tf1compat.track_tf1_style_variables
+            def call(self, X, training=None):
+                return model(self.hparams, X, scope=self.scope)
+    """
+
+    #: Name of the TF1 function a generated subclass wraps (read by verify and the codemod).
+    tf1migrate_wraps: str | None = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        keras.saving.register_keras_serializable(package=SERIALIZATION_PACKAGE)(cls)
+
+    def __init__(self, **kwargs: Any):
+        super().__init__(**kwargs)
+        self._tf1compat_input_spec: dict[str, Any] | None = None
+
+    # ------------------------------------------------------------------ building
+    def __call__(self, *args: Any, **kwargs: Any):
+        if self._tf1compat_input_spec is None:
+            first = args[0] if args else next(iter(kwargs.values()), None)
+            self._tf1compat_input_spec = _spec_of(first)
+        self._tf1compat_building_in_call = True
+        try:
+            return super().__call__(*args, **kwargs)
+        finally:
+            self._tf1compat_building_in_call = False
+
+    def build(self, input_shape: Any = None) -> None:
+        """Create the variables by calling ``call`` symbolically on an input of this shape.
+
+        When Keras builds the layer on its way into ``__call__``, the call itself creates
+        the variables, so nothing is traced here.
+        """
+        in_call = getattr(self, "_tf1compat_building_in_call", False)
+        if input_shape is not None and not in_call and not self._variables_created():
+            spec = self._tf1compat_input_spec or {"shape": _as_list(input_shape), "dtype": None}
+            self._build_symbolically(spec["shape"], spec["dtype"] or self.input_dtype)
+        self.built = True
+
+    def get_build_config(self) -> dict[str, Any] | None:
+        if self._tf1compat_input_spec is not None:
+            return {"tf1compat_input": dict(self._tf1compat_input_spec)}
+        return super().get_build_config()
+
+    def build_from_config(self, config: dict[str, Any]) -> None:
+        spec = (config or {}).get("tf1compat_input")
+        if spec is None:
+            super().build_from_config(config)
+            return
+        self._tf1compat_input_spec = dict(spec)
+        self._build_symbolically(spec["shape"], spec["dtype"])
+        self.built = True
+
+    def _build_symbolically(self, shape: list[int | None], dtype: str) -> None:
+        self.compute_output_spec(self.call, keras.KerasTensor(tuple(shape), dtype=dtype))
+
+    def _variables_created(self) -> bool:
+        return bool(tf1_variables(self))
+
+    # ------------------------------------------------------------------ helpers
+    def tf1_variables(self) -> dict[str, tf.Variable]:
+        """TF1 name → variable of this layer (see :func:`tf1compat.tf1_variables`)."""
+        return tf1_variables(self)
+
+
+class MigratedModule(tf.Module):
+    """``tf.Module`` base of generated modules (decorate ``__call__``).
+
+    Example::
+
+        class ModelModule(tf1compat.MigratedModule):
+            tf1migrate_wraps = "model"
+
+            def __init__(self, hparams, scope="model", name=None):
+                super().__init__(name=name)
+                self.hparams, self.scope = hparams, scope
+
+            @tf1compat.track_tf1_style_variables
+            def __call__(self, X):
+                return model(self.hparams, X, scope=self.scope)
+    """
+
+    tf1migrate_wraps: str | None = None
+
+    def tf1_variables(self) -> dict[str, tf.Variable]:
+        """TF1 name → variable of this module (see :func:`tf1compat.tf1_variables`)."""
+        return tf1_variables(self)
+
+    def regularization_losses(self) -> list[tf.Tensor]:
+        """Current regularization losses (Modules have no ``losses``)."""
+        return regularization_losses(self)
+
+
+def _spec_of(value: Any) -> dict[str, Any] | None:
+    shape = getattr(value, "shape", None)
+    dtype = getattr(value, "dtype", None)
+    if shape is None or dtype is None:
+        return None
+    return {"shape": _as_list(shape), "dtype": keras.backend.standardize_dtype(dtype)}
+
+
+def _as_list(shape: Any) -> list[int | None]:
+    if isinstance(shape, tf.TensorShape):
+        return shape.as_list()
+    return [None if d is None else int(d) for d in shape]

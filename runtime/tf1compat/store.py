@@ -1,0 +1,352 @@
+"""The variable store behind ``tf.compat.v1.get_variable`` inside a decorated method.
+
+TensorFlow's ``VariableScope.get_variable`` resolves the full TF1 name and the scope
+defaults (initializer, regularizer, dtype, constraint, custom getter, partitioner), then asks
+"the variable store" of the current graph for the variable. Inside a decorated call that
+store is the owner's :class:`VariableStore` (reached through :data:`ROUTER`), which gives the
+TF1 ``get_variable`` semantics eager code needs: every reuse mode acts as ``AUTO_REUSE``
+(the code runs again on every call), variables are created once, eagerly (``tf.init_scope``)
+and through ``tf.Variable`` (so distribution strategies and creator scopes apply).
+
+The store knows nothing of Keras: the owner passes an :class:`OwnerHooks` that is told about
+every new variable, cached layer and activity loss (see ``tracking.py``).
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Any, Protocol
+
+import tensorflow as tf
+
+from tf1compat import _private, hooks
+
+
+class OwnerHooks(Protocol):
+    """What a store tells the Layer/Module that owns it."""
+
+    def on_variable(self, name: str, variable: tf.Variable, regularizer, constraint) -> None:
+        """A new variable ``name`` (TF1 name, no ``:0``) was created."""
+
+    def on_layer(self, key: str, layer: Any) -> None:
+        """``get_or_create_layer`` built a new nested layer under ``key``."""
+
+    def on_activity_loss(self, loss: tf.Tensor) -> None:
+        """A layer reported an activity-regularization loss during the current call."""
+
+
+class VariableStore(tf.Module):
+    """TF1 name → variable for one decorated Layer/Module, plus its regularizers and layers.
+
+    A ``tf.Module`` so that, attached to a ``tf.Module`` owner, its variables show up in
+    ``owner.variables`` and in ``tf.train.Checkpoint``. Variables are kept in creation order.
+    """
+
+    _TF_MODULE_IGNORED_PROPERTIES = frozenset(
+        {"_owner_hooks", "_regularizers", "_layers"}
+    ).union(tf.Module._TF_MODULE_IGNORED_PROPERTIES)  # noqa: SLF001
+
+    def __init__(self, owner_hooks: OwnerHooks | None = None):
+        super().__init__(name="tf1compat_variable_store")
+        self._vars: dict[str, tf.Variable] = {}
+        self._regularizers: dict[str, Callable[[], tf.Tensor]] = {}
+        self._layers: dict[str, Any] = {}
+        self._owner_hooks = owner_hooks
+
+    # ------------------------------------------------------------------ read access
+    @property
+    def variables_by_name(self) -> dict[str, tf.Variable]:
+        """TF1 name (no ``:0``) → variable, in creation order."""
+        return dict(self._vars)
+
+    @property
+    def regularizers(self) -> dict[str, Callable[[], tf.Tensor]]:
+        """TF1 name → zero-argument callable computing that variable's current loss."""
+        return dict(self._regularizers)
+
+    @property
+    def layers(self) -> dict[str, Any]:
+        """``<variable scope>/<name>`` → layer built by :func:`get_or_create_layer`."""
+        return dict(self._layers)
+
+    # ------------------------------------------------------------------ hooks API
+    def add_activity_loss(self, loss: tf.Tensor) -> None:
+        """Called (through ``hooks.add_activity_loss``) by layers with an activity regularizer."""
+        if self._owner_hooks is not None:
+            self._owner_hooks.on_activity_loss(loss)
+
+    def add_regularizer(self, variable: tf.Variable, regularizer: Callable) -> None:
+        """Register ``regularizer`` for a variable of this store (legacy ``add_weight`` path)."""
+        name = self._name_of(variable)
+        if name is None:
+            raise ValueError(f"{variable.name} is not a variable of this tf1compat store")
+        self._register_regularizer(name, variable, regularizer)
+
+    def get_or_create_layer(self, key: str, create_layer_method: Callable[[], Any]) -> Any:
+        """The layer cached under ``key``, built by ``create_layer_method()`` the first time."""
+        if key not in self._layers:
+            layer = create_layer_method()
+            self._layers[key] = layer
+            if self._owner_hooks is not None:
+                self._owner_hooks.on_layer(key, layer)
+        return self._layers[key]
+
+    # ------------------------------------------------------------------ get_variable
+    def get_variable(
+        self,
+        name: str,
+        shape=None,
+        dtype=tf.float32,
+        initializer=None,
+        regularizer=None,
+        reuse=None,
+        trainable=None,
+        collections=None,
+        caching_device=None,
+        partitioner=None,
+        validate_shape=True,
+        use_resource=None,
+        custom_getter=None,
+        constraint=None,
+        synchronization=tf.VariableSynchronization.AUTO,
+        aggregation=tf.VariableAggregation.NONE,
+    ) -> tf.Variable:
+        """Get or create ``name`` (already the full TF1 name: TF prefixed the scope)."""
+        if custom_getter is not None and not callable(custom_getter):
+            raise ValueError(f"Passed a custom_getter which is not callable: {custom_getter}")
+        # The code re-runs on every call, so "create" must mean "get or create".
+        reuse = tf.compat.v1.AUTO_REUSE
+        dtype = getattr(dtype, "base_dtype", dtype)
+        synchronization, aggregation, trainable = _normalise_sync_aggregation_trainable(
+            synchronization, aggregation, trainable, name
+        )
+        getter_kwargs = dict(
+            name=name,
+            shape=shape,
+            dtype=dtype,
+            initializer=initializer,
+            regularizer=regularizer,
+            reuse=reuse,
+            trainable=trainable,
+            collections=collections,
+            caching_device=caching_device,
+            partitioner=partitioner,
+            validate_shape=validate_shape,
+            use_resource=use_resource,
+            synchronization=synchronization,
+            aggregation=aggregation,
+        )
+        if custom_getter is None:
+            return self._true_getter(constraint=constraint, **getter_kwargs)
+        if _accepts_keyword(custom_getter, "constraint"):
+            getter_kwargs["constraint"] = constraint
+        return custom_getter(getter=self._true_getter, **getter_kwargs)
+
+    def _true_getter(
+        self,
+        name: str,
+        shape=None,
+        dtype=tf.float32,
+        initializer=None,
+        regularizer=None,
+        reuse=None,
+        trainable=None,
+        collections=None,
+        caching_device=None,
+        partitioner=None,
+        validate_shape=True,
+        use_resource=None,
+        constraint=None,
+        synchronization=tf.VariableSynchronization.AUTO,
+        aggregation=tf.VariableAggregation.NONE,
+    ) -> tf.Variable:
+        """The getter a custom getter wraps: partition checks, then one plain variable."""
+        del reuse, collections, use_resource  # AUTO_REUSE; no collections; always resource
+        if partitioner is not None:
+            raise ValueError(
+                "`partitioner` arg for `get_variable` is unsupported in TF2 (tf1compat): "
+                f"variable {name!r} got {partitioner}. Create the full variable instead; "
+                "a partitioned TF1 checkpoint can be merged with tf.train.load_variable."
+            )
+        if f"{name}/part_0" in self._vars:
+            raise ValueError(
+                f"No partitioner was provided, but a partitioned version of the variable was "
+                f"found: {name}/part_0."
+            )
+        return self._get_single_variable(
+            name,
+            shape=shape,
+            dtype=dtype,
+            initializer=initializer,
+            regularizer=regularizer,
+            trainable=trainable,
+            caching_device=caching_device,
+            validate_shape=validate_shape,
+            constraint=constraint,
+            synchronization=synchronization,
+            aggregation=aggregation,
+        )
+
+    def _get_single_variable(
+        self,
+        name: str,
+        *,
+        shape,
+        dtype,
+        initializer,
+        regularizer,
+        trainable,
+        caching_device,
+        validate_shape,
+        constraint,
+        synchronization,
+        aggregation,
+    ) -> tf.Variable:
+        from_value = initializer is not None and not callable(initializer)
+        if shape is not None and from_value:
+            raise ValueError(
+                f"If initializer is a constant, do not specify shape (variable {name!r})."
+            )
+        dtype = tf.as_dtype(dtype if dtype is not None else tf.float32)
+        shape = tf.TensorShape(shape)
+
+        if name in self._vars:
+            found = self._vars[name]
+            if not shape.is_compatible_with(found.shape):
+                raise ValueError(
+                    f"Trying to share variable {name}, but specified shape {shape} and found "
+                    f"shape {found.shape}."
+                )
+            if not from_value and not dtype.is_compatible_with(found.dtype):
+                raise ValueError(
+                    f"Trying to share variable {name}, but specified dtype {dtype.name} and "
+                    f"found dtype {found.dtype.name}."
+                )
+            return found
+
+        if initializer is None:
+            initializer = _default_initializer(name, dtype)
+        if from_value:
+            initial_value, variable_dtype = initializer, None
+        else:
+            if inspect.isclass(initializer):
+                initializer = initializer()
+            if shape.is_fully_defined():
+                extra = {"partition_info": None} if _accepts_keyword(
+                    initializer, "partition_info", exact=True
+                ) else {}
+                initial_value = functools.partial(
+                    initializer, shape.as_list(), dtype=dtype, **extra
+                )
+                variable_dtype = dtype.base_dtype
+            else:
+                initial_value, variable_dtype = initializer, None
+
+        with tf.init_scope(), _private.outside_stateless_scope():
+            variable = tf.Variable(
+                initial_value=initial_value,
+                name=name,
+                trainable=trainable,
+                caching_device=caching_device,
+                dtype=variable_dtype,
+                validate_shape=validate_shape,
+                constraint=constraint,
+                synchronization=synchronization,
+                aggregation=aggregation,
+            )
+        self._vars[name] = variable
+        if self._owner_hooks is not None:
+            self._owner_hooks.on_variable(name, variable, regularizer, constraint)
+        if regularizer:
+            self._register_regularizer(name, variable, regularizer)
+        return variable
+
+    # ------------------------------------------------------------------ helpers
+    def _register_regularizer(self, name: str, variable: tf.Variable, regularizer) -> None:
+        # `tf.compat.v1.no_regularizer` (and any regularizer that yields None) means "none".
+        with tf.init_scope():
+            if regularizer(variable) is None:
+                return
+        self._regularizers[name] = functools.partial(regularizer, variable)
+
+    def _name_of(self, variable: tf.Variable) -> str | None:
+        for name, candidate in self._vars.items():
+            if candidate is variable:
+                return name
+        return None
+
+
+class _StoreRouter:
+    """The one store TF sees while any decorated call runs: forwards to this thread's store.
+
+    See ``_private.routed_variable_store`` for why one shared router is installed rather than
+    each owner's store. ``_store_eager_variables`` makes eager ``make_template`` use it.
+    """
+
+    _store_eager_variables = True
+
+    @staticmethod
+    def _target() -> Any:
+        return hooks.active_store() or _private.fallback_variable_store()
+
+    @property
+    def _vars(self) -> dict[str, tf.Variable]:
+        return getattr(self._target(), "_vars", {})
+
+    def get_variable(self, name: str, *args, **kwargs) -> tf.Variable:
+        return self._target().get_variable(name, *args, **kwargs)
+
+    def _get_partitioned_variable(self, name: str, *args, **kwargs):
+        target = self._target()
+        if isinstance(target, VariableStore):
+            raise ValueError(
+                f"Partitioned variables are unsupported in TF2 (tf1compat): {name!r}."
+            )
+        return target._get_partitioned_variable(name, *args, **kwargs)  # noqa: SLF001
+
+
+ROUTER = _StoreRouter()
+
+
+def _normalise_sync_aggregation_trainable(synchronization, aggregation, trainable, name):
+    """TF1's defaults: AUTO / NONE, and ``trainable`` is False only for ON_READ variables."""
+    if aggregation is None:
+        aggregation = tf.VariableAggregation.NONE
+    if synchronization is None:
+        synchronization = tf.VariableSynchronization.AUTO
+    if synchronization == tf.VariableSynchronization.ON_READ:
+        if trainable:
+            raise ValueError(
+                "Synchronization value can be set to VariableSynchronization.ON_READ only for "
+                f"non-trainable variables. You have specified trainable=True and "
+                f"synchronization=VariableSynchronization.ON_READ for {name!r}."
+            )
+        trainable = False
+    elif trainable is None:
+        trainable = True
+    return synchronization, aggregation, trainable
+
+
+def _default_initializer(name: str, dtype: tf.DType):
+    """glorot_uniform for floats, zeros for integers/bools/strings, else an error (as TF1)."""
+    if dtype.is_floating:
+        return tf.compat.v1.glorot_uniform_initializer()
+    if dtype.is_integer or dtype.is_unsigned or dtype.is_bool or dtype == tf.string:
+        return tf.compat.v1.zeros_initializer()
+    raise ValueError(f"An initializer for variable {name} of {dtype.base_dtype} is required")
+
+
+def _accepts_keyword(fn: Callable, keyword: str, *, exact: bool = False) -> bool:
+    """Whether ``fn`` takes ``keyword`` (or, unless ``exact``, any ``**kwargs``)."""
+    try:
+        parameters = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    for parameter in parameters:
+        if parameter.name == keyword and parameter.kind != parameter.VAR_POSITIONAL:
+            return True
+        if not exact and parameter.kind == parameter.VAR_KEYWORD:
+            return True
+    return False
