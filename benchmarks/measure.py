@@ -1,0 +1,94 @@
+"""Run one command as a child process and measure it: wall time, CPU time, peak RSS.
+
+Measured with ``os.wait4`` on the child, so the figures belong to that command alone (not to
+earlier children of the harness, as ``RUSAGE_CHILDREN`` deltas would be for peak RSS). On
+Linux the rusage of a reaped child covers the child and every descendant it reaped, so CPU
+time includes worker processes, and ``ru_maxrss`` is the peak of the largest single process
+in the tree: for a pool of workers, the peak RSS *per worker* (or of the parent, if larger).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One run of one command."""
+
+    wall_s: float
+    user_s: float
+    sys_s: float
+    peak_rss_mb: float  # largest single process of the tree
+    returncode: int
+    timed_out: bool = False
+    stdout_tail: str = ""
+    stderr_tail: str = ""
+
+    @property
+    def cpu_s(self) -> float:
+        return self.user_s + self.sys_s
+
+    def to_json(self) -> dict[str, object]:
+        return {**asdict(self), "cpu_s": self.cpu_s}
+
+
+def _tail(path: Path, limit: int = 2000) -> str:
+    data = path.read_bytes()
+    return data[-limit:].decode("utf-8", errors="replace")
+
+
+def run_measured(
+    command: Sequence[str],
+    *,
+    cwd: str | os.PathLike[str] | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout_s: float = 1800.0,
+    keep_stdout: bool = False,
+) -> tuple[Measurement, str]:
+    """Run ``command`` to completion; return its measurement and (if asked) its full stdout.
+
+    Output goes to temporary files, not pipes, so a chatty child never blocks and the
+    harness does no work while the child runs.
+    """
+    with tempfile.TemporaryDirectory(prefix="tf1bench-run-") as tmp:
+        out_path, err_path = Path(tmp, "stdout"), Path(tmp, "stderr")
+        with out_path.open("wb") as out, err_path.open("wb") as err:
+            start = time.perf_counter()
+            proc = subprocess.Popen(
+                list(command), cwd=cwd, env=dict(env) if env is not None else None,
+                stdout=out, stderr=err, stdin=subprocess.DEVNULL,
+            )
+            timed_out = threading.Event()
+
+            def kill_on_timeout() -> None:
+                timed_out.set()
+                proc.kill()
+
+            killer = threading.Timer(timeout_s, kill_on_timeout)  # a hung child cannot hang us
+            killer.start()
+            try:
+                _, status, usage = os.wait4(proc.pid, 0)
+            finally:
+                killer.cancel()
+            wall = time.perf_counter() - start
+            proc.returncode = os.waitstatus_to_exitcode(status)  # tell Popen it is reaped
+        measurement = Measurement(
+            wall_s=wall,
+            user_s=usage.ru_utime,
+            sys_s=usage.ru_stime,
+            peak_rss_mb=usage.ru_maxrss / 1024.0,  # Linux reports KiB
+            returncode=proc.returncode,
+            timed_out=timed_out.is_set(),
+            stdout_tail=_tail(out_path),
+            stderr_tail=_tail(err_path),
+        )
+        stdout = out_path.read_text(encoding="utf-8", errors="replace") if keep_stdout else ""
+    return measurement, stdout
