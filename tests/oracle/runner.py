@@ -6,6 +6,12 @@ Reads ``{key: code}`` as JSON on stdin, execs each case, calls its ``run()`` and
 
 from __future__ import annotations
 
+import builtins
+import contextlib
+import importlib
+import importlib.abc
+import importlib.machinery
+import importlib.util
 import json
 import os
 import pickle
@@ -64,10 +70,108 @@ def graph_report(build, *, seed=0, run_update_ops=False, feed=None):
     }
 
 
+def _tf1_import(name, globals=None, locals=None, fromlist=(), level=0):
+    """``__import__`` for legacy code: ``tensorflow[.x.y]`` resolves inside ``tf.compat.v1``."""
+    if level == 0 and (name == "tensorflow" or name.startswith("tensorflow.")):
+        target = v1
+        for part in name.split(".")[1:]:
+            try:
+                target = getattr(target, part)
+            except AttributeError:
+                raise ModuleNotFoundError(f"No module named {name!r} under tf.compat.v1", name=name) from None
+        return target if fromlist else v1
+    return builtins.__import__(name, globals, locals, fromlist, level)
+
+
+_TF1_BUILTINS = dict(vars(builtins), __import__=_tf1_import)
+
+
+class _TF1SourceLoader(importlib.machinery.SourceFileLoader):
+    """Runs a legacy module with ``_tf1_import`` as its import, and never writes ``.pyc``."""
+
+    def exec_module(self, module):
+        module.__dict__["__builtins__"] = _TF1_BUILTINS
+        super().exec_module(module)
+
+    def set_data(self, path, data, *, _mode=0o666):
+        pass  # the legacy tree is read-only input
+
+
+class _LegacyTreeFinder(importlib.abc.MetaPathFinder):
+    """Finds modules and packages of one legacy source tree (its root acts as sys.path[0])."""
+
+    def __init__(self, root: str):
+        self.root = root
+        self.top_level = {
+            entry[:-3] if entry.endswith(".py") else entry
+            for entry in os.listdir(root)
+            if entry.endswith(".py") or os.path.isfile(os.path.join(root, entry, "__init__.py"))
+        }
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname.partition(".")[0] not in self.top_level:
+            return None
+        base = os.path.join(self.root, *fullname.split("."))
+        package_init = os.path.join(base, "__init__.py")
+        if os.path.isfile(package_init):
+            loader = _TF1SourceLoader(fullname, package_init)
+            return importlib.util.spec_from_file_location(
+                fullname, package_init, loader=loader, submodule_search_locations=[base]
+            )
+        if os.path.isfile(base + ".py"):
+            loader = _TF1SourceLoader(fullname, base + ".py")
+            return importlib.util.spec_from_file_location(fullname, base + ".py", loader=loader)
+        return None
+
+
+def import_tf1_module(path, name):
+    """Import module ``name`` of the legacy tree at ``path`` as TF1 code.
+
+    Inside that tree (and only there) ``import tensorflow as tf`` and every other
+    ``tensorflow.*`` import resolve against ``tf.compat.v1``; sibling modules import each
+    other as if ``path`` were on ``sys.path``. The tree's modules are removed from
+    ``sys.modules`` afterwards (and any they shadowed restored), so trees with clashing
+    module names (two ``model.py``) can be imported one after another in this process.
+    Use it under ``tf1_behavior()`` when the code relies on TF1 semantics at build time.
+    """
+    finder = _LegacyTreeFinder(os.path.abspath(path))
+    shadowed = {key: sys.modules.pop(key) for key in list(sys.modules) if key.partition(".")[0] in finder.top_level}
+    sys.meta_path.insert(0, finder)
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.meta_path.remove(finder)
+        for key in [key for key in sys.modules if key.partition(".")[0] in finder.top_level]:
+            del sys.modules[key]
+        sys.modules.update(shadowed)
+
+
+@contextlib.contextmanager
+def tf1_behavior():
+    """TF1 semantics (graph mode, v1 TensorShape, ref variables...) for the body only.
+
+    tf-keras is loaded first, under TF2 behaviour, so the classes it picks at import time
+    are the usual ones for every later case; TF2 behaviour is restored on exit.
+    """
+    v1.layers.dense, v1.nn.rnn_cell.LSTMCell  # resolve the lazy legacy modules now
+    v1.disable_v2_behavior()
+    try:
+        yield
+    finally:
+        v1.enable_v2_behavior()
+
+
 def main(cache_dir: str) -> None:
     cases = json.loads(sys.stdin.read())
     for key, code in cases.items():
-        namespace = {"__name__": f"oracle_case_{key}", "graph_report": graph_report, "tf": tf, "np": np}
+        namespace = {
+            "__name__": f"oracle_case_{key}",
+            "graph_report": graph_report,
+            "import_tf1_module": import_tf1_module,
+            "tf1_behavior": tf1_behavior,
+            "tf": tf,
+            "np": np,
+        }
         try:
             exec(compile(code, f"<oracle case {key}>", "exec"), namespace)
             payload = ("ok", namespace["run"]())
