@@ -1,0 +1,89 @@
+"""Child-process entry point: ``python -m tf1migrate.verify.child <job.json>``.
+
+Applies the memory limit first, then runs the job's kind (``reference`` or ``migrated``)
+and writes ``result.json`` next to the job file: ``{"status": "ok", ...}`` or
+``{"status": "error", "stage": ..., "error": <exception and last traceback lines>}``.
+Anything the user's code does (print, raise, ``sys.exit``) is contained here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+TRACEBACK_LINES = 12
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_KERAS_WRAPPED = re.compile(r"Exception encountered when calling [^\n]*\n\n(.*?)\n\nArguments received by", re.S)
+
+
+class Stage:
+    """The step a child is in, so an error report can say "while importing" or "while calling"."""
+
+    def __init__(self) -> None:
+        self.name = "starting"
+
+    def __call__(self, name: str) -> None:
+        self.name = name
+
+
+def main(job_file: str) -> int:
+    job = json.loads(Path(job_file).read_text())
+    from tf1migrate.verify.childlib import apply_memory_limit
+
+    apply_memory_limit(job.get("memory_limit_mb"))
+    stage = Stage()
+    try:
+        result = _run(job, stage)
+        payload: dict[str, Any] = {"status": "ok", **result}
+    except BaseException as exc:  # user code may raise anything, including SystemExit
+        payload = {"status": "error", "stage": stage.name, "error": describe_exception(exc, stage.name)}
+    _write_result(Path(job["workdir"]) / "result.json", payload)
+    return 0
+
+
+def _run(job: dict[str, Any], stage: Stage) -> dict[str, Any]:
+    if job["kind"] == "reference":
+        from tf1migrate.verify.reference_child import run_reference
+
+        return run_reference(job, stage)
+    if job["kind"] == "migrated":
+        from tf1migrate.verify.migrated_child import run_migrated
+
+        return run_migrated(job, stage)
+    raise ValueError(f"unknown job kind {job['kind']!r}")
+
+
+def describe_exception(exc: BaseException, stage: str) -> str:
+    """``while <stage>: <Type>: <message>`` plus the last lines of the traceback."""
+    if isinstance(exc, MemoryError):
+        headline = f"while {stage}: MemoryError (the memory limit was reached)"
+    elif isinstance(exc, SystemExit):
+        headline = f"while {stage}: user code called sys.exit({exc.code!r})"
+    else:
+        headline = f"while {stage}: {type(exc).__name__}: {clean_message(str(exc))}"
+    frames = "".join(traceback.format_tb(exc.__traceback__)).rstrip().splitlines()
+    return headline + "\n" + "\n".join(frames[-TRACEBACK_LINES:])
+
+
+def clean_message(message: str) -> str:
+    """Drop terminal colours and the wrapping Keras adds around an exception from ``call``."""
+    message = _ANSI.sub("", message)
+    keras_wrapped = _KERAS_WRAPPED.search(message)
+    if keras_wrapped:
+        message = keras_wrapped.group(1)
+    return message.strip()
+
+
+def _write_result(path: Path, payload: dict[str, Any]) -> None:
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(payload))
+    os.replace(temporary, path)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))

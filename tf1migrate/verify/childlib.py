@@ -1,0 +1,135 @@
+"""Helpers shared by the reference and migrated children (run only in child processes).
+
+Kept free of TensorFlow imports so each child decides how TensorFlow is loaded (the
+reference binds ``tensorflow`` to ``tensorflow.compat.v1`` before user code is imported).
+"""
+
+from __future__ import annotations
+
+import importlib
+import resource
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+_FLOAT_KINDS = "fc"
+
+
+def apply_memory_limit(limit_mb: int | None) -> None:
+    """Cap this process's address space so runaway allocations fail here, not on the host."""
+    if not limit_mb:
+        return
+    limit = int(limit_mb) * 1024 * 1024
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def import_user_module(import_root: str, module: str, argv0: str) -> Any:
+    """Import the user's module the way a script in its repository would see it."""
+    sys.path.insert(0, import_root)
+    sys.argv = [argv0]  # user code often parses argv at import time
+    imported = importlib.import_module(module)
+    _mark_absl_flags_parsed()
+    return imported
+
+
+def _mark_absl_flags_parsed() -> None:
+    """``tf.app.flags`` / absl FLAGS defined at import time raise when read unparsed."""
+    flags = sys.modules.get("absl.flags")
+    if flags is not None and not flags.FLAGS.is_parsed():
+        flags.FLAGS(sys.argv[:1], known_only=True)
+
+
+def resolve_qualname(module: Any, qualname: str) -> Any:
+    obj = module
+    for part in qualname.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+def evaluate_args(module: Any, args: dict[str, str]) -> dict[str, Any]:
+    """Evaluate each configuration expression in the module's namespace (a copy of it)."""
+    namespace = dict(vars(module))
+    values = {}
+    for name, expression in args.items():
+        try:
+            values[name] = eval(compile(expression, f"<verify arg {name}>", "eval"), namespace)  # noqa: S307
+        except Exception as exc:
+            raise ValueError(f"argument {name} = {expression!r} failed: {type(exc).__name__}: {exc}") from exc
+    return values
+
+
+def make_inputs(inputs: dict[str, dict[str, Any]], seed: int) -> dict[str, np.ndarray]:
+    """Seeded input arrays: floats ~ N(0, 1) (or uniform in [minval, maxval)), ints in [0, 10)."""
+    rng = np.random.default_rng(seed)
+    arrays = {}
+    for name in sorted(inputs):
+        spec = inputs[name]
+        dtype = np.dtype("float32" if spec["dtype"] == "bfloat16" else spec["dtype"])
+        shape = tuple(spec["shape"])
+        low, high = spec.get("minval"), spec.get("maxval")
+        if dtype.kind == "b":
+            arrays[name] = rng.integers(0, 2, size=shape).astype(bool)
+        elif dtype.kind in "iu":
+            low = 0 if low is None else int(low)
+            high = low + 10 if high is None else int(high)
+            arrays[name] = rng.integers(low, high, size=shape).astype(dtype)
+        elif low is not None or high is not None:
+            low = 0.0 if low is None else float(low)
+            high = low + 1.0 if high is None else float(high)
+            arrays[name] = rng.uniform(low, high, size=shape).astype(dtype)
+        else:
+            arrays[name] = rng.standard_normal(size=shape).astype(dtype)
+    return arrays
+
+
+def flatten_outputs(value: Any, is_tensor, path: str = "") -> Iterator[tuple[str, Any]]:
+    """(path, tensor) for every tensor leaf of a nested dict/list/tuple, in a stable order."""
+    if isinstance(value, dict):
+        for key in sorted(value, key=str):
+            yield from flatten_outputs(value[key], is_tensor, f"{path}/{key}" if path else str(key))
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from flatten_outputs(item, is_tensor, f"{path}/{index}" if path else str(index))
+    elif is_tensor(value):
+        yield (path or "output"), value
+
+
+def variable_record(name: str, shape: Any, dtype: str, trainable: bool | None) -> dict[str, Any]:
+    dims = [-1 if d is None else int(d) for d in shape]
+    return {"name": name, "shape": dims, "dtype": dtype, "trainable": trainable}
+
+
+def compare_outputs(
+    reference: dict[str, np.ndarray], migrated: dict[str, np.ndarray], rtol: float, atol: float
+) -> tuple[float | None, list[str]]:
+    """Max abs difference over matching outputs, and one message per disagreement."""
+    messages: list[str] = []
+    worst: float | None = None
+    for path in sorted(set(reference) | set(migrated)):
+        if path not in migrated:
+            messages.append(f"output {path}: produced by the reference, not by the migrated layer")
+            continue
+        if path not in reference:
+            messages.append(f"output {path}: produced by the migrated layer, not by the reference")
+            continue
+        ref, new = np.asarray(reference[path]), np.asarray(migrated[path])
+        if ref.shape != new.shape:
+            messages.append(f"output {path}: shape {list(ref.shape)} in reference, {list(new.shape)} migrated")
+            continue
+        if ref.size == 0:
+            continue
+        if ref.dtype.kind in _FLOAT_KINDS or new.dtype.kind in _FLOAT_KINDS:
+            diff = float(np.max(np.abs(ref.astype(np.float64) - new.astype(np.float64))))
+            close = np.allclose(new, ref, rtol=rtol, atol=atol, equal_nan=True)
+        else:
+            diff = float(np.max(np.abs(ref.astype(np.int64) - new.astype(np.int64)))) if ref.dtype.kind in "iub" else 0.0
+            close = bool(np.array_equal(ref, new))
+        worst = diff if worst is None else max(worst, diff)
+        if not close:
+            messages.append(f"output {path}: max abs diff {diff:.3g} exceeds rtol={rtol:g}, atol={atol:g}")
+    return worst, messages

@@ -1,0 +1,102 @@
+"""Compare a reference's variables with the migrated layer's: names, shapes, dtypes, trainable.
+
+Every difference becomes one message naming the variable. A missing or unexpected name is
+shown with its closest counterpart on the other side (difflib), so an off-by-one
+uniquification (``dense_1/kernel`` vs ``dense/kernel``) or a renamed scope is obvious.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from tf1migrate.verify.model import VariableInfo
+
+#: Checkpoint entries that belong to training, not to the model (optimizer slots, counters).
+_BOOKKEEPING = re.compile(
+    r"(^|/)(global_step|beta[12]_power|Adam(_\d+)?|Momentum|RMSProp(_\d+)?|Adagrad|Ftrl(_\d+)?|"
+    r"ExponentialMovingAverage|_CHECKPOINTABLE_OBJECT_GRAPH)$"
+)
+
+
+@dataclass
+class Comparison:
+    """The outcome of comparing two variable lists."""
+
+    missing: list[str] = field(default_factory=list)  # reference names absent from migrated
+    unexpected: list[str] = field(default_factory=list)  # migrated names absent from reference
+    messages: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)  # checkpoint entries outside this layer
+
+    @property
+    def ok(self) -> bool:
+        return not self.messages
+
+
+def closest(name: str, candidates: list[str]) -> str | None:
+    matches = difflib.get_close_matches(name, candidates, n=1, cutoff=0.5)
+    return matches[0] if matches else None
+
+
+def compare_variables(
+    reference: list[VariableInfo], migrated: list[VariableInfo], *, reference_label: str = "reference"
+) -> Comparison:
+    """Names must be equal sets; for shared names, shape, dtype and trainable must agree."""
+    ref = {v.name: v for v in reference}
+    new = {v.name: v for v in migrated}
+    result = Comparison(
+        missing=sorted(set(ref) - set(new)),
+        unexpected=sorted(set(new) - set(ref)),
+    )
+    for name in result.missing:
+        hint = closest(name, result.unexpected) or closest(name, list(new))
+        near = f" (closest in the migrated layer: {hint}{_describe(new.get(hint))})" if hint else ""
+        result.messages.append(f"missing variable {name}{_describe(ref[name])}{near}")
+    for name in result.unexpected:
+        hint = closest(name, result.missing) or closest(name, list(ref))
+        near = f" (closest in the {reference_label}: {hint}{_describe(ref.get(hint))})" if hint else ""
+        result.messages.append(f"unexpected variable {name}{_describe(new[name])}{near}")
+    for name in sorted(set(ref) & set(new)):
+        result.messages += _attribute_differences(ref[name], new[name], reference_label)
+    return result
+
+
+def compare_with_checkpoint(checkpoint: list[VariableInfo], migrated: list[VariableInfo]) -> Comparison:
+    """Every migrated variable must be in the checkpoint with its shape and dtype.
+
+    Checkpoint entries the layer lacks count against it only inside the layer's own top-level
+    scopes (a dropped bias); other entries (other layers, optimizer slots, ``global_step``) are
+    listed as ignored: one checkpoint usually holds a whole training run.
+    """
+    scopes = {v.name.split("/", 1)[0] for v in migrated if "/" in v.name}
+    names = {v.name for v in migrated}
+    relevant, ignored = [], []
+    for var in checkpoint:
+        own_scope = var.name.split("/", 1)[0] in scopes or var.name in names
+        if own_scope and not _BOOKKEEPING.search(var.name):
+            relevant.append(var)
+        else:
+            ignored.append(var.name)
+    result = compare_variables(relevant, migrated, reference_label="checkpoint")
+    result.ignored = sorted(ignored)
+    return result
+
+
+def _attribute_differences(ref: VariableInfo, new: VariableInfo, label: str) -> list[str]:
+    messages = []
+    if ref.shape != new.shape:
+        hint = " (transposed?)" if sorted(ref.shape) == sorted(new.shape) else ""
+        messages.append(f"{ref.name}: shape {list(ref.shape)} in the {label}, {list(new.shape)} migrated{hint}")
+    if ref.dtype != new.dtype and "unknown" not in (ref.dtype, new.dtype):
+        messages.append(f"{ref.name}: dtype {ref.dtype} in the {label}, {new.dtype} migrated")
+    if ref.trainable is not None and new.trainable is not None and ref.trainable != new.trainable:
+        messages.append(
+            f"{ref.name}: {'trainable' if ref.trainable else 'not trainable'} in the {label}, "
+            f"{'trainable' if new.trainable else 'not trainable'} migrated"
+        )
+    return messages
+
+
+def _describe(var: VariableInfo | None) -> str:
+    return f" {list(var.shape)}" if var is not None else ""

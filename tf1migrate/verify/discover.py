@@ -1,0 +1,218 @@
+"""Find the generated wrappers in migrated code by reading it (LibCST, nothing imported).
+
+A wrapper is a class with a ``tf1migrate_wraps = "<qualname>"`` class attribute whose
+``call`` / ``__call__`` is decorated with ``tf1compat.track_tf1_style_variables``. The code
+is the truth: a manifest could go stale, the decorator and marker cannot.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from tf1migrate.verify.model import Param, WrapperTarget
+
+MARKER = "tf1migrate_wraps"
+DECORATOR = "track_tf1_style_variables"
+_SKIP_DIRS = {".git", "__pycache__", ".venv", "venv", "node_modules", ".tox", "build", "dist"}
+
+
+def iter_python_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
+    """Every ``.py`` file under ``paths`` (files are taken as given), in sorted order."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_file():
+            yield path
+            continue
+        for dirpath, dirnames, filenames in os.walk(path):
+            dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
+            for name in sorted(filenames):
+                if name.endswith(".py"):
+                    yield Path(dirpath, name)
+
+
+def import_location(path: Path) -> tuple[str, Path]:
+    """The dotted module name of ``path`` and the sys.path entry that makes it importable.
+
+    Walks up while the parent directory is a package (has ``__init__.py``), as Python does.
+    """
+    path = path.resolve()
+    parts = [] if path.name == "__init__.py" else [path.stem]
+    directory = path.parent
+    while (directory / "__init__.py").exists() and directory.parent != directory:
+        parts.insert(0, directory.name)
+        directory = directory.parent
+    return ".".join(parts), directory
+
+
+def discover_wrappers(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[WrapperTarget], list[str]]:
+    """All wrappers under ``paths`` sorted by (path, line), and one message per unreadable file."""
+    targets: list[WrapperTarget] = []
+    problems: list[str] = []
+    for file in iter_python_files(paths):
+        try:
+            source = file.read_bytes()
+        except OSError as exc:
+            problems.append(f"{file}: cannot read ({exc.strerror})")
+            continue
+        if MARKER.encode() not in source:
+            continue  # cheap pre-filter: most files hold no wrapper
+        try:
+            module = cst.parse_module(source)
+        except cst.ParserSyntaxError as exc:
+            problems.append(f"{file}:{exc.raw_line}: does not parse, no wrappers read from it")
+            continue
+        module_name, root = import_location(file)
+        targets.extend(wrappers_in_module(module, str(file.resolve()), module_name, str(root)))
+    targets.sort(key=lambda t: (t.path, t.line))
+    return targets, problems
+
+
+def wrappers_in_module(module: cst.Module, path: str, module_name: str, root: str) -> list[WrapperTarget]:
+    """The wrappers defined in one parsed module (top level or nested in classes/functions)."""
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    collector = _WrapperCollector(path, module_name, root)
+    wrapper.visit(collector)
+    return collector.found
+
+
+class _WrapperCollector(cst.CSTVisitor):
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, path: str, module_name: str, root: str) -> None:
+        self.path, self.module_name, self.root = path, module_name, root
+        self.found: list[WrapperTarget] = []
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        wraps = _marker_value(node)
+        method = _tracked_method(node)
+        if wraps is None or method is None:
+            return
+        init = _method(node, "__init__")
+        call_params, has_training = _call_params(method)
+        kwarg, position = _training_mapping(method, wraps)
+        self.found.append(
+            WrapperTarget(
+                path=self.path,
+                module=self.module_name,
+                import_root=self.root,
+                class_name=node.name.value,
+                wraps=wraps,
+                line=self.get_metadata(PositionProvider, node).start.line,
+                method=method.name.value,
+                init_params=_params(init) if init is not None else (),
+                call_params=call_params,
+                has_training=has_training,
+                training_kwarg=kwarg,
+                training_position=position,
+            )
+        )
+
+
+def _class_body(node: cst.ClassDef) -> Iterator[cst.CSTNode]:
+    for statement in node.body.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            yield from statement.body
+        else:
+            yield statement
+
+
+def _marker_value(node: cst.ClassDef) -> str | None:
+    for item in _class_body(node):
+        if isinstance(item, cst.Assign) and len(item.targets) == 1:
+            target, value = item.targets[0].target, item.value
+        elif isinstance(item, cst.AnnAssign) and item.value is not None:
+            target, value = item.target, item.value
+        else:
+            continue
+        if isinstance(target, cst.Name) and target.value == MARKER:
+            if isinstance(value, cst.SimpleString | cst.ConcatenatedString):
+                evaluated = value.evaluated_value
+                return evaluated if isinstance(evaluated, str) else None
+    return None
+
+
+def _method(node: cst.ClassDef, name: str) -> cst.FunctionDef | None:
+    for item in _class_body(node):
+        if isinstance(item, cst.FunctionDef) and item.name.value == name:
+            return item
+    return None
+
+
+def _decorator_name(decorator: cst.Decorator) -> str | None:
+    expression = decorator.decorator
+    if isinstance(expression, cst.Call):
+        expression = expression.func
+    if isinstance(expression, cst.Attribute):
+        return expression.attr.value
+    if isinstance(expression, cst.Name):
+        return expression.value
+    return None
+
+
+def _tracked_method(node: cst.ClassDef) -> cst.FunctionDef | None:
+    for name in ("call", "__call__"):
+        method = _method(node, name)
+        if method is not None and any(_decorator_name(d) == DECORATOR for d in method.decorators):
+            return method
+    return None
+
+
+def _params(function: cst.FunctionDef, skip: Iterable[str] = ()) -> tuple[Param, ...]:
+    skip = set(skip)
+    params = function.params
+    result: list[Param] = []
+    positional = [*params.posonly_params, *params.params]
+    for index, param in enumerate(positional):
+        if index == 0 and param.name.value in ("self", "cls"):
+            continue
+        if param.name.value not in skip:
+            result.append(Param(param.name.value, required=param.default is None))
+    for param in params.kwonly_params:
+        if param.name.value not in skip:
+            result.append(Param(param.name.value, required=param.default is None))
+    for star in (params.star_arg, params.star_kwarg):
+        if isinstance(star, cst.Param):
+            result.append(Param(star.name.value, required=False, variadic=True))
+    return tuple(result)
+
+
+def _call_params(method: cst.FunctionDef) -> tuple[tuple[Param, ...], bool]:
+    all_params = _params(method)
+    has_training = any(p.name == "training" for p in all_params)
+    tensors = tuple(p for p in all_params if p.name != "training" and not p.variadic)
+    return tensors, has_training
+
+
+def _training_mapping(method: cst.FunctionDef, wraps: str) -> tuple[str | None, int | None]:
+    """Which argument of the wrapped call receives the wrapper's ``training`` flag."""
+    finder = _WrappedCallFinder(wraps.rsplit(".", 1)[-1])
+    method.body.visit(finder)
+    for call in finder.calls:
+        positional = 0
+        for arg in call.args:
+            uses_training = isinstance(arg.value, cst.Name) and arg.value.value == "training"
+            if arg.keyword is not None:
+                if uses_training:
+                    return arg.keyword.value, None
+            elif arg.star == "":
+                if uses_training:
+                    return None, positional
+                positional += 1
+    return None, None
+
+
+class _WrappedCallFinder(cst.CSTVisitor):
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.calls: list[cst.Call] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        called = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", None)
+        if called == self.name:
+            self.calls.append(node)

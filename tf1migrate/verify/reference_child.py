@@ -1,0 +1,158 @@
+"""Reference child: build the original callable in a TF1 graph and report its variables.
+
+The original is genuine TF1 code, so it is imported with ``tensorflow`` bound to
+``tensorflow.compat.v1`` (after ``disable_v2_behavior()``). ``tf.layers`` / ``nn.rnn_cell``
+are tf-keras's legacy implementations when the parent started us with
+``TF_USE_LEGACY_KERAS=1`` (``graph_mode == "tf-keras"``), else tf1compat's graph-mode
+family is aliased in their place (``graph_mode == "tf1compat"``).
+
+For names and shapes nothing is initialised (a GPT-2-sized graph costs no memory). With
+numerics, the initialised weights, the seeded inputs and every output are saved as npz
+files for the migrated child, one graph per training flag (weights copied from the first).
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+import types
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from tf1migrate.verify.childlib import (
+    evaluate_args,
+    flatten_outputs,
+    import_user_module,
+    make_inputs,
+    resolve_qualname,
+    variable_record,
+)
+
+_RANDOM_OPS = {
+    "RandomUniform", "RandomUniformInt", "RandomStandardNormal", "TruncatedNormal",
+    "Multinomial", "RandomShuffle", "RandomGamma", "RandomPoisson", "RandomPoissonV2",
+}  # fmt: skip
+_NOT_ALIASED = {"compat", "python", "core", "compiler", "lite", "tools", "tsl", "keras", "estimator"}
+
+
+def load_tf1(graph_mode: str) -> tuple[Any, Any]:
+    """Import TensorFlow and make ``import tensorflow`` give ``tensorflow.compat.v1``."""
+    import tensorflow as tf
+
+    v1 = tf.compat.v1
+    v1.disable_v2_behavior()
+    if graph_mode == "tf1compat":
+        import tf1compat.layers
+        import tf1compat.nn
+
+        v1.layers = tf1compat.layers
+        v1.nn.rnn_cell = tf1compat.nn.rnn_cell
+        sys.modules["tensorflow.compat.v1.layers"] = tf1compat.layers
+        sys.modules["tensorflow.compat.v1.nn.rnn_cell"] = tf1compat.nn.rnn_cell
+    sys.modules["tensorflow"] = v1
+    for name, value in list(vars(v1).items()):
+        if isinstance(value, types.ModuleType) and not name.startswith("_") and name not in _NOT_ALIASED:
+            sys.modules[f"tensorflow.{name}"] = value
+    if graph_mode == "tf1compat":
+        sys.modules["tensorflow.nn.rnn_cell"] = v1.nn.rnn_cell
+    return tf, v1
+
+
+def depends_on_random_ops(tensor: Any) -> bool:
+    """True when a stateful random op (dropout's mask, noise) feeds ``tensor``: its value
+    cannot match another implementation's, so it is not compared."""
+    seen: set[int] = set()
+    stack = [tensor.op]
+    while stack:
+        op = stack.pop()
+        if id(op) in seen:
+            continue
+        seen.add(id(op))
+        if op.type in _RANDOM_OPS:
+            return True
+        stack.extend(t.op for t in op.inputs)
+        stack.extend(op.control_inputs)
+    return False
+
+
+def training_keyword(fn: Any, job: dict[str, Any]) -> str | None:
+    """The original's parameter that the wrapper feeds from Keras's ``training``."""
+    if job.get("training_kwarg"):
+        return job["training_kwarg"]
+    position = job.get("training_position")
+    if position is None:
+        return None
+    names = list(inspect.signature(fn).parameters)
+    return names[position] if position < len(names) else None
+
+
+def run_reference(job: dict[str, Any], stage) -> dict[str, Any]:
+    stage("importing TensorFlow")
+    tf, v1 = load_tf1(job["graph_mode"])
+    stage(f"importing {job['module']}")
+    module = import_user_module(job["import_root"], job["module"], job.get("argv0", job["module"]))
+    fn = resolve_qualname(module, job["wraps"])
+    stage("evaluating the configuration arguments")
+    kwargs = evaluate_args(module, job["args"])
+    arrays = make_inputs(job["inputs"], job["seed"])
+    flag = training_keyword(fn, job)
+    numerics = bool(job.get("numerics"))
+    training_values = sorted(set(job["training"])) if numerics and flag else job["training"][:1]
+    workdir = Path(job["workdir"])
+    variables: list[dict[str, Any]] = []
+    weights: dict[str, np.ndarray] = {}
+    outputs: dict[str, np.ndarray] = {}
+    stochastic: list[str] = []
+    for index, training in enumerate(training_values):
+        graph = tf.Graph()
+        with graph.as_default():
+            v1.set_random_seed(job["seed"])
+            with v1.name_scope("tf1migrate_inputs"):
+                feeds = {name: v1.placeholder(array.dtype, array.shape, name=name) for name, array in arrays.items()}
+            call_kwargs = {**kwargs, **feeds}
+            if flag is not None:
+                call_kwargs[flag] = training
+            stage(f"building the graph (training={training})" if flag else "building the graph")
+            returned = fn(**call_kwargs)
+            graph_variables = v1.global_variables()
+            if index == 0:
+                trainable = {id(v) for v in v1.trainable_variables()}
+                variables = [
+                    variable_record(v.op.name, v.shape.as_list(), v.dtype.base_dtype.name, id(v) in trainable)
+                    for v in graph_variables
+                ]
+            if not numerics:
+                break
+            stage("running the graph")
+            fetches = dict(flatten_outputs(returned, tf.is_tensor))
+            with v1.Session(graph=graph) as session:
+                session.run([v1.global_variables_initializer(), v1.local_variables_initializer()])
+                session.run(v1.tables_initializer())
+                if index == 0:
+                    weights = dict(zip([v.op.name for v in graph_variables], session.run(graph_variables)))
+                else:
+                    for variable in graph_variables:
+                        if variable.op.name in weights:
+                            variable.load(weights[variable.op.name], session)
+                feed_dict = {feeds[name]: arrays[name] for name in feeds}
+                values = session.run(fetches, feed_dict=feed_dict) if fetches else {}
+            for path, value in values.items():
+                outputs[f"training={training}/{path}"] = np.asarray(value)
+                if depends_on_random_ops(fetches[path]):
+                    stochastic.append(f"training={training}/{path}")
+    result: dict[str, Any] = {"variables": variables, "graph_mode": job["graph_mode"]}
+    if numerics:
+        np.savez(workdir / "weights.npz", **weights)
+        np.savez(workdir / "inputs.npz", **arrays)
+        np.savez(workdir / "outputs.npz", **outputs)
+        result.update(
+            weights=str(workdir / "weights.npz"),
+            inputs=str(workdir / "inputs.npz"),
+            outputs=str(workdir / "outputs.npz"),
+            training_values=list(training_values),
+            output_paths=sorted(outputs),
+            stochastic_outputs=stochastic,
+        )
+    return result

@@ -1,0 +1,155 @@
+"""Input specs: parse ``[tool.tf1migrate.verify."module:qualname"]`` tables and render them.
+
+A spec says how to call a wrapped callable: configuration arguments as Python expressions
+(evaluated in the module's namespace by the child), tensor inputs as ``"dtype[d0, d1]"`` or
+``{dtype = "int32", shape = [2, 8], minval = 0, maxval = 50}``, and the training flags to try.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from tf1migrate.verify.model import CallSpec, TensorSpec, WrapperTarget
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+DTYPES = {
+    "float16", "bfloat16", "float32", "float64", "half", "float", "double",
+    "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "bool",
+    "complex64", "complex128",
+}  # fmt: skip
+_ALIASES = {"half": "float16", "float": "float32", "double": "float64"}
+_TENSOR_TEXT = re.compile(r"^\s*([A-Za-z0-9_]+)\s*\[\s*([^\]]*)\]\s*$")
+
+
+class SpecError(ValueError):
+    """A verify table that cannot be understood (message says which key and why)."""
+
+
+def normalise_dtype(name: str) -> str:
+    name = name.strip().removeprefix("tf.").removeprefix("np.").removeprefix("numpy.")
+    name = _ALIASES.get(name, name)
+    if name not in DTYPES:
+        raise SpecError(f"unknown dtype {name!r} (use one of {', '.join(sorted(DTYPES))})")
+    return name
+
+
+def parse_tensor_spec(value: Any, where: str) -> TensorSpec:
+    """``"int32[2, 8]"`` or a table with dtype/shape/minval/maxval → `TensorSpec`."""
+    if isinstance(value, str):
+        match = _TENSOR_TEXT.match(value)
+        if not match:
+            raise SpecError(f'{where}: {value!r} is not of the form "dtype[d0, d1, ...]"')
+        dims = [d.strip() for d in match.group(2).split(",") if d.strip()]
+        try:
+            shape = tuple(int(d) for d in dims)
+        except ValueError:
+            raise SpecError(f"{where}: dimensions of {value!r} must be integers") from None
+        return TensorSpec(normalise_dtype(match.group(1)), shape)
+    if isinstance(value, dict):
+        unknown = set(value) - {"dtype", "shape", "minval", "maxval"}
+        if unknown or "dtype" not in value or "shape" not in value:
+            raise SpecError(f"{where}: a table needs dtype and shape (and optional minval, maxval)")
+        shape = value["shape"]
+        if not isinstance(shape, list) or not all(isinstance(d, int) for d in shape):
+            raise SpecError(f"{where}: shape must be a list of integers")
+        return TensorSpec(
+            normalise_dtype(str(value["dtype"])),
+            tuple(shape),
+            minval=value.get("minval"),
+            maxval=value.get("maxval"),
+        )
+    raise SpecError(f"{where}: expected a string or a table, got {type(value).__name__}")
+
+
+def parse_call_spec(table: dict[str, Any], key: str) -> CallSpec:
+    """One ``[tool.tf1migrate.verify."<key>"]`` table → `CallSpec`."""
+    where = f'[tool.tf1migrate.verify."{key}"]'
+    unknown = set(table) - {"args", "inputs", "training"}
+    if unknown:
+        raise SpecError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    args = table.get("args", {})
+    if not isinstance(args, dict) or not all(isinstance(v, str) for v in args.values()):
+        raise SpecError(f"{where}: args must map names to Python expressions given as strings")
+    inputs = table.get("inputs", {})
+    if not isinstance(inputs, dict):
+        raise SpecError(f"{where}: inputs must be a table")
+    training = table.get("training", [False])
+    if isinstance(training, bool):
+        training = [training]
+    if not isinstance(training, list) or not all(isinstance(t, bool) for t in training):
+        raise SpecError(f"{where}: training must be a boolean or a list of booleans")
+    return CallSpec(
+        args=dict(args),
+        inputs={name: parse_tensor_spec(v, f"{where} inputs.{name}") for name, v in inputs.items()},
+        training=tuple(training),
+        source="pyproject",
+    )
+
+
+def load_verify_tables(pyproject: Path) -> dict[str, dict[str, Any]]:
+    """The raw ``[tool.tf1migrate.verify]`` tables of one pyproject.toml ({} if none)."""
+    if not pyproject.is_file():
+        return {}
+    with pyproject.open("rb") as fh:
+        data = tomllib.load(fh)
+    tables = data.get("tool", {}).get("tf1migrate", {}).get("verify", {})
+    return {key: value for key, value in tables.items() if isinstance(value, dict)}
+
+
+def find_pyproject(start: Path) -> Path | None:
+    """The nearest pyproject.toml at or above ``start``."""
+    start = start.resolve()
+    for directory in [start, *start.parents]:
+        candidate = directory / "pyproject.toml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def missing_arguments(target: WrapperTarget, spec: CallSpec) -> list[str]:
+    """Required constructor or tensor arguments the spec does not give."""
+    missing = [p.name for p in target.init_params if p.required and not p.variadic and p.name not in spec.args]
+    missing += [p.name for p in target.call_params if p.required and p.name not in spec.inputs]
+    return missing
+
+
+def render_snippet(target: WrapperTarget, partial: CallSpec | None = None) -> str:
+    """The exact TOML table to add to pyproject.toml, pre-filled with whatever is known."""
+    args = dict(partial.args) if partial else {}
+    for param in target.init_params:
+        if param.required and not param.variadic and param.name not in args:
+            args[param.name] = "<python expression>"
+    inputs = {name: spec.describe() for name, spec in (partial.inputs.items() if partial else [])}
+    for param in target.call_params:
+        if param.required and param.name not in inputs:
+            inputs[param.name] = "float32[2, 8]"
+    lines = [f'[tool.tf1migrate.verify."{target.key}"]']
+    if args:
+        lines.append(f"args = {_inline_table({k: _toml_string(v) for k, v in args.items()})}")
+    lines.append(f"inputs = {_inline_table({k: _toml_string(v) for k, v in inputs.items()})}")
+    if target.has_training:
+        lines.append("training = [false, true]")
+    return "\n".join(lines)
+
+
+def _toml_string(text: str) -> str:
+    if "'" not in text and "\n" not in text:
+        return f"'{text}'" if '"' in text else f'"{text}"'
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def _inline_table(items: dict[str, str]) -> str:
+    if not items:
+        return "{}"
+    return "{ " + ", ".join(f"{_toml_key(k)} = {v}" for k, v in items.items()) + " }"
+
+
+def _toml_key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml_string(key)

@@ -1,0 +1,124 @@
+"""Run one unit of work in a child process: timeout, memory limit, captured output.
+
+User code may print, crash (``os.abort()``), hang or allocate without bound. Each job runs
+``python -m tf1migrate.verify.child <job.json>`` in its own session; the child sets its own
+``RLIMIT_AS`` before importing anything heavy (no ``preexec_fn``: the parent runs jobs from
+threads), writes ``result.json`` in its work directory, and the parent kills the whole
+process group when the timeout expires. The parent never imports TensorFlow.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+TAIL_LINES = 12
+_SIGNAL_NAMES = {int(s): s.name for s in signal.Signals}
+
+
+@dataclass
+class ChildOutcome:
+    """What came back from one child: its result document, or why there is none."""
+
+    ok: bool
+    result: dict[str, Any]
+    error: str | None  # one paragraph for the report: cause plus the last traceback lines
+    seconds: float
+    stdout_tail: str
+    stderr_tail: str
+
+
+def run_child(
+    job: dict[str, Any],
+    workdir: Path,
+    *,
+    timeout: float,
+    memory_limit_mb: int | None,
+    env: dict[str, str] | None = None,
+) -> ChildOutcome:
+    """Run ``job`` (see child.py for its keys) in a fresh interpreter and collect its answer."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    job = dict(job, workdir=str(workdir), memory_limit_mb=memory_limit_mb)
+    job_file = workdir / "job.json"
+    job_file.write_text(json.dumps(job))
+    result_file = workdir / "result.json"
+    result_file.unlink(missing_ok=True)
+    child_env = dict(os.environ if env is None else env)
+    child_env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    child_env.setdefault("PYTHONUNBUFFERED", "1")
+    started = time.monotonic()
+    with open(workdir / "stdout.txt", "wb") as out, open(workdir / "stderr.txt", "wb") as err:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tf1migrate.verify.child", str(job_file)],
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+            env=child_env,
+            cwd=job.get("cwd") or str(workdir),
+            start_new_session=True,
+        )
+        timed_out = False
+        try:
+            returncode = process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            _kill_group(process)
+            returncode = process.wait()
+    seconds = time.monotonic() - started
+    stdout_tail = _tail(workdir / "stdout.txt")
+    stderr_tail = _tail(workdir / "stderr.txt")
+    result: dict[str, Any] = {}
+    if result_file.exists():
+        try:
+            result = json.loads(result_file.read_text())
+        except json.JSONDecodeError:
+            result = {}
+    if timed_out:
+        error = f"timed out after {timeout:g} s (killed); last output:\n{stderr_tail or stdout_tail}"
+        return ChildOutcome(False, result, error.rstrip(), seconds, stdout_tail, stderr_tail)
+    if result.get("status") == "error":
+        return ChildOutcome(False, result, result.get("error", "failed"), seconds, stdout_tail, stderr_tail)
+    if returncode != 0 or result.get("status") != "ok":
+        error = _describe_exit(returncode, memory_limit_mb) + (f":\n{stderr_tail}" if stderr_tail else "")
+        return ChildOutcome(False, result, error, seconds, stdout_tail, stderr_tail)
+    return ChildOutcome(True, result, None, seconds, stdout_tail, stderr_tail)
+
+
+def _describe_exit(returncode: int, memory_limit_mb: int | None) -> str:
+    if returncode < 0:
+        name = _SIGNAL_NAMES.get(-returncode, f"signal {-returncode}")
+        hint = " (abort: a crash in native code, or memory exhausted)" if name == "SIGABRT" else ""
+        if name == "SIGKILL":
+            hint = " (killed: out of memory?)"
+        return f"child crashed with {name}{hint}"
+    if returncode == 0:
+        return "child exited without writing a result (did user code call sys.exit/os._exit?)"
+    limit = f" (memory limit {memory_limit_mb} MB)" if memory_limit_mb else ""
+    return f"child exited with status {returncode}{limit}"
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def _tail(path: Path, lines: int = TAIL_LINES) -> str:
+    try:
+        with path.open("rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            size = fh.tell()
+            fh.seek(max(0, size - 16384))
+            text = fh.read().decode(errors="replace")
+    except OSError:
+        return ""
+    kept = [line for line in text.splitlines() if line.strip()]
+    return "\n".join(kept[-lines:])
