@@ -1,0 +1,105 @@
+"""A tiny stand-in for the real engine, with the same interface, for pipeline tests.
+
+It knows just enough to exercise the runner: summaries list the functions that call
+`tf.get_variable` and the names each function calls; a root is such a function that no
+other variable-creating function in the project calls; `tf.layers.X` becomes
+`tf1compat.layers.X`; `tf.Session` gives a TFM401 finding. Every call is appended to the
+file named by $TF1MIGRATE_FAKE_CALLS, so tests can count parses across processes.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+from dataclasses import dataclass
+
+from tf1migrate.types import Finding, GeneratedLayer, Options, Severity, SourceResult
+
+
+class ParseFailure(Exception):
+    def __init__(self, message: str, line: int, col: int, looks_like_python2: bool) -> None:
+        super().__init__(message)
+        self.message, self.line, self.col = message, line, col
+        self.looks_like_python2 = looks_like_python2
+
+
+class CheckFailed(Exception):
+    def __init__(self, rule: str, message: str) -> None:
+        super().__init__(message)
+        self.rule = rule
+
+
+@dataclass(frozen=True)
+class ModuleSummary:
+    module: str
+    creators: tuple[str, ...]
+    calls: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ProjectIndex:
+    roots: frozenset[str]
+
+    @classmethod
+    def from_summaries(cls, summaries, options: Options) -> "ProjectIndex":
+        creators = {f"{s.module}.{name}": name for s in summaries for name in s.creators}
+        called = {c for s in summaries for c in s.calls}
+        return cls(frozenset(q for q, name in creators.items() if name not in called))
+
+
+def _record(kind: str, path: str) -> None:
+    target = os.environ.get("TF1MIGRATE_FAKE_CALLS")
+    if target:
+        with open(target, "a", encoding="utf-8") as handle:
+            handle.write(f"{kind} {path}\n")
+
+
+def _parse(source: str) -> ast.Module:
+    try:
+        return ast.parse(source)
+    except SyntaxError as exc:
+        python2 = bool(re.search(r"^\s*print\s+[\"'\w]|except\s+\w+\s*,\s*\w+\s*:", source, re.M))
+        raise ParseFailure(exc.msg, exc.lineno or 1, (exc.offset or 1) - 1, python2) from None
+
+
+def load_rule_packs(extra) -> dict:
+    return {"packs": tuple(extra)}
+
+
+def summarize_module(source: str, *, module: str, path: str, rules) -> ModuleSummary:
+    _record("summarize", path)
+    tree = _parse(source)
+    creators, calls = [], []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef):
+            inner = [n for n in ast.walk(node) if isinstance(n, ast.Call)]
+            names = [ast.unparse(c.func) for c in inner]
+            if any(n.endswith("get_variable") for n in names):
+                creators.append(node.name)
+            calls.extend(n.split(".")[-1] for n in names if not n.endswith("get_variable"))
+    return ModuleSummary(module, tuple(sorted(creators)), tuple(sorted(set(calls))))
+
+
+def migrate_source(source: str, *, path: str, module: str, project: ProjectIndex, options: Options) -> SourceResult:
+    _record("migrate", path)
+    tree = _parse(source)
+    if "FAKE_INTERNAL_ERROR" in source:
+        raise CheckFailed("TFM201", "rewrite is not idempotent")
+    findings = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and ast.unparse(node) == "tf.Session":
+            findings.append(Finding(path, node.lineno, node.col_offset, "TFM401", "tf.Session needs a human", Severity.WARNING))
+    code, upgrades = re.subn(r"\btf\.layers\.", "tf1compat.layers.", source)
+    if "TFM201" in options.ignore:
+        code, upgrades = source, 0
+    layers = []
+    for node in tree.body:
+        qual = f"{module}.{getattr(node, 'name', '')}"
+        if isinstance(node, ast.FunctionDef) and qual in project.roots:
+            marker = f"# wrapped by tf1migrate: {node.name}"
+            if marker not in code:
+                code = code.rstrip("\n") + f"\n{marker}\n"
+            layers.append(GeneratedLayer(f"{node.name.title()}Layer", node.name, node.lineno, "tf.keras.layers.Layer"))
+    debt = len(re.findall(r"\btf\.(?:Session|placeholder)\b", code))
+    return SourceResult(code, tuple(findings), tuple(layers), upgrades, debt)

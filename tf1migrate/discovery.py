@@ -1,0 +1,241 @@
+"""Turn the paths a user typed into the files to rewrite and the files to index.
+
+The index must always see the whole enclosing project (a helper in the one file pre-commit
+passes may be a root elsewhere), while only the requested files are rewritten. Symlinks
+are followed only when they stay inside the project; loops and missing paths become
+TFM007 findings rather than crashes or endless walks.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pathspec
+
+from tf1migrate.config import Config
+from tf1migrate.types import Finding, Severity
+
+BAD_PATH = "TFM007"
+SOURCE_SUFFIXES = (".py", ".ipynb")
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """Real (symlink-resolved) paths: `targets` are rewritten, `project` is indexed."""
+
+    root: Path | None
+    targets: tuple[Path, ...]
+    project: tuple[Path, ...]
+    findings: tuple[Finding, ...]
+
+
+def display_path(path: str | os.PathLike[str]) -> str:
+    """Path as shown to people and CI tools: relative to the working directory when inside."""
+    absolute = os.path.abspath(path)
+    relative = os.path.relpath(absolute, os.getcwd())
+    return absolute if relative.startswith("..") else relative
+
+
+def find_project_root(start: Path) -> Path | None:
+    """The nearest directory at or above `start` with a pyproject.toml or a .git."""
+    directory = start if start.is_dir() else start.parent
+    for candidate in (directory, *directory.parents):
+        if (candidate / "pyproject.toml").is_file() or (candidate / ".git").exists():
+            return candidate
+    return None
+
+
+def module_name(path: Path, root: Path | None = None) -> str:
+    """Dotted module name: the file's path from the top of its package (`__init__.py` chain)."""
+    parts = [path.stem] if path.stem != "__init__" else []
+    directory = path.parent
+    while (directory / "__init__.py").is_file() and directory != root:
+        parts.insert(0, directory.name)
+        directory = directory.parent
+    return ".".join(parts) or path.parent.name
+
+
+def _bad_path(path: str | Path, message: str, severity: Severity = Severity.ERROR) -> Finding:
+    return Finding(display_path(path), 1, 0, BAD_PATH, message, severity)
+
+
+def _is_inside(path: Path, directory: Path) -> bool:
+    return path == directory or directory in path.parents
+
+
+class _Matcher:
+    """include / exclude / .gitignore decisions for paths relative to the walk root."""
+
+    def __init__(self, config: Config, root: Path) -> None:
+        self.root = root
+        self.include = pathspec.PathSpec.from_lines("gitwildmatch", config.include)
+        self.exclude = pathspec.PathSpec.from_lines(
+            "gitwildmatch", (*config.exclude, *config.extend_exclude)
+        )
+        self.respect_gitignore = config.respect_gitignore
+        self._gitignores: dict[Path, pathspec.PathSpec | None] = {}
+
+    def _gitignore(self, directory: Path) -> pathspec.PathSpec | None:
+        if directory not in self._gitignores:
+            spec = None
+            try:
+                lines = (directory / ".gitignore").read_text(encoding="utf-8").splitlines()
+                spec = pathspec.GitIgnoreSpec.from_lines(lines)
+            except (OSError, UnicodeDecodeError):
+                pass
+            self._gitignores[directory] = spec
+        return self._gitignores[directory]
+
+    def excluded(self, path: Path, is_dir: bool) -> bool:
+        if path == self.root or not _is_inside(path, self.root):
+            return False
+        relative = path.relative_to(self.root).as_posix()
+        suffix = "/" if is_dir else ""
+        if self.exclude.match_file(relative + suffix):
+            return True
+        if self.respect_gitignore:
+            for directory in (path.parent, *path.parent.parents):
+                spec = self._gitignore(directory)
+                if spec is not None:
+                    sub = path.relative_to(directory).as_posix() + suffix
+                    if spec.match_file(sub):
+                        return True
+                if directory == self.root:
+                    break
+        return False
+
+    def included(self, path: Path) -> bool:
+        return self.include.match_file(path.name) or self.include.match_file(
+            path.relative_to(self.root).as_posix() if _is_inside(path, self.root) else path.name
+        )
+
+
+class _Walker:
+    """Depth-first walk that follows in-tree symlinks once and reports the others."""
+
+    def __init__(self, matcher: _Matcher, tree: Path) -> None:
+        self.matcher = matcher
+        self.tree = tree.resolve()
+        self.files: dict[Path, None] = {}
+        self.findings: list[Finding] = []
+        self._seen_dirs: set[Path] = set()
+
+    def _resolve_link(self, link: Path, is_dir_hint: bool) -> Path | None:
+        """Resolve a symlink; None (with a finding) when it loops, dangles or leaves the tree."""
+        try:
+            os.stat(link)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                self.findings.append(_bad_path(link, "symlink loop; not followed"))
+            else:
+                self.findings.append(
+                    _bad_path(link, "broken symlink (target does not exist); not followed", Severity.WARNING)
+                )
+            return None
+        target = link.resolve()
+        if not _is_inside(target, self.tree):
+            self.findings.append(
+                _bad_path(
+                    link,
+                    f"symlink points outside the project ({target}); not followed",
+                    Severity.WARNING,
+                )
+            )
+            return None
+        return target
+
+    def walk(self, directory: Path) -> None:
+        real = directory.resolve()
+        if real in self._seen_dirs:
+            return
+        self._seen_dirs.add(real)
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as exc:
+            self.findings.append(_bad_path(directory, f"cannot list directory: {exc.strerror}"))
+            return
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                is_link = entry.is_symlink()
+                is_dir = entry.is_dir(follow_symlinks=not is_link) if not is_link else None
+            except OSError:
+                continue
+            if is_link:
+                target = self._resolve_link(path, False)
+                if target is None:
+                    continue
+                is_dir = target.is_dir()
+                if is_dir and _is_inside(path.parent.resolve(), target):
+                    self.findings.append(_bad_path(path, "symlink loop (points to its own parent); not followed"))
+                    continue
+            if self.matcher.excluded(path, bool(is_dir)):
+                continue
+            if is_dir:
+                self.walk(path)
+            elif self.matcher.included(path):
+                self.files.setdefault(path.resolve(), None)
+
+    def add_file(self, path: Path) -> None:
+        """A file named on the command line: include patterns do not apply, excludes do."""
+        if path.is_symlink():
+            target = self._resolve_link(path, False)
+            if target is None:
+                return
+        if _is_inside(path.resolve(), self.matcher.root) and self.matcher.excluded(
+            Path(os.path.abspath(path)), False
+        ):
+            return
+        if path.suffix in SOURCE_SUFFIXES or self.matcher.included(path):
+            self.files.setdefault(path.resolve(), None)
+
+
+def discover(paths: Sequence[str | os.PathLike[str]], config: Config) -> Discovery:
+    """Expand `paths` (files and directories) into sorted target and project file lists."""
+    given = [Path(os.path.abspath(p)) for p in (paths or [os.getcwd()])]
+    findings: list[Finding] = []
+    existing = []
+    for path in given:
+        if os.path.lexists(path):
+            existing.append(path)
+        else:
+            findings.append(_bad_path(path, "path does not exist"))
+    if not existing:
+        return Discovery(None, (), (), tuple(findings))
+
+    common = Path(os.path.commonpath(existing))
+    root = config.root or find_project_root(common)
+    tree = root if root is not None else (common if common.is_dir() else common.parent)
+    matcher = _Matcher(config, Path(os.path.abspath(tree)))
+
+    targets = _Walker(matcher, tree)
+    for path in existing:
+        if path.is_dir() and not path.is_symlink():
+            targets.walk(path)
+        elif path.is_symlink() and path.resolve().is_dir():
+            if targets._resolve_link(path, True) is not None:
+                targets.walk(path)
+        else:
+            targets.add_file(path)
+    findings.extend(targets.findings)
+
+    project_files: Iterable[Path] = targets.files
+    if root is not None:
+        whole = _Walker(matcher, tree)
+        whole.walk(root)  # findings outside the requested paths are not the user's question
+        project_files = {**whole.files, **targets.files}
+    return Discovery(
+        root=root,
+        targets=tuple(sorted(targets.files)),
+        project=tuple(sorted(project_files)),
+        findings=tuple(sorted(findings)),
+    )
+
+
+def discover_files(paths: Sequence[str | os.PathLike[str]], config: Config) -> list[Path]:
+    """Convenience for callers that only need the files to rewrite."""
+    return list(discover(paths, config).targets)

@@ -1,0 +1,459 @@
+"""One migration run: discover → read → pass 1 (summaries, cached) → project index →
+pass 2 in worker processes (cached) → safety check → write / diff / check.
+
+Every problem with one file becomes a finding that names that file; the other files go
+on. The engine is reached only through its documented functions, by module name, so the
+workers (spawned, never forked) can import it, and tests can inject a small fake engine.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pickle
+import tempfile
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import pathspec
+
+from tf1migrate import cache as cache_mod
+from tf1migrate.config import Config
+from tf1migrate.discovery import Discovery, discover, display_path, module_name
+from tf1migrate.sourcefile import (
+    SourceChangedError,
+    SourceFile,
+    SourceReadError,
+    SourceWriteError,
+    atomic_write,
+    read_source,
+    remove_stale_temp_files,
+)
+from tf1migrate.types import FileResult, FileStatus, Finding, Options, RunResult, Severity, SourceResult
+
+Progress = Callable[[str, int, int], None]
+#: Below this many files to (re)compute, worker start-up costs more than it saves.
+POOL_THRESHOLD = 8
+
+PARSE_ERROR, PYTHON2, READ_ERROR, WRITE_ERROR, CHANGED_DURING_RUN, INTERNAL_ERROR, BAD_CONFIG = (
+    "TFM001", "TFM002", "TFM003", "TFM004", "TFM005", "TFM006", "TFM008",
+)
+PYTHON2_MESSAGE = "looks like Python 2: run 2to3 (or pyupgrade) first"
+
+
+@dataclass(frozen=True)
+class EngineRef:
+    """Where the engine lives (module names), so spawned workers can import it."""
+
+    index: str = "tf1migrate.index"
+    engine: str = "tf1migrate.engine"
+    rulepacks: str = "tf1migrate.rulepacks"
+
+    def load(self) -> tuple[Any, Any, Any]:
+        return (
+            importlib.import_module(self.index),
+            importlib.import_module(self.engine),
+            importlib.import_module(self.rulepacks),
+        )
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """One file as the passes see it: Python text (notebooks: their joined code cells)."""
+
+    path: Path
+    display: str
+    module: str
+    source: SourceFile
+    code: str
+    notebook: Any = None  # notebooks.NotebookCode for .ipynb files
+
+
+def _error(path: str, rule: str, message: str, line: int = 1, col: int = 0) -> Finding:
+    return Finding(path, line, col, rule, message, Severity.ERROR)
+
+
+# ---------------------------------------------------------------- worker side (picklable)
+
+_WORKER: dict[str, Any] = {}
+
+
+def _worker_state(engine_ref: EngineRef, blob_path: str | None) -> dict[str, Any]:
+    """Per-process memo of the engine modules and the shared (rules, project) blob."""
+    if _WORKER.get("ref") != engine_ref:
+        _WORKER.clear()
+        _WORKER["ref"] = engine_ref
+        _WORKER["modules"] = engine_ref.load()
+    if blob_path is not None and _WORKER.get("blob_path") != blob_path:
+        with open(blob_path, "rb") as handle:
+            _WORKER["shared"] = pickle.load(handle)
+        _WORKER["blob_path"] = blob_path
+    return _WORKER
+
+
+def _explain_exception(exc: BaseException, display: str, engine_mod: Any, verbose: bool) -> Finding:
+    """Turn anything the engine raised into one finding that names the file (and the rule)."""
+    parse_failure = getattr(engine_mod, "ParseFailure", None)
+    if parse_failure is not None and isinstance(exc, parse_failure):
+        line = int(getattr(exc, "line", 1) or 1)
+        col = int(getattr(exc, "col", 0) or 0)
+        if getattr(exc, "looks_like_python2", False):
+            return _error(display, PYTHON2, PYTHON2_MESSAGE, line, col)
+        detail = getattr(exc, "message", None) or str(exc) or "syntax error"
+        return _error(display, PARSE_ERROR, f"does not parse: {detail}", line, col)
+    rule = getattr(exc, "rule", None)
+    if isinstance(rule, str) and rule:
+        message = (
+            f"internal error: the rewrite by {rule} failed its safety check ({exc}); file left "
+            f"untouched. Skip it with --ignore {rule} and please report it"
+        )
+    else:
+        message = (
+            f"internal error ({type(exc).__name__}: {exc}); file left untouched. Please report it"
+        )
+    if verbose:
+        message += "\n" + "".join(traceback.format_exception(exc))
+    return _error(display, INTERNAL_ERROR, message)
+
+
+def _summarize_task(engine_ref: EngineRef, blob_path: str | None, unit: tuple[str, str, str]) -> Any:
+    """Pass 1 for one file; None when the file does not parse (pass 2 reports it)."""
+    state = _worker_state(engine_ref, blob_path)
+    index_mod, engine_mod, _ = state["modules"]
+    code, module, display = unit
+    rules = state["shared"]["rules"]
+    try:
+        summary = index_mod.summarize_module(code, module=module, path=display, rules=rules)
+    except Exception:
+        return None
+    return summary, cache_mod.fingerprint(summary)
+
+
+def _migrate_task(
+    engine_ref: EngineRef, blob_path: str | None, unit: tuple[str, str, str, Options], verbose: bool
+) -> tuple[str, Any]:
+    """Pass 2 for one file: ("ok", SourceResult) or ("error", Finding)."""
+    state = _worker_state(engine_ref, blob_path)
+    _, engine_mod, _ = state["modules"]
+    code, module, display, options = unit
+    project = state["shared"]["project"]
+    try:
+        result = engine_mod.migrate_source(
+            code, path=display, module=module, project=project, options=options
+        )
+        if result.code != code:
+            compile(result.code, display, "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        return "error", _error(
+            display,
+            INTERNAL_ERROR,
+            f"internal error: the migrated code does not compile ({exc.msg}, line {exc.lineno}); "
+            "file left untouched. Please report it",
+        )
+    except (Exception, RecursionError) as exc:
+        return "error", _explain_exception(exc, display, engine_mod, verbose)
+    return "ok", result
+
+
+# ---------------------------------------------------------------- main process
+
+
+class _Executor:
+    """Runs tasks inline or in a spawned process pool, whichever is cheaper for the batch."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = max(1, jobs)
+        self._pool: ProcessPoolExecutor | None = None
+
+    def map(self, fn: Callable[..., Any], items: Sequence[Any], *args: Any, progress: Callable[[], None]) -> list[Any]:
+        if self.jobs == 1 or len(items) < POOL_THRESHOLD:
+            out = []
+            for item in items:
+                out.append(fn(*args[:2], item, *args[2:]))
+                progress()
+            return out
+        if self._pool is None:
+            import multiprocessing
+
+            self._pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("spawn"))
+        futures = [self._pool.submit(fn, *args[:2], item, *args[2:]) for item in items]
+        out = []
+        for future in futures:
+            out.append(future.result())
+            progress()
+        return out
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+
+
+def _per_file_options(options: Options, config: Config, relative: str) -> Options:
+    extra: list[str] = []
+    for glob, rules in config.per_file_ignores:
+        if pathspec.PathSpec.from_lines("gitwildmatch", [glob]).match_file(relative):
+            extra.extend(rules)
+    if not extra:
+        return options
+    return replace(options, ignore=tuple(dict.fromkeys((*options.ignore, *extra))))
+
+
+def _load_unit(path: Path, root: Path | None, max_size: int) -> _Unit | Finding:
+    display = display_path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        return _error(display, READ_ERROR, f"cannot read: {exc.strerror or exc}")
+    if size > max_size:
+        return Finding(
+            display, 1, 0, READ_ERROR,
+            f"skipped: {size / 1e6:.1f} MB is over the {max_size / 1e6:.1f} MB limit (generated "
+            "code?); raise max-file-size in [tool.tf1migrate] to migrate it",
+            Severity.WARNING,
+        )
+    try:
+        source = read_source(path)
+    except SourceReadError as exc:
+        return _error(display, READ_ERROR, str(exc))
+    notebook = None
+    code = source.text
+    if path.suffix == ".ipynb":
+        from tf1migrate import notebooks
+
+        try:
+            notebook = notebooks.extract_code(source.text)
+        except notebooks.NotebookError as exc:
+            return _error(display, READ_ERROR, str(exc))
+        code = notebook.code
+    return _Unit(path, display, module_name(path, root), source, code, notebook)
+
+
+def _notebook_findings(unit: _Unit, findings: tuple[Finding, ...]) -> tuple[Finding, ...]:
+    """Findings on the joined code → 'cell N' positions a person can find in Jupyter."""
+    out = []
+    for f in findings:
+        cell, line = unit.notebook.locate(f.line)
+        out.append(replace(f, line=line, message=f"cell {cell + 1}: {f.message}"))
+    return tuple(out)
+
+
+def _file_result(unit: _Unit, result: SourceResult, cached: bool) -> FileResult:
+    findings = tuple(replace(f, path=unit.display) for f in result.findings)
+    new_text = result.code
+    if unit.notebook is not None:
+        from tf1migrate import notebooks
+
+        findings = _notebook_findings(unit, findings)
+        try:
+            new_text = notebooks.replace_code(unit.source.text, unit.notebook, result.code)
+        except notebooks.NotebookError as exc:
+            return FileResult(unit.display, FileStatus.ERROR, findings=(
+                _error(unit.display, INTERNAL_ERROR, str(exc)), *findings))
+    changed = new_text != unit.source.text
+    failed = any(f.severity == Severity.ERROR for f in findings)
+    return FileResult(
+        path=unit.display,
+        status=FileStatus.ERROR if failed else FileStatus.CHANGED if changed else FileStatus.UNCHANGED,
+        original=unit.source.text if changed else None,
+        migrated=new_text if changed else None,
+        findings=tuple(sorted(findings)),
+        layers=result.layers,
+        upgrades=result.upgrades,
+        tf1_debt=result.tf1_debt,
+        cached=cached,
+    )
+
+
+def _write(unit: _Unit, result: FileResult) -> FileResult:
+    try:
+        assert result.migrated is not None
+        atomic_write(unit.path, unit.source.render(result.migrated), unit.source.stamp)
+    except SourceChangedError as exc:
+        finding = _error(unit.display, CHANGED_DURING_RUN, str(exc))
+    except SourceWriteError as exc:
+        finding = _error(unit.display, WRITE_ERROR, f"{exc}; file left as it was")
+    else:
+        return result
+    return replace(result, status=FileStatus.ERROR, findings=tuple(sorted((finding, *result.findings))))
+
+
+def run_migrate(
+    paths: Sequence[str | os.PathLike[str]],
+    options: Options | None = None,
+    mode: str = "write",
+    jobs: int | None = None,
+    use_cache: bool = True,
+    progress: Progress | None = None,
+    *,
+    config: Config | None = None,
+    engine: EngineRef = EngineRef(),
+    verbose: bool = False,
+) -> RunResult:
+    """Migrate `paths` (files or directories); `mode` is "write", "check" or "diff".
+
+    Returns results sorted by path. Nothing is written unless mode == "write".
+    """
+    if mode not in ("write", "check", "diff"):
+        raise ValueError(f"mode must be write, check or diff, not {mode!r}")
+    started = time.perf_counter()
+    config = config or Config()
+    options = options or config.options()
+    report = progress or (lambda stage, done, total: None)
+
+    found: Discovery = discover(paths, config)
+    run_findings = list(found.findings)
+    cache = cache_mod.Cache.for_root(found.root or _common_dir(found.targets), enabled=use_cache)
+    if mode == "write":
+        for directory in sorted({p.parent for p in found.targets}):
+            remove_stale_temp_files(directory)
+
+    targets = set(found.targets)
+    units: dict[Path, _Unit] = {}
+    results: dict[Path, FileResult] = {}
+    for path in found.project:
+        loaded = _load_unit(path, found.root, config.max_file_size)
+        if isinstance(loaded, _Unit):
+            units[path] = loaded
+        elif path in targets:
+            status = FileStatus.SKIPPED if loaded.severity != Severity.ERROR else FileStatus.ERROR
+            results[path] = FileResult(loaded.path, status, findings=(loaded,))
+
+    packs = cache_mod.rule_packs_fingerprint(options.rule_packs)
+    options_fp = cache_mod.fingerprint(options)
+    executor = _Executor(jobs or os.cpu_count() or 1)
+    blob_dir = tempfile.TemporaryDirectory(prefix="tf1migrate-")
+    try:
+        summaries = _pass_one(units, cache, packs, options_fp, options, engine, executor, blob_dir.name, report, verbose)
+        if summaries is None:  # the engine itself is unusable: one finding, not one per file
+            return RunResult([], run_findings + [_engine_missing(engine)], time.perf_counter() - started, mode)
+        index_fp = cache_mod.fingerprint(sorted((m, fp) for m, (_, fp) in summaries.items()))
+        todo = [units[p] for p in found.targets if p in units]
+        outcome = _pass_two(todo, cache, packs, index_fp, summaries, options, config, found.root,
+                            engine, executor, blob_dir.name, report, verbose)
+        if outcome is None:
+            return RunResult([], run_findings + [_engine_missing(engine)], time.perf_counter() - started, mode)
+        results.update(outcome)
+    finally:
+        executor.close()
+        blob_dir.cleanup()
+        _WORKER.clear()
+
+    if mode == "write":
+        changed = [p for p, r in results.items() if r.status == FileStatus.CHANGED]
+        for done, path in enumerate(changed, 1):
+            results[path] = _write(units[path], results[path])
+            report("write", done, len(changed))
+
+    files = sorted(results.values(), key=lambda r: r.path)
+    return RunResult(files, sorted(run_findings), time.perf_counter() - started, mode)
+
+
+def _common_dir(paths: Sequence[Path]) -> Path | None:
+    if not paths:
+        return None
+    common = Path(os.path.commonpath([str(p) for p in paths]))
+    return common if common.is_dir() else common.parent
+
+
+def _engine_missing(engine: EngineRef) -> Finding:
+    try:
+        engine.load()
+    except Exception as exc:
+        detail = f"{type(exc).__name__}: {exc}"
+    else:
+        detail = "the engine failed to load its rules"
+    return _error("<tf1migrate>", INTERNAL_ERROR, f"internal error: cannot load the engine ({detail})")
+
+
+def _pass_one(units, cache, packs, options_fp, options, engine, executor, blob_dir, report, verbose):
+    """Module summaries for every project file, from the cache where possible."""
+    summaries: dict[str, tuple[Any, str]] = {}
+    misses: list[tuple[str, _Unit]] = []
+    for unit in units.values():
+        key = cache_mod.make_key("summary", unit.source.raw, packs, options_fp, unit.module)
+        hit = cache.get(key)
+        if hit is not None:
+            summaries[unit.module] = hit
+        else:
+            misses.append((key, unit))
+    if misses:
+        try:
+            _, _, rulepacks_mod = engine.load()
+            rules = rulepacks_mod.load_rule_packs(options.rule_packs)
+        except Exception:
+            if verbose:
+                traceback.print_exc()
+            return None
+        blob = os.path.join(blob_dir, "rules.pkl")
+        with open(blob, "wb") as handle:
+            pickle.dump({"rules": rules}, handle)
+        total = len(misses)
+        done = [0]
+
+        def tick() -> None:
+            done[0] += 1
+            report("index", done[0], total)
+
+        answers = executor.map(
+            _summarize_task, [(u.code, u.module, u.display) for _, u in misses], engine, blob, progress=tick
+        )
+        for (key, unit), answer in zip(misses, answers):
+            if answer is not None:
+                summaries[unit.module] = answer
+                cache.put(key, answer)
+    return summaries
+
+
+def _pass_two(todo, cache, packs, index_fp, summaries, options, config, root, engine, executor,
+              blob_dir, report, verbose) -> dict[Path, FileResult] | None:
+    """Migrated results for the target files; the project index is only built on a miss."""
+    results: dict[Path, FileResult] = {}
+    misses: list[tuple[str, _Unit, Options]] = []
+    for unit in todo:
+        relative = unit.path.relative_to(root).as_posix() if root and root in unit.path.parents else unit.path.name
+        file_options = _per_file_options(options, config, relative)
+        file_fp = cache_mod.fingerprint(file_options)
+        key = cache_mod.make_key("result", unit.source.raw, packs, file_fp, index_fp, unit.module)
+        hit = cache.get(key)
+        if isinstance(hit, SourceResult):
+            results[unit.path] = _file_result(unit, hit, cached=True)
+        else:
+            misses.append((key, unit, file_options))
+    if not misses:
+        return results
+    try:
+        index_mod, _, _ = engine.load()
+        ordered = [summaries[m][0] for m in sorted(summaries)]
+        project = index_mod.ProjectIndex.from_summaries(ordered, options)
+    except Exception:
+        if verbose:
+            traceback.print_exc()
+        return None
+    blob = os.path.join(blob_dir, "project.pkl")
+    with open(blob, "wb") as handle:
+        pickle.dump({"project": project, "rules": None}, handle)
+    total = len(misses)
+    done = [0]
+
+    def tick() -> None:
+        done[0] += 1
+        report("migrate", done[0], total)
+
+    answers = executor.map(
+        _migrate_task,
+        [(u.code, u.module, u.display, o) for _, u, o in misses],
+        engine, blob, verbose,
+        progress=tick,
+    )
+    for (key, unit, _), (kind, value) in zip(misses, answers):
+        if kind == "ok":
+            cache.put(key, value)
+            results[unit.path] = _file_result(unit, value, cached=False)
+        else:
+            results[unit.path] = FileResult(unit.display, FileStatus.ERROR, findings=(value,))
+    return results
