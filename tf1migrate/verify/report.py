@@ -1,0 +1,144 @@
+"""Reporters for a `VerifyResult`: a rich table for people; JSON, Markdown, JUnit XML for CI.
+
+Each reporter is a pure function of the result (strings out), so the CLI decides where the
+text goes. The table's columns: layer, reference kind, vars, params, names ✓/✗, numerics
+max-abs-diff, time; details (what differs, the TOML to add) follow below it.
+"""
+
+from __future__ import annotations
+
+import io
+import xml.etree.ElementTree as ET
+
+from rich.console import Console
+from rich.table import Table
+
+from tf1migrate.verify.model import LayerResult, Status, VerifyResult
+
+_STATUS_STYLE = {
+    Status.VERIFIED: "green",
+    Status.MISMATCH: "red",
+    Status.NOT_VERIFIED: "yellow",
+    Status.ERROR: "bold red",
+}
+
+
+def names_mark(layer: LayerResult) -> str:
+    return "–" if layer.names_ok is None else ("✓" if layer.names_ok else "✗")
+
+
+def numerics_cell(layer: LayerResult) -> str:
+    return "–" if layer.max_abs_diff is None else f"{layer.max_abs_diff:.2e}"
+
+
+def summary_line(result: VerifyResult) -> str:
+    counts = result.counts()
+    parts = [f"{counts[s.value]} {s.value}" for s in Status if counts[s.value]]
+    return f"{len(result.layers)} layer(s): {', '.join(parts) or 'none'} in {result.seconds:.1f} s"
+
+
+def print_table(result: VerifyResult, console: Console) -> None:
+    """The human report: the table, then what differs per layer, then the summary."""
+    table = Table(title="tf1migrate verify")
+    for column, justify in (
+        ("layer", "left"), ("status", "left"), ("reference", "left"), ("vars", "right"),
+        ("params", "right"), ("names", "center"), ("max abs diff", "right"), ("time", "right"),
+    ):  # fmt: skip
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for layer in result.layers:
+        table.add_row(
+            layer.layer,
+            f"[{_STATUS_STYLE[layer.status]}]{layer.status.value}[/]",
+            layer.reference.value,
+            str(layer.variables),
+            f"{layer.params:,}",
+            names_mark(layer),
+            numerics_cell(layer),
+            f"{layer.seconds:.1f} s",
+        )
+    console.print(table)
+    for layer in result.layers:
+        if layer.messages:
+            console.print(f"\n[bold]{layer.layer}[/] ({layer.path}:{layer.line}) {layer.status.value}:", highlight=False)
+            for message in layer.messages:
+                console.print("  • " + message.replace("\n", "\n    "), markup=False, highlight=False)
+    for message in result.messages:
+        console.print(f"note: {message}", markup=False, highlight=False)
+    console.print(summary_line(result), highlight=False)
+
+
+def render_table(result: VerifyResult, width: int = 120) -> str:
+    """`print_table` as plain text."""
+    buffer = io.StringIO()
+    print_table(result, Console(file=buffer, width=width, force_terminal=False, color_system=None))
+    return buffer.getvalue()
+
+
+def render_json(result: VerifyResult) -> str:
+    return result.to_json()
+
+
+def render_markdown(result: VerifyResult) -> str:
+    lines = [
+        "## tf1migrate verify",
+        "",
+        "| layer | status | reference | vars | params | names | max abs diff | time |",
+        "|---|---|---|---:|---:|:---:|---:|---:|",
+    ]
+    for layer in result.layers:
+        lines.append(
+            f"| `{layer.layer}` | {layer.status.value} | {layer.reference.value} | {layer.variables} | "
+            f"{layer.params:,} | {names_mark(layer)} | {numerics_cell(layer)} | {layer.seconds:.1f} s |"
+        )
+    lines += ["", summary_line(result)]
+    for layer in result.layers:
+        if layer.messages:
+            lines += ["", f"### `{layer.layer}` — {layer.status.value}", ""]
+            for message in layer.messages:
+                if "\n" in message:
+                    head, _, body = message.partition("\n")
+                    lines += [f"- {head}", "", "  ```", *[f"  {b}" for b in body.splitlines()], "  ```"]
+                else:
+                    lines.append(f"- {message}")
+    if result.messages:
+        lines += ["", *[f"> {m}" for m in result.messages]]
+    return "\n".join(lines) + "\n"
+
+
+def render_junit(result: VerifyResult) -> str:
+    """One testcase per layer: mismatch → failure, error → error, not verified → skipped."""
+    counts = result.counts()
+    suite = ET.Element(
+        "testsuite",
+        name="tf1migrate-verify",
+        tests=str(len(result.layers)),
+        failures=str(counts[Status.MISMATCH.value]),
+        errors=str(counts[Status.ERROR.value]),
+        skipped=str(counts[Status.NOT_VERIFIED.value]),
+        time=f"{result.seconds:.3f}",
+    )
+    for layer in result.layers:
+        case = ET.SubElement(
+            suite, "testcase", classname=layer.layer.split(":")[0], name=layer.layer,
+            file=layer.path, line=str(layer.line), time=f"{layer.seconds:.3f}",
+        )
+        detail = "\n".join(layer.messages)
+        first = layer.messages[0].splitlines()[0] if layer.messages else layer.status.value
+        if layer.status is Status.MISMATCH:
+            ET.SubElement(case, "failure", message=first).text = detail
+        elif layer.status is Status.ERROR:
+            ET.SubElement(case, "error", message=first).text = detail
+        elif layer.status is Status.NOT_VERIFIED:
+            ET.SubElement(case, "skipped", message=first).text = detail
+        else:
+            ET.SubElement(case, "system-out").text = (
+                f"reference: {layer.reference.value}; {layer.variables} variables; "
+                f"max abs diff {numerics_cell(layer)}"
+            )
+    suites = ET.Element("testsuites")
+    suites.append(suite)
+    ET.indent(suites)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+
+
+RENDERERS = {"table": render_table, "json": render_json, "markdown": render_markdown, "junit": render_junit}
