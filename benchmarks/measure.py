@@ -14,8 +14,8 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 
@@ -29,6 +29,7 @@ class Measurement:
     peak_rss_mb: float  # largest single process of the tree
     returncode: int
     timed_out: bool = False
+    error: str | None = None  # the contender's own check of its output failed
     stdout_tail: str = ""
     stderr_tail: str = ""
 
@@ -92,3 +93,58 @@ def run_measured(
         )
         stdout = out_path.read_text(encoding="utf-8", errors="replace") if keep_stdout else ""
     return measurement, stdout
+
+
+@dataclass(frozen=True)
+class Contender:
+    """One command line to compare; ``argv(scratch)`` builds it inside a fresh scratch dir."""
+
+    name: str
+    argv: Callable[[Path], list[str]]
+    ok_codes: frozenset[int] = frozenset({0})
+    cwd: Path | None = None
+    env: Mapping[str, str] | None = None
+    # looks at the scratch dir and the measurement; returns why the run did not do its job
+    check: Callable[[Path, Measurement], str | None] | None = None
+
+
+def alternate(
+    contenders: Sequence[Contender], repeat: int, *, timeout_s: float = 1800.0,
+    before_each: Callable[[Contender], None] | None = None,
+) -> dict[str, list[Measurement]]:
+    """Run every contender ``repeat`` times, rotating the order each round.
+
+    Rotation means no contender always runs first (cold page cache) or right after the
+    heaviest one, and round ``i`` of every contender ran under the same machine load, which
+    is what makes per-round ratios fair on a busy machine.
+    """
+    results: dict[str, list[Measurement]] = {c.name: [] for c in contenders}
+    for round_no in range(repeat):
+        shift = round_no % len(contenders)
+        for contender in [*contenders[shift:], *contenders[:shift]]:
+            if before_each is not None:
+                before_each(contender)
+            with tempfile.TemporaryDirectory(prefix="tf1bench-scratch-") as scratch:
+                measurement, _ = run_measured(contender.argv(Path(scratch)), cwd=contender.cwd,
+                                              env=contender.env, timeout_s=timeout_s)
+                if contender.check is not None and not measurement.timed_out:
+                    problem = contender.check(Path(scratch), measurement)
+                    if problem:
+                        measurement = replace(measurement, error=problem)
+            results[contender.name].append(measurement)
+    return results
+
+
+def succeeded(contender: Contender, measurement: Measurement) -> bool:
+    return (not measurement.timed_out and measurement.error is None
+            and measurement.returncode in contender.ok_codes)
+
+
+def failure_reason(measurement: Measurement) -> str:
+    """One line saying why a run failed, for a table cell."""
+    if measurement.timed_out:
+        return "timed out"
+    if measurement.error:
+        return measurement.error
+    tail = (measurement.stderr_tail or measurement.stdout_tail).strip().splitlines()
+    return f"exit {measurement.returncode}: {tail[-1] if tail else 'no output'}"

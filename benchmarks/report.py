@@ -40,9 +40,12 @@ class Spread:
         return (self.high - self.low) / self.median if self.median else 0.0
 
     def fmt(self, digits: int = 3) -> str:
+        """``median ±h%`` where h is half the range relative to the median."""
+        value = f"{self.median:,.0f}" if abs(self.median) >= 10 ** digits else \
+            f"{self.median:.{digits}g}"
         if self.n == 1:
-            return f"{self.median:.{digits}g}"
-        return f"{self.median:.{digits}g} ±{self.relative_range * 50:.0f}%"
+            return value
+        return f"{value} ±{self.relative_range * 50:.0f}%"
 
     def to_json(self) -> dict[str, float]:
         return {**asdict(self), "relative_range": self.relative_range}
@@ -53,7 +56,7 @@ def markdown_table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> 
     body = [[str(cell) for cell in row] for row in rows]
     widths = [max(len(h), *(len(r[i]) for r in body)) if body else len(h)
               for i, h in enumerate(headers)]
-    numeric = [bool(body) and all(_looks_numeric(r[i]) for r in body) for i in range(len(headers))]
+    numeric = [_numeric_column([r[i] for r in body]) for i in range(len(headers))]
 
     def line(cells: Sequence[str]) -> str:
         padded = [c.rjust(w) if num else c.ljust(w) for c, w, num in zip(cells, widths, numeric)]
@@ -61,6 +64,12 @@ def markdown_table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> 
 
     rule = ["-" * (w - 1) + (":" if num else "-") for w, num in zip(widths, numeric)]
     return "\n".join([line(headers), line(rule), *(line(r) for r in body)])
+
+
+def _numeric_column(cells: list[str]) -> bool:
+    """Right-align a column whose filled cells are all numbers ("failed", "n/a" are gaps)."""
+    filled = [c for c in cells if c and c not in ("failed", "n/a", "—")]
+    return bool(filled) and all(_looks_numeric(c) for c in filled)
 
 
 def _looks_numeric(cell: str) -> bool:

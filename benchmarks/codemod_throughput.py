@@ -1,0 +1,230 @@
+"""Codemod throughput on the synthetic TF1 corpus: tf1migrate vs tf_upgrade_v2 vs the
+LibCST parse+codegen lower bound, in one run, alternating, median of several repetitions.
+
+    python -m benchmarks.codemod_throughput [--files 450] [--repeat 5] [--corpus DIR]
+
+Every contender is a fresh process over the whole corpus, so start-up (imports, TensorFlow
+for tf_upgrade_v2) is part of its time, as it is for a user. tf1migrate runs with
+``--check --no-cache`` (nothing written, cold cache); tf_upgrade_v2 has no check mode and
+writes a converted copy of the tree, as it must. Targets: ≥ 80 files/s with ``--jobs 2``;
+peak RSS per worker ≤ 300 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from benchmarks import report, tools
+from benchmarks.corpus import DEFAULT_FILES, generate_corpus
+from benchmarks.measure import Contender, Measurement, alternate, failure_reason, succeeded
+
+TARGET_FILES_PER_S_JOBS2 = 80.0
+TARGET_PEAK_RSS_MB = 300.0
+PARSE_BOUND = "LibCST parse+codegen (bound)"
+TF_UPGRADE_V2 = "tf_upgrade_v2"
+
+
+def tf1migrate_name(jobs: int) -> str:
+    return f"tf1migrate --jobs {jobs}"
+
+
+def check_tf1migrate_report(files: int):
+    """A tf1migrate run counts only if it wrote a JSON report covering the corpus (exit 1
+    is also what a crash looks like, so the exit code alone proves nothing)."""
+
+    def check(scratch: Path, _m: Measurement) -> str | None:
+        path = scratch / "report.json"
+        if not path.exists():
+            return "no JSON report written"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError as exc:
+            return f"unreadable JSON report: {exc}"
+        seen = count_report_files(data)
+        if seen is not None and seen < files:
+            return f"report covers {seen} of {files} files"
+        return None
+
+    return check
+
+
+def count_report_files(data: object) -> int | None:
+    """Files in a tf1migrate JSON report: a ``files`` list, or a summary count."""
+    if isinstance(data, dict):
+        if isinstance(data.get("files"), list):
+            return len(data["files"])
+        summary = data.get("summary")
+        if isinstance(summary, dict):
+            for key in ("files", "scanned", "files_scanned"):
+                if isinstance(summary.get(key), int):
+                    return summary[key]
+    return None
+
+
+def check_stdout_count(pattern: str, files: int):
+    """For tools that print how many files they did: that number must cover the corpus."""
+
+    def check(scratch: Path, m: Measurement) -> str | None:
+        text = m.stdout_tail
+        report_txt = scratch / "report.txt"
+        if report_txt.exists():
+            text += report_txt.read_text(encoding="utf-8", errors="replace")[:4000]
+        found = re.search(pattern, text)
+        if not found:
+            return "did not say how many files it processed"
+        if int(found.group(1)) < files:
+            return f"processed {found.group(1)} of {files} files"
+        return None
+
+    return check
+
+
+def contenders(corpus: Path, jobs: Sequence[int], only: set[str] | None) -> list[Contender]:
+    env = tools.child_env()
+    files, _ = corpus_size(corpus)
+    found: list[Contender] = []
+    for n in jobs:
+        found.append(Contender(
+            tf1migrate_name(n),
+            lambda scratch, n=n: tools.tf1migrate(
+                "migrate", "--check", "--no-cache", "--jobs", str(n), "--output-format", "json",
+                "--output-file", str(scratch / "report.json"), str(corpus)),
+            ok_codes=frozenset({0, 1}),  # 1 = changes pending, the expected answer
+            cwd=corpus, env=env, check=check_tf1migrate_report(files)))
+    found.append(Contender(
+        TF_UPGRADE_V2,
+        lambda scratch: tools.tf_upgrade_v2("--intree", str(corpus), "--outtree",
+                                            str(scratch / "out"), "--reportfile",
+                                            str(scratch / "report.txt")),
+        cwd=corpus, env=env, check=check_stdout_count(r"Converted (\d+) files", files)))
+    found.append(Contender(PARSE_BOUND, lambda scratch: tools.parse_bound(corpus),
+                           cwd=corpus, env=env,
+                           check=check_stdout_count(r"(\d+) files, \d+ lines parsed", files)))
+    return [c for c in found if only is None or c.name in only]
+
+
+def corpus_size(corpus: Path) -> tuple[int, int]:
+    paths = sorted(corpus.rglob("*.py"))
+    return len(paths), sum(p.read_bytes().count(b"\n") for p in paths)
+
+
+def paired_ratio(mine: list[Measurement], theirs: list[Measurement]) -> report.Spread | None:
+    """Median over rounds of (their wall / my wall) = my throughput relative to theirs."""
+    values = [t.wall_s / m.wall_s for m, t in zip(mine, theirs)
+              if m.error is None and t.error is None and not (m.timed_out or t.timed_out)
+              and m.returncode >= 0 and t.returncode >= 0 and m.wall_s > 0]
+    return report.Spread.of(values) if values else None
+
+
+def summarise(runs: dict[str, list[Measurement]], by_name: dict[str, Contender],
+              files: int, lines: int) -> dict[str, dict[str, object]]:
+    summary: dict[str, dict[str, object]] = {}
+    for name, measurements in runs.items():
+        ok = [m for m in measurements if succeeded(by_name[name], m)]
+        entry: dict[str, object] = {"runs": len(measurements), "ok_runs": len(ok)}
+        if ok:
+            wall = report.Spread.of(m.wall_s for m in ok)
+            entry.update(
+                wall_s=wall,
+                cpu_s=report.Spread.of(m.cpu_s for m in ok),
+                files_per_s=report.Spread.of(files / m.wall_s for m in ok),
+                lines_per_s=report.Spread.of(lines / m.wall_s for m in ok),
+                peak_rss_mb=report.Spread.of(m.peak_rss_mb for m in ok),
+            )
+        else:
+            entry["error"] = failure_reason(measurements[-1])
+        summary[name] = entry
+    return summary
+
+
+def ratios(runs: dict[str, list[Measurement]]) -> dict[str, report.Spread | None]:
+    found: dict[str, report.Spread | None] = {}
+    for name in runs:
+        if not name.startswith("tf1migrate"):
+            continue
+        for peer in (TF_UPGRADE_V2, PARSE_BOUND):
+            if peer in runs:
+                found[f"{name} vs {peer}"] = paired_ratio(runs[name], runs[peer])
+    return found
+
+
+def tables(summary: dict[str, dict[str, object]], pairs: dict[str, report.Spread | None],
+           files: int, lines: int) -> list[str]:
+    rows = []
+    for name, entry in summary.items():
+        if "error" in entry:
+            rows.append([name, "failed", "", "", "", "", f"0/{entry['runs']}: {entry['error']}"])
+            continue
+        rows.append([name, entry["files_per_s"].fmt(), entry["lines_per_s"].fmt(),  # type: ignore[union-attr]
+                     entry["wall_s"].fmt(), entry["cpu_s"].fmt(),  # type: ignore[union-attr]
+                     entry["peak_rss_mb"].fmt(),  # type: ignore[union-attr]
+                     f"{entry['ok_runs']}/{entry['runs']}"])
+    main = report.markdown_table(
+        ["contender", "files/s", "LOC/s", "wall s", "CPU s", "peak RSS MB (largest process)",
+         "runs ok"], rows)
+    ratio_rows = [[k, "n/a" if v is None else f"{v.median:.2f}× (range {v.low:.2f}–{v.high:.2f})"]
+                  for k, v in pairs.items()]
+    ratio_table = report.markdown_table(
+        ["throughput ratio (paired per round; > 1 = tf1migrate faster)", "median"], ratio_rows)
+    target_rows = []
+    jobs2 = summary.get(tf1migrate_name(2), {})
+    if "files_per_s" in jobs2:
+        fps = jobs2["files_per_s"].median  # type: ignore[union-attr]
+        target_rows.append([f"≥ {TARGET_FILES_PER_S_JOBS2:.0f} files/s with --jobs 2",
+                            f"{fps:.1f}", "met" if fps >= TARGET_FILES_PER_S_JOBS2 else "NOT met"])
+    for name, entry in summary.items():
+        if name.startswith("tf1migrate") and "peak_rss_mb" in entry:
+            rss = entry["peak_rss_mb"].high  # type: ignore[union-attr]
+            target_rows.append([f"peak RSS per worker ≤ {TARGET_PEAK_RSS_MB:.0f} MB ({name})",
+                                f"{rss:.0f}", "met" if rss <= TARGET_PEAK_RSS_MB else "NOT met"])
+    out = [f"Corpus: {files} files, {lines} lines.", main, ratio_table]
+    if target_rows:
+        out.append(report.markdown_table(["target", "measured", "verdict"], target_rows))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=DEFAULT_FILES)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--corpus", type=Path, help="an existing tree instead of a generated one")
+    parser.add_argument("--only", help="comma-separated contender names (default: all)")
+    parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per run")
+    parser.add_argument("--out-dir", type=Path, default=None)
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="tf1bench-corpus-") as tmp:
+        corpus = args.corpus or Path(tmp)
+        if args.corpus is None:
+            generate_corpus(corpus, args.files, seed=args.seed)
+        files, lines = corpus_size(corpus)
+        only = set(args.only.split(",")) if args.only else None
+        field = contenders(corpus, args.jobs, only)
+        by_name = {c.name: c for c in field}
+        runs = alternate(field, args.repeat, timeout_s=args.timeout)
+    summary = summarise(runs, by_name, files, lines)
+    pairs = ratios(runs)
+    payload: dict[str, object] = {
+        "benchmark": "codemod_throughput",
+        "config": {"files": files, "lines": lines, "seed": args.seed, "repeat": args.repeat,
+                   "jobs": args.jobs, "corpus": str(args.corpus) if args.corpus else "generated"},
+        "summary": summary,
+        "ratios": pairs,
+        "runs": {name: [m.to_json() for m in ms] for name, ms in runs.items()},
+        "median_wall_s": {n: statistics.median(m.wall_s for m in ms) for n, ms in runs.items()},
+    }
+    report.emit("codemod_throughput", "Codemod throughput", tables(summary, pairs, files, lines),
+                payload, args.out_dir)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
