@@ -14,9 +14,10 @@ every new variable, cached layer and activity loss (see ``tracking.py``).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, Protocol
 
 import tensorflow as tf
@@ -54,6 +55,21 @@ class VariableStore(tf.Module):
         self._regularizers: dict[str, Callable[[], tf.Tensor]] = {}
         self._layers: dict[str, Any] = {}
         self._owner_hooks = owner_hooks
+
+    @contextlib.contextmanager
+    def scope(self) -> Iterator[VariableStore]:
+        """Route ``tf.compat.v1.get_variable`` on this thread to this store for the block.
+
+        The decorator enters this around each call; hand-written code can use it directly
+        (for example a Module that opens ``with self.store.scope():`` in ``__call__``).
+        Scope counters are restored on exit, so every entry reproduces the same names.
+        """
+        previous = hooks.set_active_store(self)
+        try:
+            with _private.routed_variable_store(ROUTER), _private.isolated_scope_counts():
+                yield self
+        finally:
+            hooks.set_active_store(previous)
 
     # ------------------------------------------------------------------ read access
     @property

@@ -15,15 +15,14 @@ depends on the owner (see runtime/README.md, "Design"):
 
 from __future__ import annotations
 
-import contextlib
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import tensorflow as tf
 
 from tf1compat import _private, hooks
-from tf1compat.store import ROUTER, VariableStore
+from tf1compat.store import VariableStore
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -173,17 +172,6 @@ def _is_legacy_keras_layer(obj: Any) -> bool:
 # ============================================================================ the decorator
 
 
-@contextlib.contextmanager
-def _active(owner: _Owner) -> Iterator[None]:
-    """Route get_variable to ``owner``'s store, with call-local scope counters, then undo."""
-    previous = hooks.set_active_store(owner.store)
-    try:
-        with _private.routed_variable_store(ROUTER), _private.isolated_scope_counts():
-            yield
-    finally:
-        hooks.set_active_store(previous)
-
-
 def track_tf1_style_variables(method: F) -> F:
     """Track the TF1-style variables ``method`` creates on the object it is called on.
 
@@ -210,7 +198,7 @@ def track_tf1_style_variables(method: F) -> F:
     def wrapper(self, *args, **kwargs):
         owner = _owner_of(self, create=True)
         owner.begin_call()
-        with _active(owner):
+        with owner.store.scope():
             outputs = method(self, *args, **kwargs)
         owner.end_call()
         return outputs
