@@ -1,0 +1,227 @@
+"""What every upgrade rule sees: the per-file context and the hooks it may implement.
+
+Rules never walk the tree themselves; the engine transformer in `tf1migrate.upgrades`
+walks it once and calls the hooks below, so a file costs one pass whatever the number of
+rules. A hook that has nothing to say returns None (or the node it was given).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from tf1migrate.resolve import COMPAT_V1, TF_ROOT, Resolver
+from tf1migrate.rulepacks import RuleSet
+from tf1migrate.types import Options, Severity
+
+#: Qualified-name prefixes that still work in TF2 and must never be "upgraded".
+WORKING_PREFIXES = (COMPAT_V1, "tensorflow.compat.v2", "tensorflow.python")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The outermost Name/Attribute chain that resolves to a TensorFlow symbol."""
+
+    original: cst.BaseExpression
+    updated: cst.BaseExpression
+    qualname: str  # "tensorflow.compat.v1.layers.dense"
+    symbol: str  # canonical TF1 name, "tf.layers.dense"
+
+    @property
+    def through_working_api(self) -> bool:
+        """Reached through compat.v1/compat.v2/private modules: already valid TF2 code."""
+        return any(self.qualname == p or self.qualname.startswith(p + ".") for p in WORKING_PREFIXES)
+
+
+@dataclass
+class PendingFinding:
+    node: cst.CSTNode
+    rule: str
+    message: str
+    severity: Severity
+
+
+@dataclass
+class Frame:
+    """One function body being walked (the module itself is the outermost frame)."""
+
+    creates_variables: bool = False
+    deferred: list[PendingFinding] = field(default_factory=list)  # context = "model_code"
+    tf_values: set[str] = field(default_factory=set)  # local names bound to TF call results
+
+
+class Context:
+    """Per-file state shared by the rules: resolution, options, findings, imports, count."""
+
+    def __init__(self, resolver: Resolver, rules: RuleSet, options: Options) -> None:
+        self.resolver = resolver
+        self.rules = rules
+        self.options = options
+        self.findings: list[PendingFinding] = []
+        self.imports: set[str] = set()
+        self.count = 0
+        self.frames: list[Frame] = [Frame()]
+        self.repointed_locals: set[str] = set()  # names bound by imports a rule re-pointed
+        self.uses_tensorflow = bool(resolver.tf_aliases) or bool(resolver.uses_compat_v1)
+        self._enabled: dict[str, bool] = {}
+
+    # ------------------------------------------------------------------ rule selection
+    def enabled(self, rule_id: str) -> bool:
+        """--select / --ignore by rule id or prefix ("TFM4" selects every TFM4xx)."""
+        known = self._enabled.get(rule_id)
+        if known is None:
+            selected = not self.options.select or any(
+                rule_id.startswith(p) for p in self.options.select
+            )
+            ignored = any(rule_id.startswith(p) for p in self.options.ignore)
+            known = self._enabled[rule_id] = selected and not ignored
+        return known
+
+    # -------------------------------------------------------------------- resolution
+    def reference(self, node: cst.BaseExpression) -> tuple[str, str] | None:
+        """(qualified name, canonical TF1 symbol) of an ORIGINAL-tree node, or None."""
+        qualname = self.resolver.qualify(node)
+        if qualname is None:
+            return None
+        symbol = self.resolver.tf1_symbol(node)
+        return (qualname, symbol) if symbol else None
+
+    def is_creator(self, symbol: str) -> bool:
+        """Does calling `symbol` create variables (rules' `creators`, minus `exclude`)?"""
+        creators = self.rules.creators
+        if _matches_any(symbol, creators.get("exclude", ())):
+            return False
+        return _matches_any(symbol, creators.get("direct", ())) or symbol in self.rules.layer_map
+
+    # ---------------------------------------------------------------------- results
+    def changed(self) -> None:
+        self.count += 1
+
+    def report(
+        self,
+        node: cst.CSTNode,
+        rule: str,
+        message: str,
+        severity: Severity = Severity.WARNING,
+        *,
+        context: str = "anywhere",
+    ) -> None:
+        if not self.enabled(rule):
+            return
+        pending = PendingFinding(node, rule, message, severity)
+        if context == "model_code":
+            self.frames[-1].deferred.append(pending)
+        else:
+            self.findings.append(pending)
+
+    def retract(self, node: cst.CSTNode) -> None:
+        """Withdraw findings about `node` (a later rule rewrote it away)."""
+        self.findings = [f for f in self.findings if f.node is not node]
+        for frame in self.frames:
+            frame.deferred = [f for f in frame.deferred if f.node is not node]
+
+    # ------------------------------------------------------------------ code building
+    def tf_expression(self, target: str) -> cst.BaseExpression:
+        """An expression for a dotted target, written with the file's own aliases.
+
+        "tf.compat.v1.get_variable" becomes `tf1.get_variable` when the file has a
+        compat.v1 alias `tf1`, else `tf.compat.v1.get_variable` with the file's alias for
+        `tensorflow`, else `tensorflow.compat.v1.get_variable` (and `tensorflow` is added
+        to the imports). Non-`tf.` targets ("tf1compat.layers.dense") are used as they are.
+        """
+        if not target.startswith("tf."):
+            return dotted_expression(target)
+        rest = target[len("tf.") :]
+        if rest.startswith("compat.v1."):
+            v1_aliases = self.resolver.local_names_for(COMPAT_V1)
+            if v1_aliases:
+                return dotted_expression(f"{_prefer(v1_aliases)}.{rest[len('compat.v1.'):]}")
+        tf_aliases = self.resolver.local_names_for(TF_ROOT)
+        if tf_aliases:
+            return dotted_expression(f"{_prefer(tf_aliases)}.{rest}")
+        v1_aliases = self.resolver.local_names_for(COMPAT_V1)
+        if v1_aliases and rest.startswith("compat.") and not rest.startswith("compat.v1."):
+            # tf.compat.v1 re-exports tf.compat.dimension_value & co under .compat
+            return dotted_expression(f"{_prefer(v1_aliases)}.{rest}")
+        self.imports.add(TF_ROOT)
+        return dotted_expression(f"{TF_ROOT}.{rest}")
+
+
+class Rule:
+    """Base class: override only the hooks the rule needs. `ids` are its rule ids."""
+
+    ids: tuple[str, ...] = ()
+
+    def prepare(self, ctx: Context, module: cst.Module) -> None:
+        """Called once before the walk (e.g. to pre-scan imports)."""
+
+    def rewrite_reference(self, ctx: Context, ref: Reference) -> cst.BaseExpression | None:
+        """A replacement for a TensorFlow reference; the first rule that answers wins."""
+        return None
+
+    def inspect_reference(self, ctx: Context, ref: Reference, *, migrated: bool) -> None:
+        """See every reference (after rewriting) to report findings."""
+
+    def bind(self, ctx: Context, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
+        """An ORIGINAL-tree binding seen top-down: `target = value`, `for target in value`."""
+
+    def leave_call(self, ctx: Context, original: cst.Call, updated: cst.Call) -> cst.Call:
+        return updated
+
+    def leave_attribute(
+        self, ctx: Context, original: cst.Attribute, updated: cst.BaseExpression
+    ) -> cst.BaseExpression:
+        """Attribute reads that are not TensorFlow references (`x.shape[0].value`)."""
+        return updated
+
+    def leave_binary(
+        self, ctx: Context, original: cst.BinaryOperation, updated: cst.BaseExpression
+    ) -> cst.BaseExpression:
+        return updated
+
+    def leave_import(
+        self, ctx: Context, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
+    ) -> cst.SimpleStatementLine | cst.FlattenSentinel[cst.SimpleStatementLine] | None:
+        """A line holding an import; None leaves it to the next rule."""
+        return None
+
+
+def dotted_expression(dotted: str) -> cst.BaseExpression:
+    """"a.b.c" -> Attribute(Attribute(Name(a), b), c)."""
+    parts = dotted.split(".")
+    node: cst.BaseExpression = cst.Name(parts[0])
+    for part in parts[1:]:
+        node = cst.Attribute(value=node, attr=cst.Name(part))
+    return node
+
+
+def call_symbol(ctx: Context, call: cst.Call) -> tuple[str, str] | None:
+    """(qualname, symbol) of the function an ORIGINAL-tree call invokes, if TensorFlow."""
+    if isinstance(call.func, (cst.Name, cst.Attribute)):
+        return ctx.reference(call.func)
+    return None
+
+
+def _prefer(aliases: Iterable[str]) -> str:
+    names = list(aliases)
+    for preferred in ("tf", "tf1", "tfv1", "v1"):
+        if preferred in names:
+            return preferred
+    return names[0]
+
+
+def _matches_any(symbol: str, patterns: Iterable[str]) -> bool:
+    """`tf.layers.*` matches members; `*` inside a segment is a glob; else exact."""
+    for pattern in patterns:
+        if "*" not in pattern:
+            if symbol == pattern:
+                return True
+        elif pattern.endswith(".*") and "*" not in pattern[:-2]:
+            if symbol.startswith(pattern[:-1]):
+                return True
+        elif fnmatch.fnmatchcase(symbol, pattern):
+            return True
+    return False

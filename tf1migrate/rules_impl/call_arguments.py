@@ -1,0 +1,102 @@
+"""TFM102: calls whose TF2 signature changed get their arguments rewritten.
+
+Three tables from tf_upgrade_v2, applied in its order and keyed by the OLD function name:
+positional arguments that would land in the wrong TF2 slot become keywords (`reorders`),
+then keywords are renamed (`keyword_renames`) or dropped (`keyword_removals`). Calls
+reached through compat.v1 keep their TF1 signature and are left alone. A `*.method` key
+applies to that method on any object (optimizers are held in variables).
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from tf1migrate.rules_impl.base import Context, Reference, Rule, call_symbol
+from tf1migrate.rules_impl.names import head_name
+from tf1migrate.rulepacks import Reorder
+from tf1migrate.types import Severity
+
+NO_SPACE = cst.SimpleWhitespace("")
+
+
+class CallArguments(Rule):
+    ids = ("TFM102",)
+
+    def leave_call(self, ctx: Context, original: cst.Call, updated: cst.Call) -> cst.Call:
+        if not ctx.enabled("TFM102"):
+            return updated
+        keys = self._table_keys(ctx, original)
+        if not keys:
+            return updated
+        args = list(updated.args)
+        changed = False
+        for key in keys:
+            reorder = ctx.rules.reorders.get(key)
+            if reorder is not None:
+                new_args = _keywordize(ctx, original, args, reorder)
+                changed |= new_args is not args
+                args = new_args
+            renames = ctx.rules.keyword_renames.get(key, {})
+            removals = ctx.rules.keyword_removals.get(key, ())
+            for index, arg in enumerate(args):
+                if arg.keyword is not None and arg.keyword.value in renames:
+                    args[index] = arg.with_changes(keyword=cst.Name(renames[arg.keyword.value]))
+                    changed = True
+            if any(a.keyword is not None and a.keyword.value in removals for a in args):
+                args = _without(args, removals)
+                changed = True
+        if not changed:
+            return updated
+        ctx.changed()
+        return updated.with_changes(args=args)
+
+    def _table_keys(self, ctx: Context, original: cst.Call) -> list[str]:
+        """The table keys this call answers to: its TF1 symbol and/or `*.method`."""
+        keys = []
+        found = call_symbol(ctx, original)
+        if found is not None:
+            qualname, symbol = found
+            ref = Reference(original.func, original.func, qualname, symbol)
+            if not ref.through_working_api and head_name(original.func) not in ctx.repointed_locals:
+                keys.append(symbol)
+        if isinstance(original.func, cst.Attribute) and ctx.uses_tensorflow:
+            keys.append("*." + original.func.attr.value)
+        return keys
+
+
+def _keywordize(
+    ctx: Context, original: cst.Call, args: list[cst.Arg], reorder: Reorder
+) -> list[cst.Arg]:
+    """Name the positional arguments after the first `keep_positional` (same list if none)."""
+    positional = [i for i, a in enumerate(args) if a.keyword is None and not a.star]
+    if any(a.star == "*" for a in args):
+        ctx.report(
+            original,
+            "TFM102",
+            "arguments of this call were reordered in TF2 but it passes *args: "
+            f"check them by hand against ({', '.join(reorder.to_keywords)})",
+            Severity.WARNING,
+        )
+        return args
+    extra = positional[reorder.keep_positional :]
+    if not extra or len(extra) > len(reorder.to_keywords):
+        return args
+    passed = {a.keyword.value for a in args if a.keyword is not None}
+    names = reorder.to_keywords[: len(extra)]
+    if passed & set(names):
+        return args  # the call is already invalid TF1; do not make it worse
+    new_args = list(args)
+    for index, name in zip(extra, names):
+        new_args[index] = args[index].with_changes(
+            keyword=cst.Name(name),
+            equal=cst.AssignEqual(whitespace_before=NO_SPACE, whitespace_after=NO_SPACE),
+        )
+    return new_args
+
+
+def _without(args: list[cst.Arg], removals: tuple[str, ...]) -> list[cst.Arg]:
+    """Drop keyword arguments, keeping the last remaining argument's trailing comma as it was."""
+    kept = [a for a in args if a.keyword is None or a.keyword.value not in removals]
+    if kept and kept[-1] is not args[-1]:
+        kept[-1] = kept[-1].with_changes(comma=args[-1].comma)
+    return kept

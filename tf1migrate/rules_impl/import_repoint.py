@@ -1,0 +1,212 @@
+"""TFM101 / TFM201 / TFM202 at import lines: point `from tensorflow... import x` at x's new home.
+
+`from tensorflow.layers import dense` fails to import under TF2/Keras 3, so rewriting the
+uses of `dense` is not enough: the import line itself must change. Re-pointing the import
+(`from tf1compat.layers import dense`) keeps every use untouched, which is the smallest
+diff. Names whose new home differs are split onto their own import line; names with no
+mapping stay where they were. Uses of re-pointed names are then left alone by the
+reference rules (`Context.repointed_locals`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import libcst as cst
+from libcst.helpers import get_full_name_for_node
+
+from tf1migrate.resolve import canonical_tf1_name, is_tf_qualname
+from tf1migrate.rules_impl.base import WORKING_PREFIXES, Context, Rule, dotted_expression
+from tf1migrate.rules_impl.layer_mapping import module_rule
+
+ImportLine = cst.SimpleStatementLine | cst.FlattenSentinel[cst.SimpleStatementLine]
+
+
+@dataclass(frozen=True)
+class _Move:
+    """One imported name and where it goes: `from <module> import <name> as <local>`."""
+
+    module: str
+    name: str
+    local: str
+    rule: str
+
+
+class ImportRepoint(Rule):
+    ids = ("TFM101", "TFM201", "TFM202")
+
+    def __init__(self) -> None:
+        self._plans: dict[int, tuple[list[cst.ImportAlias], list[_Move]]] = {}
+        self._module_imports: dict[int, list[tuple[cst.ImportAlias, str, str]]] = {}
+
+    def prepare(self, ctx: Context, module: cst.Module) -> None:
+        """Plan every import line up front, so uses before a late import are known too."""
+        for line in _import_lines(module.body):
+            statement = line.body[0]
+            if isinstance(statement, cst.ImportFrom):
+                self._plan_from(ctx, line, statement)
+            elif isinstance(statement, cst.Import):
+                self._plan_import(ctx, line, statement)
+
+    def _plan_from(self, ctx: Context, line: cst.SimpleStatementLine, node: cst.ImportFrom) -> None:
+        if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
+            return
+        base = get_full_name_for_node(node.module) or ""
+        if not is_tf_qualname(base):
+            return
+        kept: list[cst.ImportAlias] = []
+        moves: list[_Move] = []
+        for alias in node.names:
+            name = get_full_name_for_node(alias.name) or ""
+            local = _local_name(alias) or name
+            move = _destination(ctx, f"{base}.{name}", local)
+            if move is None:
+                kept.append(alias)
+            else:
+                moves.append(move)
+        if moves:
+            self._plans[id(line)] = (kept, moves)
+            ctx.repointed_locals.update(move.local for move in moves)
+
+    def _plan_import(self, ctx: Context, line: cst.SimpleStatementLine, node: cst.Import) -> None:
+        """`import tensorflow.layers as L` -> `import tf1compat.layers as L`."""
+        changes = []
+        for alias in node.names:
+            local = _local_name(alias)
+            dotted = get_full_name_for_node(alias.name) or ""
+            symbol = canonical_tf1_name(dotted) if local and is_tf_qualname(dotted) else None
+            target = ctx.rules.module_map.get(symbol) if symbol else None
+            if target is not None and ctx.enabled(module_rule(ctx, symbol)):
+                changes.append((alias, target, local))
+        if changes:
+            self._module_imports[id(line)] = changes
+            ctx.repointed_locals.update(local for _, _, local in changes)
+
+    def leave_import(
+        self, ctx: Context, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
+    ) -> ImportLine | None:
+        plan = self._plans.get(id(original))
+        if plan is not None:
+            return self._rewrite_from(ctx, updated, *plan)
+        changes = self._module_imports.get(id(original))
+        if changes is not None:
+            targets = {id(alias): target for alias, target, _ in changes}
+            statement = updated.body[0]
+            assert isinstance(statement, cst.Import)
+            names = [
+                a.with_changes(name=dotted_expression(targets[id(o)])) if id(o) in targets else a
+                for a, o in zip(statement.names, original.body[0].names)  # type: ignore[union-attr]
+            ]
+            ctx.count += len(changes)
+            return updated.with_changes(body=[statement.with_changes(names=names)])
+        return None
+
+    def _rewrite_from(
+        self,
+        ctx: Context,
+        updated: cst.SimpleStatementLine,
+        kept: list[cst.ImportAlias],
+        moves: list[_Move],
+    ) -> ImportLine:
+        ctx.count += len(moves)
+        statement = updated.body[0]
+        assert isinstance(statement, cst.ImportFrom)
+        modules = {move.module for move in moves}
+        names = statement.names
+        assert not isinstance(names, cst.ImportStar)
+        if not kept and len(modules) == 1 and all(map(_same_name, names, moves)):
+            # One destination, same names: change only the module, keep the formatting.
+            new_module = dotted_expression(modules.pop())
+            return updated.with_changes(body=[statement.with_changes(module=new_module)])
+        lines: list[cst.SimpleStatementLine] = []
+        if kept:
+            lines.append(updated.with_changes(body=[statement.with_changes(names=_commas(kept))]))
+        for module in sorted(modules):
+            aliases = [
+                cst.ImportAlias(
+                    name=cst.Name(move.name),
+                    asname=None if move.local == move.name else cst.AsName(name=cst.Name(move.local)),
+                )
+                for move in moves
+                if move.module == module
+            ]
+            new = cst.ImportFrom(module=dotted_expression(module), names=_commas(aliases))
+            if lines:
+                lines.append(cst.SimpleStatementLine(body=[new]))
+            else:
+                lines.append(updated.with_changes(body=[new]))
+        return cst.FlattenSentinel(lines)
+
+
+def _destination(ctx: Context, qualname: str, local: str) -> _Move | None:
+    """Where an imported TensorFlow name should come from instead, if anywhere."""
+    symbol = canonical_tf1_name(qualname)
+    if symbol is None:
+        return None
+    mapping = ctx.rules.layer_map.get(symbol)
+    if mapping is not None and ctx.enabled(mapping.rule):
+        return _move(mapping.target, local, mapping.rule)
+    module_target = ctx.rules.module_map.get(symbol)
+    if module_target is not None and ctx.enabled(module_rule(ctx, symbol)):
+        return _move(module_target, local, module_rule(ctx, symbol))
+    working = any(qualname == p or qualname.startswith(p + ".") for p in WORKING_PREFIXES)
+    target = ctx.rules.renames.get(symbol)
+    if target is not None and not working and ctx.enabled("TFM101"):
+        return _move(target, local, "TFM101")
+    return None
+
+
+def _move(target: str, local: str, rule: str) -> _Move | None:
+    """`tf.compat.v1.get_variable` -> from tensorflow.compat.v1 import get_variable."""
+    if target.startswith("tf."):
+        target = "tensorflow." + target[len("tf.") :]
+    module, _, name = target.rpartition(".")
+    if not module:
+        return None
+    return _Move(module, name, local, rule)
+
+
+def _same_name(alias: cst.ImportAlias, move: _Move) -> bool:
+    return get_full_name_for_node(alias.name) == move.name
+
+
+def _local_name(alias: cst.ImportAlias) -> str | None:
+    if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+        return alias.asname.name.value
+    return None
+
+
+def _commas(aliases: Sequence[cst.ImportAlias]) -> list[cst.ImportAlias]:
+    """Fresh separators: `a, b, c` with no trailing comma."""
+    out = []
+    for index, alias in enumerate(aliases):
+        last = index == len(aliases) - 1
+        out.append(alias.with_changes(comma=cst.MaybeSentinel.DEFAULT if last else cst.Comma(
+            whitespace_after=cst.SimpleWhitespace(" "))))
+    return out
+
+
+def _import_lines(body: Sequence[cst.CSTNode]) -> Iterator[cst.SimpleStatementLine]:
+    """Every single-import line at any depth, walking statements only (cheap)."""
+    for statement in body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            if len(statement.body) == 1 and isinstance(statement.body[0], (cst.Import, cst.ImportFrom)):
+                yield statement
+            continue
+        for block in _blocks(statement):
+            yield from _import_lines(block)
+
+
+def _blocks(statement: cst.CSTNode) -> Iterator[Sequence[cst.CSTNode]]:
+    """Statement lists nested in a compound statement (def, class, if, try, with, loops)."""
+    suites = [getattr(statement, "body", None)]
+    orelse = getattr(statement, "orelse", None)
+    while orelse is not None:  # else / elif chains
+        suites.append(getattr(orelse, "body", None))
+        orelse = getattr(orelse, "orelse", None)
+    suites.append(getattr(getattr(statement, "finalbody", None), "body", None))
+    suites.extend(handler.body for handler in getattr(statement, "handlers", ()) or ())
+    for suite in suites:
+        if isinstance(suite, cst.IndentedBlock):
+            yield suite.body
