@@ -1,0 +1,130 @@
+"""Child-side half of the fixture check: build one root from its verify spec in TF1.
+
+This file is not imported by the tests: its source is pasted into an oracle case (see
+``cases.py``) and runs inside the tf-keras oracle child, whose namespace supplies ``tf``,
+``np``, ``graph_report``, ``import_tf1_module`` and ``tf1_behavior``
+(tests/oracle/runner.py). It only reads the fixture tree; nothing is written there.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+
+#: Parameter names that mean "training mode" in TF1 code, most specific first.
+TRAINING_PARAMETERS = ("is_training", "training", "train", "is_train")
+
+_SHORT_SPEC = re.compile(r"^\s*(\w+)\s*\[([\d,\s]*)\]\s*$")
+
+
+def parse_input_spec(spec):
+    """``"int32[2, 8]"`` or ``{dtype, shape, minval?, maxval?}`` -> (dtype, shape, lo, hi)."""
+    if isinstance(spec, str):
+        match = _SHORT_SPEC.match(spec)
+        if not match:
+            raise ValueError(f"bad input spec {spec!r}: expected 'dtype[d0, d1, ...]'")
+        dims = [int(d) for d in match.group(2).split(",") if d.strip()]
+        return match.group(1), dims, None, None
+    return spec["dtype"], list(spec["shape"]), spec.get("minval"), spec.get("maxval")
+
+
+def make_input(spec, rng):
+    """A seeded constant tensor: ints uniform in [minval, maxval), floats normal or uniform."""
+    dtype, shape, low, high = parse_input_spec(spec)
+    np_dtype = np.dtype(dtype)
+    if np.issubdtype(np_dtype, np.integer):
+        value = rng.randint(0 if low is None else low, 2 if high is None else high, size=shape)
+    elif np.issubdtype(np_dtype, np.bool_):
+        value = rng.randint(0, 2, size=shape)
+    elif low is not None or high is not None:
+        value = rng.uniform(0.0 if low is None else low, 1.0 if high is None else high, size=shape)
+    else:
+        value = rng.standard_normal(shape)
+    return tf.constant(value.astype(np_dtype), dtype=tf.as_dtype(np_dtype))
+
+
+def resolve_target(module, qualname, config):
+    """The callable to run; for ``Class.method`` the instance comes from ``config['self']``."""
+    if "self" in config:
+        return getattr(config.pop("self"), qualname.rsplit(".", 1)[-1])
+    target = module
+    for part in qualname.split("."):
+        target = getattr(target, part)
+    return target
+
+
+def training_parameter(target):
+    parameters = inspect.signature(target).parameters
+    for name in TRAINING_PARAMETERS:
+        if name in parameters:
+            return name
+    raise TypeError(f"{target!r} has no training flag (looked for {TRAINING_PARAMETERS})")
+
+
+def fetches_of(result, prefix=""):
+    """Flatten what a root returned into ``{path: tensor}`` (dicts, tuples, get_*() objects)."""
+    if isinstance(result, (tf.Tensor, tf.Variable)):
+        return {prefix or "output": result}
+    if result is None:
+        return {}
+    if isinstance(result, dict):
+        items = result.items()
+    elif isinstance(result, tuple) and hasattr(result, "_fields"):
+        items = zip(result._fields, result)
+    elif isinstance(result, (list, tuple)):
+        items = enumerate(result)
+    else:
+        items = [
+            (name[len("get_"):], getattr(result, name)())
+            for name in sorted(dir(result))
+            if name.startswith("get_") and _takes_no_arguments(getattr(result, name))
+        ]
+    fetches = {}
+    for key, value in items:
+        fetches.update(fetches_of(value, f"{prefix}/{key}" if prefix else str(key)))
+    return fetches
+
+
+def _takes_no_arguments(method):
+    if not callable(method):
+        return False
+    return all(
+        p.default is not p.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+        for p in inspect.signature(method).parameters.values()
+    )
+
+
+def build_root(module, key, spec, training, seed=0):
+    """Call the root named by ``key`` with the spec's configuration and seeded inputs."""
+    qualname = key.split(":", 1)[1]
+    config = {name: eval(expr, vars(module)) for name, expr in spec.get("args", {}).items()}
+    target = resolve_target(module, qualname, config)
+    if training is not None:
+        config[training_parameter(target)] = training
+    rng = np.random.RandomState(seed)
+    tensors = {name: make_input(s, rng) for name, s in sorted(spec.get("inputs", {}).items())}
+    return fetches_of(target(**config, **tensors))
+
+
+def summarize(report):
+    """The part of a graph_report that must match the checked-in reference exactly."""
+    return {
+        "variables": [[name, list(shape), dtype, trainable] for name, shape, dtype, trainable in report["variables"]],
+        "outputs": {name: [list(value.shape), str(value.dtype)] for name, value in sorted(report["outputs"].items())},
+        "update_ops": report["update_ops"],
+        "regularization_losses": len(report["reg_losses"]),
+    }
+
+
+def root_report(fixture_dir, key, spec):
+    """``{"training=<flag>": summary}`` for each training value of the spec (or "default")."""
+    module_name = key.split(":", 1)[0]
+    flags = spec.get("training", [None])
+    reports = {}
+    for training in flags:
+        label = "default" if training is None else f"training={str(training).lower()}"
+        with tf1_behavior():
+            module = import_tf1_module(fixture_dir, module_name)
+            report = graph_report(lambda: build_root(module, key, spec, training))
+        reports[label] = summarize(report)
+    return reports
