@@ -13,8 +13,6 @@ peak RSS per worker ≤ 300 MB.
 from __future__ import annotations
 
 import argparse
-import json
-import re
 import statistics
 import tempfile
 from collections.abc import Sequence
@@ -34,57 +32,6 @@ def tf1migrate_name(jobs: int) -> str:
     return f"tf1migrate --jobs {jobs}"
 
 
-def check_tf1migrate_report(files: int):
-    """A tf1migrate run counts only if it wrote a JSON report covering the corpus (exit 1
-    is also what a crash looks like, so the exit code alone proves nothing)."""
-
-    def check(scratch: Path, _m: Measurement) -> str | None:
-        path = scratch / "report.json"
-        if not path.exists():
-            return "no JSON report written"
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except ValueError as exc:
-            return f"unreadable JSON report: {exc}"
-        seen = count_report_files(data)
-        if seen is not None and seen < files:
-            return f"report covers {seen} of {files} files"
-        return None
-
-    return check
-
-
-def count_report_files(data: object) -> int | None:
-    """Files in a tf1migrate JSON report: a ``files`` list, or a summary count."""
-    if isinstance(data, dict):
-        if isinstance(data.get("files"), list):
-            return len(data["files"])
-        summary = data.get("summary")
-        if isinstance(summary, dict):
-            for key in ("files", "scanned", "files_scanned"):
-                if isinstance(summary.get(key), int):
-                    return summary[key]
-    return None
-
-
-def check_stdout_count(pattern: str, files: int):
-    """For tools that print how many files they did: that number must cover the corpus."""
-
-    def check(scratch: Path, m: Measurement) -> str | None:
-        text = m.stdout_tail
-        report_txt = scratch / "report.txt"
-        if report_txt.exists():
-            text += report_txt.read_text(encoding="utf-8", errors="replace")[:4000]
-        found = re.search(pattern, text)
-        if not found:
-            return "did not say how many files it processed"
-        if int(found.group(1)) < files:
-            return f"processed {found.group(1)} of {files} files"
-        return None
-
-    return check
-
-
 def contenders(corpus: Path, jobs: Sequence[int], only: set[str] | None) -> list[Contender]:
     env = tools.child_env()
     files, _ = corpus_size(corpus)
@@ -96,16 +43,16 @@ def contenders(corpus: Path, jobs: Sequence[int], only: set[str] | None) -> list
                 "migrate", "--check", "--no-cache", "--jobs", str(n), "--output-format", "json",
                 "--output-file", str(scratch / "report.json"), str(corpus)),
             ok_codes=frozenset({0, 1}),  # 1 = changes pending, the expected answer
-            cwd=corpus, env=env, check=check_tf1migrate_report(files)))
+            cwd=corpus, env=env, check=tools.check_tf1migrate_report(files)))
     found.append(Contender(
         TF_UPGRADE_V2,
         lambda scratch: tools.tf_upgrade_v2("--intree", str(corpus), "--outtree",
                                             str(scratch / "out"), "--reportfile",
                                             str(scratch / "report.txt")),
-        cwd=corpus, env=env, check=check_stdout_count(r"Converted (\d+) files", files)))
+        cwd=corpus, env=env, check=tools.check_stdout_count(r"Converted (\d+) files", files)))
     found.append(Contender(PARSE_BOUND, lambda scratch: tools.parse_bound(corpus),
                            cwd=corpus, env=env,
-                           check=check_stdout_count(r"(\d+) files, \d+ lines parsed", files)))
+                           check=tools.check_stdout_count(r"(\d+) files, \d+ lines parsed", files)))
     return [c for c in found if only is None or c.name in only]
 
 
@@ -136,6 +83,7 @@ def summarise(runs: dict[str, list[Measurement]], by_name: dict[str, Contender],
                 files_per_s=report.Spread.of(files / m.wall_s for m in ok),
                 lines_per_s=report.Spread.of(lines / m.wall_s for m in ok),
                 peak_rss_mb=report.Spread.of(m.peak_rss_mb for m in ok),
+                statuses=ok[-1].details.get("statuses"),  # what the tool said it did
             )
         else:
             entry["error"] = failure_reason(measurements[-1])
@@ -159,15 +107,18 @@ def tables(summary: dict[str, dict[str, object]], pairs: dict[str, report.Spread
     rows = []
     for name, entry in summary.items():
         if "error" in entry:
-            rows.append([name, "failed", "", "", "", "", f"0/{entry['runs']}: {entry['error']}"])
+            rows.append([name, "failed", "", "", "", "", "",
+                         f"0/{entry['runs']}: {entry['error']}"])
             continue
+        statuses = entry.get("statuses") or {}
+        outcome = ", ".join(f"{k} {v}" for k, v in sorted(statuses.items()))  # type: ignore[union-attr]
         rows.append([name, entry["files_per_s"].fmt(), entry["lines_per_s"].fmt(),  # type: ignore[union-attr]
                      entry["wall_s"].fmt(), entry["cpu_s"].fmt(),  # type: ignore[union-attr]
                      entry["peak_rss_mb"].fmt(),  # type: ignore[union-attr]
-                     f"{entry['ok_runs']}/{entry['runs']}"])
+                     outcome or "—", f"{entry['ok_runs']}/{entry['runs']}"])
     main = report.markdown_table(
         ["contender", "files/s", "LOC/s", "wall s", "CPU s", "peak RSS MB (largest process)",
-         "runs ok"], rows)
+         "files by status", "runs ok"], rows)
     ratio_rows = [[k, "n/a" if v is None else f"{v.median:.2f}× (range {v.low:.2f}–{v.high:.2f})"]
                   for k, v in pairs.items()]
     ratio_table = report.markdown_table(
@@ -183,7 +134,9 @@ def tables(summary: dict[str, dict[str, object]], pairs: dict[str, report.Spread
             rss = entry["peak_rss_mb"].high  # type: ignore[union-attr]
             target_rows.append([f"peak RSS per worker ≤ {TARGET_PEAK_RSS_MB:.0f} MB ({name})",
                                 f"{rss:.0f}", "met" if rss <= TARGET_PEAK_RSS_MB else "NOT met"])
-    out = [f"Corpus: {files} files, {lines} lines.", main, ratio_table]
+    out = [f"Corpus: {files} files, {lines} lines.", main]
+    if ratio_rows:
+        out.append(ratio_table)
     if target_rows:
         out.append(report.markdown_table(["target", "measured", "verdict"], target_rows))
     return out

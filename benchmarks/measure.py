@@ -15,7 +15,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 
@@ -30,6 +30,7 @@ class Measurement:
     returncode: int
     timed_out: bool = False
     error: str | None = None  # the contender's own check of its output failed
+    details: dict[str, object] = field(default_factory=dict)  # what the check read off
     stdout_tail: str = ""
     stderr_tail: str = ""
 
@@ -104,8 +105,8 @@ class Contender:
     ok_codes: frozenset[int] = frozenset({0})
     cwd: Path | None = None
     env: Mapping[str, str] | None = None
-    # looks at the scratch dir and the measurement; returns why the run did not do its job
-    check: Callable[[Path, Measurement], str | None] | None = None
+    # reads the scratch dir and the measurement; returns (why the run failed or None, details)
+    check: Callable[[Path, Measurement], tuple[str | None, dict[str, object]]] | None = None
 
 
 def alternate(
@@ -128,9 +129,8 @@ def alternate(
                 measurement, _ = run_measured(contender.argv(Path(scratch)), cwd=contender.cwd,
                                               env=contender.env, timeout_s=timeout_s)
                 if contender.check is not None and not measurement.timed_out:
-                    problem = contender.check(Path(scratch), measurement)
-                    if problem:
-                        measurement = replace(measurement, error=problem)
+                    problem, details = contender.check(Path(scratch), measurement)
+                    measurement = replace(measurement, error=problem, details=details)
             results[contender.name].append(measurement)
     return results
 

@@ -1,4 +1,5 @@
-"""The command lines of the tools being compared, resolved the way a user would run them.
+"""The command lines of the tools being compared, resolved the way a user would run them,
+and the checks that a run really did its job (an exit code alone proves little).
 
 Console scripts are taken from this interpreter's scripts directory (not a pyenv/venv shim,
 whose own start-up would be billed to the tool), falling back to ``python -m``.
@@ -6,11 +7,16 @@ whose own start-up would be billed to the tool), falling back to ``python -m``.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import sys
 import sysconfig
+from collections.abc import Callable
 from pathlib import Path
+
+from benchmarks.measure import Measurement
 
 
 def _console_script(name: str, module: str) -> list[str]:
@@ -40,3 +46,73 @@ def child_env(**extra: str) -> dict[str, str]:
     env.update({"TF_CPP_MIN_LOG_LEVEL": "2", "CUDA_VISIBLE_DEVICES": "", "NO_COLOR": "1"})
     env.update(extra)
     return env
+
+
+Check = Callable[[Path, Measurement], tuple[str | None, dict[str, object]]]
+
+
+def check_tf1migrate_report(files: int, name: str = "report.json") -> Check:
+    """A tf1migrate run counts only if its JSON report covers every file (exit 1 means
+    "changes pending", but it is also what a crash looks like). Keeps the report's summary."""
+
+    def check(scratch: Path, _m: Measurement) -> tuple[str | None, dict[str, object]]:
+        path = scratch / name
+        if not path.exists():
+            return "no JSON report written", {}
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError as exc:
+            return f"unreadable JSON report: {exc}", {}
+        details = report_details(data)
+        seen = details.get("files_reported")
+        if not isinstance(seen, int) or seen < files:
+            internal = [f.get("message", "") for f in data.get("findings", [])
+                        if isinstance(f, dict) and f.get("severity") == "error"]
+            why = f"report covers {seen} of {files} files"
+            return (f"{why} ({internal[0][:120]})" if internal else why), details
+        return None, details
+
+    return check
+
+
+def report_details(data: object) -> dict[str, object]:
+    """What a tf1migrate JSON report says about the run: files, statuses, cache hits."""
+    details: dict[str, object] = {}
+    if not isinstance(data, dict):
+        return details
+    entries = data.get("files")
+    if isinstance(entries, list):
+        details["files_reported"] = len(entries)
+        statuses: dict[str, int] = {}
+        for entry in entries:
+            if isinstance(entry, dict):
+                status = str(entry.get("status"))
+                statuses[status] = statuses.get(status, 0) + 1
+                if entry.get("cached"):
+                    details["cached"] = int(details.get("cached", 0)) + 1  # type: ignore[arg-type]
+        details["statuses"] = statuses
+    summary = data.get("summary")
+    if isinstance(summary, dict):
+        details["summary"] = {k: v for k, v in summary.items() if isinstance(v, (int, float))}
+        if "files_reported" not in details and isinstance(summary.get("files_scanned"), int):
+            details["files_reported"] = summary["files_scanned"]
+    return details
+
+
+def check_stdout_count(pattern: str, files: int) -> Check:
+    """For tools that print how many files they did: that number must cover the corpus."""
+
+    def check(scratch: Path, m: Measurement) -> tuple[str | None, dict[str, object]]:
+        text = m.stdout_tail
+        report_txt = scratch / "report.txt"
+        if report_txt.exists():
+            text += report_txt.read_text(encoding="utf-8", errors="replace")[:4000]
+        found = re.search(pattern, text)
+        if not found:
+            return "did not say how many files it processed", {}
+        count = int(found.group(1))
+        if count < files:
+            return f"processed {count} of {files} files", {"files_reported": count}
+        return None, {"files_reported": count}
+
+    return check
