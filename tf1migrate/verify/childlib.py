@@ -96,7 +96,7 @@ def flatten_outputs(value: Any, is_tensor, path: str = "") -> Iterator[tuple[str
         for index, item in enumerate(value):
             yield from flatten_outputs(item, is_tensor, f"{path}/{index}" if path else str(index))
     elif is_tensor(value):
-        yield (path or "output"), value
+        yield path, value
 
 
 def variable_record(name: str, shape: Any, dtype: str, trainable: bool | None) -> dict[str, Any]:
@@ -111,15 +111,16 @@ def compare_outputs(
     messages: list[str] = []
     worst: float | None = None
     for path in sorted(set(reference) | set(migrated)):
+        label = f"output {path}" if path else "the output"
         if path not in migrated:
-            messages.append(f"output {path}: produced by the reference, not by the migrated layer")
+            messages.append(f"{label}: produced by the reference, not by the migrated layer")
             continue
         if path not in reference:
-            messages.append(f"output {path}: produced by the migrated layer, not by the reference")
+            messages.append(f"{label}: produced by the migrated layer, not by the reference")
             continue
         ref, new = np.asarray(reference[path]), np.asarray(migrated[path])
         if ref.shape != new.shape:
-            messages.append(f"output {path}: shape {list(ref.shape)} in reference, {list(new.shape)} migrated")
+            messages.append(f"{label}: shape {list(ref.shape)} in reference, {list(new.shape)} migrated")
             continue
         if ref.size == 0:
             continue
@@ -131,5 +132,5 @@ def compare_outputs(
             close = bool(np.array_equal(ref, new))
         worst = diff if worst is None else max(worst, diff)
         if not close:
-            messages.append(f"output {path}: max abs diff {diff:.3g} exceeds rtol={rtol:g}, atol={atol:g}")
+            messages.append(f"{label}: max abs diff {diff:.3g} exceeds rtol={rtol:g}, atol={atol:g}")
     return worst, messages

@@ -23,13 +23,12 @@ from tf1migrate.verify.childlib import (
 
 
 def run_migrated(job: dict[str, Any], stage) -> dict[str, Any]:
+    stage(f"importing {job['module']}")  # first: it imports TensorFlow and tf1compat itself
+    module = import_user_module(job["import_root"], job["module"], job.get("argv0", job["module"]))
     stage("importing TensorFlow")
     import tensorflow as tf
 
     import tf1compat
-
-    stage(f"importing {job['module']}")
-    module = import_user_module(job["import_root"], job["module"], job.get("argv0", job["module"]))
     wrapper_class = getattr(module, job["class_name"])
     stage("evaluating the configuration arguments")
     init_names = set(job["init_params"])
@@ -76,14 +75,12 @@ def run_migrated(job: dict[str, Any], stage) -> dict[str, Any]:
         stochastic = set(reference.get("stochastic_outputs", []))
         messages: list[str] = []
         notes = [
-            f"output {key} depends on random ops (dropout?) in the reference: not compared"
+            f"output {key.rstrip('/')} depends on random ops (dropout?) in the reference: not compared"
             for key in sorted(stochastic)
         ]
         worst: float | None = None
         for training in reference["training_values"]:
-            for name, var in variables.items():
-                if name in weights and tuple(var.shape.as_list()) == weights[name].shape:
-                    var.assign(weights[name].astype(var.dtype.base_dtype.as_numpy_dtype))
+            assigned = assign_by_name(variables, weights)
             stage(f"calling {job['class_name']} with the reference weights (training={training})")
             returned = call(training)
             mine = {path: np.asarray(value) for path, value in flatten_outputs(returned, tf.is_tensor)}
@@ -96,8 +93,26 @@ def run_migrated(job: dict[str, Any], stage) -> dict[str, Any]:
             messages += [f"training={training}: {p}" for p in problems] if len(reference["training_values"]) > 1 else problems
             if diff is not None:
                 worst = diff if worst is None else max(worst, diff)
+        unassigned = sorted(set(weights) - set(assigned))
+        if unassigned:
+            notes.append(
+                f"{len(unassigned)} reference weight(s) could not be copied in (no variable of that "
+                f"name and shape), so outputs cannot agree: {', '.join(unassigned[:5])}"
+                + (" ..." if len(unassigned) > 5 else "")
+            )
         result["numerics"] = {"max_abs_diff": worst, "messages": messages, "notes": notes}
     return result
+
+
+def assign_by_name(variables: dict[str, Any], weights: dict[str, np.ndarray]) -> set[str]:
+    """Copy each reference weight into the variable of the same TF1 name and shape."""
+    assigned = set()
+    for name, var in variables.items():
+        value = weights.get(name)
+        if value is not None and tuple(var.shape.as_list()) == value.shape:
+            var.assign(value.astype(var.dtype.base_dtype.as_numpy_dtype))
+            assigned.add(name)
+    return assigned
 
 
 def _checkpoint_variables(tf: Any, path: str) -> list[dict[str, Any]]:

@@ -21,8 +21,8 @@ class Status(str, enum.Enum):
 
 
 class ReferenceKind(str, enum.Enum):
-    GRAPH_TF_KERAS = "tf1 graph (tf-keras legacy layers)"
-    GRAPH_TF1COMPAT = "tf1 graph (tf1compat layers)"
+    GRAPH_TF_KERAS = "graph (tf-keras)"  # TF1 graph, tf.layers from tf-keras's legacy family
+    GRAPH_TF1COMPAT = "graph (tf1compat)"  # TF1 graph, tf.layers aliased to tf1compat.layers
     CHECKPOINT = "checkpoint"
     NONE = "none"
 

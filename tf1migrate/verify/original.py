@@ -29,6 +29,7 @@ class OriginalTree:
     mirror_of: Path  # the migrated directory that ``root`` corresponds to
     description: str  # for reports: "git HEAD (3e6cfb7)" or "directory ../old"
     temporary: bool = False
+    commit: str | None = None  # the full commit id when exported from git
 
     def counterpart(self, migrated: Path) -> Path:
         """The original path of a migrated file or directory."""
@@ -70,7 +71,7 @@ def from_git(rev: str, anywhere_in_repo: Path) -> OriginalTree:
     destination = Path(tempfile.mkdtemp(prefix="tf1migrate-original-"))
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
         tar.extractall(destination, filter="data")
-    return OriginalTree(destination, toplevel, f"git {rev} ({commit[:10]})", temporary=True)
+    return OriginalTree(destination, toplevel, f"git {rev} ({commit[:10]})", temporary=True, commit=commit)
 
 
 def has_uncommitted_changes(paths: list[Path], toplevel: Path) -> bool:

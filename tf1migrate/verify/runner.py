@@ -9,13 +9,14 @@ outputs are saved. Up to ``jobs`` children run at once; nothing here imports Ten
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import shutil
 import tempfile
 import time
 from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +56,6 @@ class _Plan:
     reference: ChildOutcome | None = None
     migrated: ChildOutcome | None = None
     workdir: Path | None = None
-    started: float = field(default_factory=time.monotonic)
 
 
 def run_verify(
@@ -124,7 +124,7 @@ def run_verify(
             from tf1migrate.verify.emit import emit_tests as write_tests
 
             written = write_tests(
-                Path(emit_tests), targets, migrated_root=migrated_root, tree=tree, base=base,
+                Path(emit_tests), targets, tree=tree, base=base,
                 checkpoint=settings.checkpoint, numerics=settings.numerics, training=training,
                 rtol=rtol, atol=atol,
             )
@@ -227,42 +227,51 @@ def _pyprojects(migrated_root: Path, original_root: Path | None, target: Wrapper
 
 
 def _execute(plans: list[_Plan], settings: _Settings, scratch: Path, jobs: int) -> None:
-    """Run every child, at most ``jobs`` at a time; a migrated child that needs its
-    reference's weights is submitted when that reference finishes."""
+    """Run every child, at most ``jobs`` at a time.
+
+    Wrappers of the same callable with the same spec share one reference child. A migrated
+    child that needs its reference's weights is submitted when that reference finishes.
+    """
     if not plans:
         return
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        pending: dict[Future[ChildOutcome], tuple[_Plan, str]] = {}
+        pending: dict[Future[ChildOutcome], tuple[list[_Plan], str]] = {}
 
-        def submit(plan: _Plan, kind: str) -> None:
-            job = _job(plan, kind, settings)
+        def submit(group: list[_Plan], kind: str, job: dict[str, Any], workdir: Path) -> None:
             env = _child_env(legacy=kind == "reference" and settings.graph_mode == "tf-keras")
             future = pool.submit(
-                run_child, job, plan.workdir / kind, timeout=settings.timeout,
+                run_child, job, workdir, timeout=settings.timeout,
                 memory_limit_mb=settings.memory_limit_mb, env=env,
             )
-            pending[future] = (plan, kind)
+            pending[future] = (group, kind)
 
+        references: dict[str, list[_Plan]] = {}
         for index, plan in enumerate(plans):
             plan.workdir = scratch / f"{index:04d}"
-            plan.started = time.monotonic()
             if settings.checkpoint is None:
-                submit(plan, "reference")
+                key = json.dumps(_job(plan, "reference", settings), sort_keys=True)
+                references.setdefault(key, []).append(plan)
+        for group in references.values():
+            first = group[0]
+            assert first.workdir is not None
+            submit(group, "reference", _job(first, "reference", settings), first.workdir / "reference")
         for plan in plans:
             if settings.checkpoint is not None or not settings.numerics:
-                submit(plan, "migrated")
+                assert plan.workdir is not None
+                submit([plan], "migrated", _job(plan, "migrated", settings), plan.workdir / "migrated")
         while pending:
             done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
             for future in done:
-                plan, kind = pending.pop(future)
+                group, kind = pending.pop(future)
                 outcome = future.result()
-                if kind == "reference":
-                    plan.reference = outcome
-                    if settings.numerics and outcome.ok:
-                        submit(plan, "migrated")
-                else:
-                    plan.migrated = outcome
-                plan.result.seconds = time.monotonic() - plan.started
+                for plan in group:
+                    assert plan.workdir is not None
+                    if kind == "reference":
+                        plan.reference = outcome
+                        if settings.numerics and outcome.ok:
+                            submit([plan], "migrated", _job(plan, "migrated", settings), plan.workdir / "migrated")
+                    else:
+                        plan.migrated = outcome
 
 
 def _child_env(*, legacy: bool) -> dict[str, str]:
@@ -322,6 +331,7 @@ def _variables(records: list[dict[str, Any]]) -> list[VariableInfo]:
 def _conclude(plan: _Plan, settings: _Settings) -> None:
     """Fold the children's answers into the layer's status and messages."""
     result = plan.result
+    result.seconds = sum(o.seconds for o in (plan.reference, plan.migrated) if o is not None)
     if settings.checkpoint is not None:
         result.reference = ReferenceKind.CHECKPOINT
     elif settings.graph_mode == "tf-keras":

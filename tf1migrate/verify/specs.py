@@ -134,7 +134,7 @@ def render_snippet(target: WrapperTarget, partial: CallSpec | None = None) -> st
     if args:
         lines.append(f"args = {_inline_table({k: _toml_string(v) for k, v in args.items()})}")
     lines.append(f"inputs = {_inline_table({k: _toml_string(v) for k, v in inputs.items()})}")
-    if target.has_training:
+    if target.training_kwarg is not None or target.training_position is not None:
         lines.append("training = [false, true]")
     return "\n".join(lines)
 
