@@ -72,10 +72,8 @@ class _Matcher:
 
     def __init__(self, config: Config, root: Path) -> None:
         self.root = root
-        self.include = pathspec.PathSpec.from_lines("gitwildmatch", config.include)
-        self.exclude = pathspec.PathSpec.from_lines(
-            "gitwildmatch", (*config.exclude, *config.extend_exclude)
-        )
+        self.include = pathspec.GitIgnoreSpec.from_lines(config.include)
+        self.exclude = pathspec.GitIgnoreSpec.from_lines((*config.exclude, *config.extend_exclude))
         self.respect_gitignore = config.respect_gitignore
         self._gitignores: dict[Path, pathspec.PathSpec | None] = {}
 

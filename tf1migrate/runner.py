@@ -62,6 +62,9 @@ class EngineRef:
         )
 
 
+DEFAULT_ENGINE = EngineRef()
+
+
 @dataclass(frozen=True)
 class _Unit:
     """One file as the passes see it: Python text (notebooks: their joined code cells)."""
@@ -196,7 +199,7 @@ class _Executor:
 def _per_file_options(options: Options, config: Config, relative: str) -> Options:
     extra: list[str] = []
     for glob, rules in config.per_file_ignores:
-        if pathspec.PathSpec.from_lines("gitwildmatch", [glob]).match_file(relative):
+        if pathspec.GitIgnoreSpec.from_lines([glob]).match_file(relative):
             extra.extend(rules)
     if not extra:
         return options
@@ -291,7 +294,7 @@ def run_migrate(
     progress: Progress | None = None,
     *,
     config: Config | None = None,
-    engine: EngineRef = EngineRef(),
+    engine: EngineRef | None = None,
     verbose: bool = False,
 ) -> RunResult:
     """Migrate `paths` (files or directories); `mode` is "write", "check" or "diff".
@@ -301,6 +304,7 @@ def run_migrate(
     if mode not in ("write", "check", "diff"):
         raise ValueError(f"mode must be write, check or diff, not {mode!r}")
     started = time.perf_counter()
+    engine = engine or DEFAULT_ENGINE
     config = config or Config()
     options = options or config.options()
     report = progress or (lambda stage, done, total: None)
@@ -457,3 +461,15 @@ def _pass_two(todo, cache, packs, index_fp, summaries, options, config, root, en
         else:
             results[unit.path] = FileResult(unit.display, FileStatus.ERROR, findings=(value,))
     return results
+
+
+def exit_code(result: RunResult) -> int:
+    """2 if anything could not be processed, 1 if check/diff found pending changes, else 0."""
+    if any(f.severity == Severity.ERROR for f in result.findings) or any(
+        r.status == FileStatus.ERROR or any(f.severity == Severity.ERROR for f in r.findings)
+        for r in result.files
+    ):
+        return 2
+    if result.mode != "write" and any(r.status == FileStatus.CHANGED for r in result.files):
+        return 1
+    return 0

@@ -90,7 +90,9 @@ def decode_source(raw: bytes, path: Path) -> tuple[str, str, bool]:
     try:
         declared, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
     except SyntaxError as exc:
-        raise SourceReadError(f"bad encoding declaration: {exc.msg}") from exc
+        if "unknown encoding" in str(exc.msg) or "encoding problem" in str(exc.msg):
+            raise SourceReadError(f"bad encoding declaration: {exc.msg}") from exc
+        declared = "utf-8"  # undeclared non-UTF-8 bytes: the decode below explains
     bom = raw.startswith(b"\xef\xbb\xbf")
     codec = "utf-8" if declared == "utf-8-sig" else declared
     body = raw[3:] if bom else raw
@@ -104,10 +106,15 @@ def decode_source(raw: bytes, path: Path) -> tuple[str, str, bool]:
     return text, codec, bom
 
 
+def _open_binary(path: Path):
+    """The one place a source file is opened for reading (tests simulate EACCES here as root)."""
+    return open(path, "rb")
+
+
 def read_source(path: Path) -> SourceFile:
     """Read and decode `path`; raise SourceReadError with a message a person can act on."""
     try:
-        with open(path, "rb") as handle:
+        with _open_binary(path) as handle:
             st = os.fstat(handle.fileno())
             raw = handle.read()
     except OSError as exc:

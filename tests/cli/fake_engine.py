@@ -86,6 +86,8 @@ def migrate_source(source: str, *, path: str, module: str, project: ProjectIndex
     tree = _parse(source)
     if "FAKE_INTERNAL_ERROR" in source:
         raise CheckFailed("TFM201", "rewrite is not idempotent")
+    if "FAKE_BAD_OUTPUT" in source:
+        return SourceResult(source + "\ndef broken(:\n")
     findings = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and ast.unparse(node) == "tf.Session":

@@ -50,7 +50,7 @@ def progress_bar(console: Console, enabled: bool) -> Iterator[Any]:
         yield update
 
 
-def _print_diff(console: Console, diff: str) -> None:
+def print_diff(console: Console, diff: str) -> None:
     if not console.is_terminal or console.no_color:
         console.out(diff, end="", highlight=False)
         return
@@ -73,7 +73,7 @@ def report(result: RunResult, console: Console, *, show_diff: bool = False, quie
     """Findings, then diffs (in diff mode), then the summary table (not with --quiet)."""
     if show_diff:
         for file in changed_files(result.files):
-            _print_diff(console, unified_diff(file))
+            print_diff(console, unified_diff(file))
     for f in all_findings(result):
         if quiet and f.severity == Severity.INFO:
             continue

@@ -1,0 +1,269 @@
+"""The `tf1migrate` command line: parse options, call one function, hand data to a reporter.
+
+Kept thin and light on purpose: a pre-commit run starts this process once per commit, so
+everything heavy (rich, nbformat, the engine, reporters, verify) is imported only when a
+command needs it, and TensorFlow never in the migrate path.
+
+Exit codes: 0 nothing to do / success; 1 changes pending (--check/--diff) or a
+verification mismatch; 2 usage, configuration or processing errors.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import click
+
+from tf1migrate import __version__
+
+EXIT_OK, EXIT_PENDING, EXIT_ERROR = 0, 1, 2
+OUTPUT_FORMATS = ("text", "json", "markdown", "sarif", "github", "junit")
+VERIFY_FORMATS = ("text", "json", "markdown", "junit")
+VERIFY_INSTALL_HINT = "tf1migrate verify needs TensorFlow: pip install 'tf1migrate[verify]'"
+
+
+class UsageFailure(click.ClickException):
+    """A problem with what the user asked (bad config, bad flag combination): exit code 2."""
+
+    exit_code = EXIT_ERROR
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"tf1migrate: error: {self.format_message()}", err=True)
+
+
+def _split(values: Iterable[str]) -> tuple[str, ...]:
+    """`--select A,B --select C` → ("A", "B", "C")."""
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+def _internal_error(exc: BaseException, verbose: bool) -> None:
+    if verbose:
+        traceback.print_exception(exc)
+    click.echo(
+        f"tf1migrate: internal error: {type(exc).__name__}: {exc} "
+        "(run with --verbose for the traceback, and please report it)",
+        err=True,
+    )
+    sys.exit(EXIT_ERROR)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="tf1migrate")
+def main() -> None:
+    """Migrate TensorFlow 1 model code to TensorFlow 2 Keras layers."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--diff", "diff", is_flag=True, help="Print a unified diff; write nothing (exit 1 if anything would change).")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 if anything would change.")
+@click.option("--target", type=click.Choice(["keras", "module"]), default=None,
+              help="Wrap roots in tf.keras.layers.Layer (default) or tf.Module.")
+@click.option("--select", multiple=True, metavar="RULE[,RULE]", help="Only these rule ids or prefixes.")
+@click.option("--ignore", multiple=True, metavar="RULE[,RULE]", help="Skip these rule ids or prefixes.")
+@click.option("--rules", "rule_packs", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              metavar="PACK.toml", help="Extra rule pack (repeatable).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: cores).")
+@click.option("--output-format", type=click.Choice(OUTPUT_FORMATS), default="text", show_default=True)
+@click.option("--output-file", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write the report here instead of standard output.")
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Read [tool.tf1migrate] from this pyproject.toml instead of searching for it.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write .tf1migrate_cache/.")
+@click.option("--quiet", "-q", is_flag=True, help="Only findings; no summary, no progress bar.")
+@click.option("--verbose", "-v", is_flag=True, help="Tracebacks for internal errors, cache statistics.")
+@click.option("--verify", "then_verify", is_flag=True, help="Run `tf1migrate verify` on the migrated files.")
+def migrate(
+    paths: Sequence[str], diff: bool, check: bool, target: str | None, select: Sequence[str],
+    ignore: Sequence[str], rule_packs: Sequence[str], jobs: int | None, output_format: str,
+    output_file: str | None, config_file: str | None, no_cache: bool, quiet: bool, verbose: bool,
+    then_verify: bool,
+) -> None:
+    """Rewrite PATHS (files or directories, default: .) in place."""
+    if diff and check:
+        raise UsageFailure("--diff and --check cannot be combined")
+    if then_verify and (diff or check):
+        raise UsageFailure("--verify checks migrated files on disk: it cannot be used with --diff or --check")
+    mode = "diff" if diff else "check" if check else "write"
+    paths = tuple(paths) or (".",)
+
+    from pathlib import Path
+
+    from tf1migrate.config import ConfigError, load_config
+
+    try:
+        config = load_config(paths, Path(config_file) if config_file else None).with_overrides(
+            target=target, select=_split(select), ignore=_split(ignore), rules=tuple(rule_packs), jobs=jobs
+        )
+    except ConfigError as exc:
+        raise UsageFailure(f"TFM008 {exc}") from None
+
+    machine = output_format != "text" or output_file is not None
+    try:
+        result = _run(paths, config, mode, no_cache, quiet, verbose, machine)
+    except (click.exceptions.Exit, click.ClickException, KeyboardInterrupt):
+        raise
+    except Exception as exc:  # the one place a bug may surface: one line unless --verbose
+        _internal_error(exc, verbose)
+
+    from tf1migrate.runner import exit_code
+
+    code = exit_code(result)
+    verify_result = None
+    if then_verify:
+        verify_result = _verify_or_explain(paths, jobs=config.jobs)
+        code = max(code, verify_result.exit_code)
+        if not machine:
+            from tf1migrate.verify.report import render_table
+
+            click.echo(render_table(verify_result), nl=False)
+    if machine:
+        _emit(_render(result, output_format, verify_result), output_file)
+    sys.exit(code)
+
+
+def _run(paths, config, mode: str, no_cache: bool, quiet: bool, verbose: bool, machine: bool) -> Any:
+    """Run the migration with a progress bar where people watch, and tell them what happened.
+
+    Diffs and machine-readable reports own standard output; people's messages then go to
+    standard error, so `tf1migrate migrate --diff > patch` gives a clean patch.
+    """
+    from tf1migrate.reporters import text as text_report
+    from tf1migrate.runner import run_migrate
+
+    console = text_report.make_console(stderr=mode == "diff" or machine)
+    with text_report.progress_bar(console, enabled=not quiet) as progress:
+        result = run_migrate(
+            paths, config.options(), mode=mode, jobs=config.jobs, use_cache=not no_cache,
+            progress=progress, config=config, verbose=verbose,
+        )
+    if mode == "diff" and not machine:
+        from tf1migrate.reporters import changed_files, unified_diff
+
+        stdout = text_report.make_console()
+        for file in changed_files(result.files):
+            text_report.print_diff(stdout, unified_diff(file))
+    if not (machine and quiet):
+        text_report.report(result, console, quiet=quiet)
+    if verbose:
+        cached = sum(1 for f in result.files if f.cached)
+        click.echo(f"cache: {cached}/{len(result.files)} results reused", err=True)
+    return result
+
+
+def _render(result: Any, output_format: str, verify_result: Any) -> str:
+    from tf1migrate import reporters
+
+    return reporters.load(output_format).render(result, verify=verify_result)
+
+
+def _emit(text: str, output_file: str | None) -> None:
+    if output_file is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        with open(output_file, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise UsageFailure(f"cannot write --output-file {output_file}: {exc.strerror}") from None
+
+
+def _tensorflow_missing() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("tensorflow") is None
+
+
+def _verify_or_explain(paths: Sequence[str], **kwargs: Any) -> Any:
+    """run_verify, or a clear install hint (exit 2) when TensorFlow is not installed."""
+    if _tensorflow_missing():
+        raise UsageFailure(VERIFY_INSTALL_HINT)
+    from tf1migrate.verify import run_verify
+
+    return run_verify(list(paths), **{k: v for k, v in kwargs.items() if v is not None})
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=str))
+@click.option("--base", default=None, metavar="GIT-REF", help="Take the original code from this git revision.")
+@click.option("--original", type=click.Path(exists=True), default=None, help="Directory with the original (TF1) code.")
+@click.option("--checkpoint", type=click.Path(), default=None, help="Compare variables with this TF1 checkpoint.")
+@click.option("--numerics/--no-numerics", default=None, help="Also compare outputs on the same inputs.")
+@click.option("--training", is_flag=True, help="Also compare with training=True.")
+@click.option("--rtol", type=float, default=1e-5, show_default=True)
+@click.option("--atol", type=float, default=1e-5, show_default=True)
+@click.option("--timeout", type=float, default=300, show_default=True, help="Seconds per child process.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Child processes at once.")
+@click.option("--emit-tests", type=click.Path(file_okay=False), default=None,
+              help="Write pytest files that repeat these checks.")
+@click.option("--select", multiple=True, metavar="module:Name", help="Only these layers.")
+@click.option("--output-format", type=click.Choice(VERIFY_FORMATS), default="text", show_default=True)
+@click.option("--output-file", type=click.Path(dir_okay=False, writable=True), default=None)
+def verify(paths: Sequence[str], base: str | None, original: str | None, checkpoint: str | None,
+           numerics: bool | None, training: bool, rtol: float, atol: float, timeout: float,
+           jobs: int | None, emit_tests: str | None, select: Sequence[str], output_format: str,
+           output_file: str | None) -> None:
+    """Check each generated layer under PATHS against its TF1 original (or a checkpoint)."""
+    result = _verify_or_explain(
+        tuple(paths) or (".",), base=base, original=original, checkpoint=checkpoint,
+        numerics=numerics, training=training, rtol=rtol, atol=atol, timeout=timeout, jobs=jobs,
+        emit_tests=emit_tests, select=_split(select) or None,
+    )
+    from tf1migrate.verify import report
+
+    renderers = {"text": report.render_table, "json": report.render_json,
+                 "markdown": report.render_markdown, "junit": report.render_junit}
+    _emit(renderers[output_format](result), output_file)
+    sys.exit(result.exit_code)
+
+
+def _catalog() -> Any:
+    from tf1migrate import catalog
+
+    return catalog
+
+
+def _rule_field(rule: Any, *names: str) -> str:
+    for name in names:
+        value = rule.get(name) if isinstance(rule, dict) else getattr(rule, name, None)
+        if value:
+            return str(value)
+    return ""
+
+
+@main.command(name="rules")
+def list_rules() -> None:
+    """List every rule id with a one-line description."""
+    for rule in _catalog().all_rules():
+        rule_id = _rule_field(rule, "id", "rule_id", "code")
+        click.echo(f"{rule_id}  {_rule_field(rule, 'summary', 'description', 'title', 'name')}")
+
+
+@main.command()
+@click.argument("rule")
+def explain(rule: str) -> None:
+    """What RULE does, why, and a before/after example."""
+    catalog = _catalog()
+    try:
+        entry = catalog.get(rule.upper())
+    except KeyError:
+        entry = None
+    if entry is None:
+        raise UsageFailure(f"unknown rule {rule!r}; `tf1migrate rules` lists them")
+    rule_id = _rule_field(entry, "id", "rule_id", "code") or rule.upper()
+    lines = [f"{rule_id}: {_rule_field(entry, 'summary', 'description', 'title', 'name')}", ""]
+    why = _rule_field(entry, "why", "rationale", "explanation")
+    if why:
+        lines += ["Why:", f"  {why}", ""]
+    for label, names in (("Before:", ("before", "example_before")), ("After:", ("after", "example_after"))):
+        example = _rule_field(entry, *names)
+        if example:
+            lines += [label, *("    " + line for line in example.rstrip().splitlines()), ""]
+    click.echo("\n".join(lines).rstrip())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
