@@ -62,16 +62,18 @@ def training_parameter(target):
 
 
 def fetches_of(result, prefix=""):
-    """Flatten what a root returned into ``{path: tensor}`` (dicts, tuples, get_*() objects)."""
+    """Flatten what a root returned into ``{path: tensor}``.
+
+    Paths are those of ``tf1migrate.verify`` (dict keys, list/tuple indices joined by "/");
+    an object (``BertModel``) contributes what its zero-argument ``get_*()`` methods return.
+    """
     if isinstance(result, (tf.Tensor, tf.Variable)):
         return {prefix or "output": result}
     if result is None:
         return {}
     if isinstance(result, dict):
-        items = result.items()
-    elif isinstance(result, tuple) and hasattr(result, "_fields"):
-        items = zip(result._fields, result)
-    elif isinstance(result, (list, tuple)):
+        items = sorted(result.items(), key=lambda item: str(item[0]))
+    elif isinstance(result, (list, tuple)):  # namedtuples (LSTMStateTuple) too: paths by index
         items = enumerate(result)
     else:
         items = [

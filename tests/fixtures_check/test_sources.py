@@ -16,13 +16,13 @@ ALL_SOURCES = sorted(str(p.relative_to(REPOS)) for p in REPOS.rglob("*.py"))
 
 @pytest.mark.parametrize("relpath", [p for p in ALL_SOURCES if p not in PYTHON2_FILES])
 def test_python3_sources_compile(relpath):
-    compile((REPOS / relpath).read_text(), relpath, "exec")
+    compile((REPOS / relpath).read_bytes(), relpath, "exec")  # bytes: BOM and coding honoured
 
 
 @pytest.mark.parametrize("relpath", sorted(PYTHON2_FILES))
 def test_python2_sources_do_not_compile(relpath):
     with pytest.raises(SyntaxError):
-        compile((REPOS / relpath).read_text(), relpath, "exec")
+        compile((REPOS / relpath).read_bytes(), relpath, "exec")  # bytes: BOM and coding honoured
 
 
 def defined_qualnames(tree: ast.Module) -> set[str]:
