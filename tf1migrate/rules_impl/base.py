@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import libcst as cst
+from libcst.helpers import get_full_name_for_node
 
 from tf1migrate.resolve import COMPAT_V1, TF_ROOT, Resolver
 from tf1migrate.rulepacks import RuleSet
@@ -67,6 +68,7 @@ class Context:
         self.repointed_locals: set[str] = set()  # names bound by imports a rule re-pointed
         self.uses_tensorflow = bool(resolver.tf_aliases) or bool(resolver.uses_compat_v1)
         self._enabled: dict[str, bool] = {}
+        self._user_roots = _user_roots(rules)
 
     # ------------------------------------------------------------------ rule selection
     def enabled(self, rule_id: str) -> bool:
@@ -85,9 +87,32 @@ class Context:
         """(qualified name, canonical TF1 symbol) of an ORIGINAL-tree node, or None."""
         qualname = self.resolver.qualify(node)
         if qualname is None:
-            return None
+            return self._user_reference(node)
         symbol = self.resolver.tf1_symbol(node)
         return (qualname, symbol) if symbol else None
+
+    def _user_reference(self, node: cst.BaseExpression) -> tuple[str, str] | None:
+        """A name imported from a package a user pack has rules for (`acme.legacy.x`).
+
+        User packs may name their own helpers; those resolve through the file's
+        non-TensorFlow imports, with the same shadowing rules as TensorFlow names.
+        """
+        if not self._user_roots:
+            return None
+        head = node
+        while isinstance(head, cst.Attribute):
+            head = head.value
+        if not isinstance(head, cst.Name) or id(head) in getattr(self.resolver, "_shadowed", ()):
+            return None
+        bound = self.resolver.project_bindings.get(head.value)
+        if bound is None or bound.split(".")[0] not in self._user_roots:
+            return None
+        dotted = get_full_name_for_node(node)
+        if dotted is None:
+            return None
+        _, _, rest = dotted.partition(".")
+        full = f"{bound}.{rest}" if rest else bound
+        return full, full
 
     def is_creator(self, symbol: str) -> bool:
         """Does calling `symbol` create variables (rules' `creators`, minus `exclude`)?"""
@@ -225,3 +250,9 @@ def _matches_any(symbol: str, patterns: Iterable[str]) -> bool:
         elif fnmatch.fnmatchcase(symbol, pattern):
             return True
     return False
+
+
+def _user_roots(rules: RuleSet) -> frozenset[str]:
+    """Top-level packages named by rule keys that are not TensorFlow (`acme` for acme.x)."""
+    names = [*rules.renames, *rules.layer_map, *(s for f in rules.findings for s in f.symbols)]
+    return frozenset(name.split(".")[0] for name in names if not name.startswith(("tf.", "*.")))
