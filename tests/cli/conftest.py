@@ -18,7 +18,11 @@ import pytest
 from tf1migrate import runner
 
 FAKE = runner.EngineRef("tests.cli.fake_engine", "tests.cli.fake_engine", "tests.cli.fake_engine")
-REAL_ENGINE_AVAILABLE = importlib.util.find_spec("tf1migrate.engine") is not None
+#: TF1MIGRATE_TEST_FAKE_ENGINE=1 pins the fake (to test the pipeline while the engine is broken).
+REAL_ENGINE_AVAILABLE = (
+    importlib.util.find_spec("tf1migrate.engine") is not None
+    and os.environ.get("TF1MIGRATE_TEST_FAKE_ENGINE") != "1"
+)
 
 TF1_MODEL = '''import tensorflow as tf
 

@@ -1,0 +1,170 @@
+"""The bad-input matrix: every problem is one clear line naming its file, in ONE run with
+good files that still get migrated; exit code 2; no traceback without --verbose."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.cli.conftest import TF1_MODEL
+from tf1migrate import runner, sourcefile
+from tf1migrate.cli import main
+from tf1migrate.sourcefile import TEMP_SUFFIX
+
+LATIN1 = "# -*- coding: latin-1 -*-\n" + TF1_MODEL + "AUTHOR = 'Jürgen Müller'\n"
+IS_ROOT = os.geteuid() == 0
+
+
+def _make_unwritable(directory: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A directory in which no file can be created (root ignores modes: use the immutable bit)."""
+    if not IS_ROOT:
+        directory.chmod(0o555)
+        request.addfinalizer(lambda: directory.chmod(0o755))
+        return
+    if shutil.which("chattr") and subprocess.run(["chattr", "+i", str(directory)], capture_output=True).returncode == 0:
+        request.addfinalizer(lambda: subprocess.run(["chattr", "-i", str(directory)], check=False))
+        return
+    real = sourcefile.tempfile.mkstemp
+
+    def refuse(*args, dir=None, **kwargs):  # noqa: A002 - mirrors tempfile's signature
+        if dir is not None and Path(dir) == directory:
+            raise PermissionError(13, "Permission denied")
+        return real(*args, dir=dir, **kwargs)
+
+    monkeypatch.setattr(sourcefile.tempfile, "mkstemp", refuse)
+
+
+def _make_unreadable(path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file we may not read (root reads anything: make the open fail as the OS would)."""
+    if not IS_ROOT:
+        path.chmod(0)
+        request.addfinalizer(lambda: path.chmod(0o644))
+        return
+    real = sourcefile._open_binary
+
+    def refuse(candidate):
+        if Path(candidate) == path:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(candidate)
+
+    monkeypatch.setattr(sourcefile, "_open_binary", refuse)
+
+
+@pytest.fixture
+def matrix(make_repo, tmp_path: Path, request, monkeypatch):
+    crlf = TF1_MODEL.replace("\n", "\r\n")
+    mixed = "import tensorflow as tf\r\n\n\ndef helper(x):\n    return tf.layers.dense(x, 3)\r\n"
+    root = make_repo({
+        "good.py": TF1_MODEL,
+        "syntax.py": "def broken(:\n    pass\n",
+        "py2.py": 'import tensorflow as tf\nprint "training"\n',
+        "latin1.py": LATIN1.encode("latin-1"),
+        "bom.py": b"\xef\xbb\xbf" + TF1_MODEL.encode(),
+        "crlf.py": crlf.encode(),
+        "mixed.py": mixed.encode(),
+        "tabs.py": TF1_MODEL.replace("    ", "\t"),
+        "empty.py": b"",
+        "binary.py": bytes(range(256)) * 4,
+        "unreadable.py": TF1_MODEL,
+        "readonly/model.py": TF1_MODEL,
+        "changed.py": TF1_MODEL,
+    })
+    big = root / "generated_big.py"
+    with big.open("w") as handle:
+        handle.write("DATA = [\n")
+        line = "    0.1234567890123456789,\n"
+        handle.write(line * (10_000_000 // len(line) + 1))
+        handle.write("]\n")
+    outside = tmp_path / "elsewhere.py"
+    outside.write_text(TF1_MODEL)
+    os.symlink(root / "good.py", root / "link_inside.py")
+    os.symlink(outside, root / "link_outside.py")
+    os.symlink(root / "loop_b", root / "loop_a")
+    os.symlink(root / "loop_a", root / "loop_b")
+    _make_unreadable(root / "unreadable.py", request, monkeypatch)
+    _make_unwritable(root / "readonly", request, monkeypatch)
+
+    # Someone saves changed.py while we are migrating it.
+    real_task = runner._migrate_task
+
+    def edit_then_migrate(engine, blob, unit, verbose):
+        if unit[2].endswith("changed.py"):
+            (root / "changed.py").write_text(TF1_MODEL + "# edited meanwhile\n")
+        return real_task(engine, blob, unit, verbose)
+
+    monkeypatch.setattr(runner, "_migrate_task", edit_then_migrate)
+    originals = {p: p.read_bytes() for p in root.rglob("*.py") if p.is_file() and not p.is_symlink()
+                 and p.name != "unreadable.py"}
+    return root, originals
+
+
+EXPECTED = {  # file → (rule, words the message must contain)
+    "syntax.py": ("TFM001", "does not parse"),
+    "py2.py": ("TFM002", "looks like Python 2: run 2to3 (or pyupgrade) first"),
+    "binary.py": ("TFM003", "binary"),
+    "unreadable.py": ("TFM003", "cannot read"),
+    "generated_big.py": ("TFM003", "max-file-size"),
+    "model.py": ("TFM004", "cannot create a temporary file"),
+    "changed.py": ("TFM005", "changed on disk"),
+    "link_outside.py": ("TFM007", "outside the project"),
+    "loop_a": ("TFM007", "loop"),
+    "loop_b": ("TFM007", "loop"),
+    "missing.py": ("TFM007", "does not exist"),
+}
+
+
+def test_bad_input_matrix_in_one_run(matrix, engine, monkeypatch) -> None:
+    root, originals = matrix
+    monkeypatch.setattr(runner, "DEFAULT_ENGINE", engine)
+    result = CliRunner().invoke(main, ["migrate", str(root), str(root / "missing.py"), "--jobs", "1", "--no-cache"])
+    out = result.output
+    assert result.exit_code == 2, out
+    assert "Traceback" not in out
+
+    finding_lines = [line for line in out.splitlines() if re.match(r"\S+:\d+:\d+ TFM0", line)]
+    for name, (rule, words) in EXPECTED.items():
+        lines = [line for line in finding_lines if Path(line.split(":", 1)[0]).name == name]
+        assert len(lines) == 1, (name, lines, out)
+        assert rule in lines[0] and words in lines[0], lines[0]
+    assert len(finding_lines) == len(EXPECTED), finding_lines
+
+    # The problem files are byte-identical; the concurrent edit survived.
+    for name in ("syntax.py", "py2.py", "binary.py", "empty.py", "generated_big.py", "readonly/model.py"):
+        assert (root / name).read_bytes() == originals[root / name], name
+    assert (root / "changed.py").read_text().endswith("# edited meanwhile\n")
+
+    # The good files were migrated and keep their byte-level properties.
+    def migrated(name: str) -> bytes:
+        data = (root / name).read_bytes()
+        assert data != originals[root / name], f"{name} was not migrated"
+        assert b"tf.layers.dense" not in data, name
+        return data
+
+    assert migrated("good.py").decode() != TF1_MODEL
+    latin1 = migrated("latin1.py")
+    assert "Jürgen Müller".encode("latin-1") in latin1 and latin1.decode("latin-1").startswith("# -*- coding: latin-1")
+    assert migrated("bom.py").startswith(b"\xef\xbb\xbf")
+    crlf = migrated("crlf.py")
+    assert crlf.count(b"\n") == crlf.count(b"\r\n")
+    mixed = migrated("mixed.py")
+    assert mixed.startswith(b"import tensorflow as tf\r\n\n\n") and b"\r\n" in mixed
+    assert b"\t" in migrated("tabs.py")
+    for name in ("good.py", "latin1.py", "bom.py", "crlf.py", "mixed.py", "tabs.py"):
+        compile((root / name).read_bytes(), name, "exec")
+    assert (root / "link_inside.py").is_symlink()  # written through, not replaced by a copy
+    assert not [p for p in root.rglob(f"*{TEMP_SUFFIX}")]
+
+
+def test_verbose_adds_tracebacks_for_internal_errors_only(make_repo, fake_engine) -> None:
+    root = make_repo({"a.py": "x = 1  # FAKE_INTERNAL_ERROR\n", "b.py": "def f(:\n"})
+    quiet = CliRunner().invoke(main, ["migrate", str(root), "--jobs", "1"])
+    loud = CliRunner().invoke(main, ["migrate", str(root), "--jobs", "1", "--verbose", "--no-cache"])
+    assert quiet.exit_code == loud.exit_code == 2
+    assert "Traceback" not in quiet.output
+    assert "Traceback" in loud.output
