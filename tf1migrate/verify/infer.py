@@ -21,7 +21,9 @@ from tf1migrate.verify.specs import DTYPES, SpecError, normalise_dtype
 BATCH_DIM = 2
 FREE_DIM = 8
 _PLACEHOLDERS = {"placeholder", "placeholder_with_default"}
+# Dimension names in docstrings whose size is free to choose (any other name is unknown).
 _BATCH_WORDS = {"batch", "batch_size", "bs", "b", "n", "none", "?", "num_examples"}
+_FREE_WORDS = {"seq", "seq_len", "seq_length", "sequence_length", "length", "len", "time", "timesteps", "steps", "t"}
 
 
 def infer_from_call_sites(target: WrapperTarget, original_root: Path) -> CallSpec | None:
@@ -151,7 +153,7 @@ def _shape_in_text(text: str) -> tuple[int, ...] | None:
                 continue
             if raw.isdigit():
                 dims.append(int(raw))
-            elif raw.lower() in _BATCH_WORDS:
+            elif raw.lower() in _BATCH_WORDS or raw.lower() in _FREE_WORDS:
                 dims.append(BATCH_DIM if index == 0 else FREE_DIM)
             else:
                 dims = []

@@ -25,7 +25,7 @@ DTYPES = {
     "complex64", "complex128",
 }  # fmt: skip
 _ALIASES = {"half": "float16", "float": "float32", "double": "float64"}
-_TENSOR_TEXT = re.compile(r"^\s*([A-Za-z0-9_]+)\s*\[\s*([^\]]*)\]\s*$")
+_TENSOR_TEXT = re.compile(r"^\s*([A-Za-z0-9_.]+)\s*\[\s*([^\]]*)\]\s*$")
 
 
 class SpecError(ValueError):

@@ -1,0 +1,62 @@
+"""Variable comparison: each difference is one message naming the variable."""
+
+from __future__ import annotations
+
+from tf1migrate.verify.compare import compare_variables, compare_with_checkpoint
+from tf1migrate.verify.model import VariableInfo
+
+
+def var(name, shape, dtype="float32", trainable=True):
+    return VariableInfo(name, tuple(shape), dtype, trainable)
+
+
+REFERENCE = [
+    var("model/dense/kernel", [4, 8]),
+    var("model/dense/bias", [8]),
+    var("model/bn/moving_mean", [8], trainable=False),
+]
+
+
+def test_identical_lists_are_ok():
+    assert compare_variables(REFERENCE, list(reversed(REFERENCE))).ok
+
+
+def test_off_by_one_uniquification_names_the_closest_counterpart():
+    migrated = [var("model/dense_1/kernel", [4, 8]), REFERENCE[1], REFERENCE[2]]
+    result = compare_variables(REFERENCE, migrated)
+    assert result.missing == ["model/dense/kernel"] and result.unexpected == ["model/dense_1/kernel"]
+    assert result.messages == [
+        "missing variable model/dense/kernel [4, 8] (closest in the migrated layer: model/dense_1/kernel [4, 8])",
+        "unexpected variable model/dense_1/kernel [4, 8] (closest in the reference: model/dense/kernel [4, 8])",
+    ]
+
+
+def test_shape_dtype_and_trainable_differences():
+    migrated = [
+        var("model/dense/kernel", [8, 4]),
+        var("model/dense/bias", [8], dtype="float16"),
+        var("model/bn/moving_mean", [8], trainable=True),
+    ]
+    result = compare_variables(REFERENCE, migrated)
+    assert not result.missing and not result.unexpected
+    assert result.messages == [
+        "model/bn/moving_mean: not trainable in the reference, trainable migrated",
+        "model/dense/bias: dtype float32 in the reference, float16 migrated",
+        "model/dense/kernel: shape [4, 8] in the reference, [8, 4] migrated (transposed?)",
+    ]
+
+
+def test_checkpoint_ignores_other_layers_and_optimizer_slots_but_not_own_scope():
+    checkpoint = [
+        var("model/dense/kernel", [4, 8], trainable=None),
+        var("model/dense/bias", [8], trainable=None),
+        var("model/dense/kernel/Adam", [4, 8], trainable=None),
+        var("model/bn/moving_mean", [8], trainable=None),
+        var("global_step", [], dtype="int64", trainable=None),
+        var("discriminator/w", [3], trainable=None),
+    ]
+    migrated = [REFERENCE[0], REFERENCE[2]]  # dropped bias
+    result = compare_with_checkpoint(checkpoint, migrated)
+    assert result.missing == ["model/dense/bias"]
+    assert result.messages[0].startswith("missing variable model/dense/bias [8]")
+    assert result.ignored == ["discriminator/w", "global_step", "model/dense/kernel/Adam"]

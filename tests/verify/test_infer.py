@@ -1,0 +1,123 @@
+"""Input specs inferred from placeholder call sites and from docstrings (read, never run)."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import libcst as cst
+import pytest
+
+from tf1migrate.verify.infer import (
+    BATCH_DIM,
+    FREE_DIM,
+    infer_from_call_sites,
+    infer_from_docstring,
+    placeholder_spec,
+)
+from tf1migrate.verify.model import Param, TensorSpec, WrapperTarget
+
+MODEL = '''
+import tensorflow as tf
+
+def default_hparams():
+    return {"n": 4}
+
+def model(hparams, X, is_training=False, scope="model"):
+    """GPT-ish.
+
+    Args:
+        hparams: the configuration
+        X (int32 [batch, 16]): token ids
+        mask: float32 tensor of shape (batch, seq_len)
+    """
+    return X
+'''
+
+
+def target(**overrides) -> WrapperTarget:
+    fields = dict(
+        path="/m/model.py", module="model", import_root="/m", class_name="ModelLayer", wraps="model",
+        line=1, method="call", init_params=(Param("hparams", True), Param("scope", False)),
+        call_params=(Param("X", True),), has_training=True, training_kwarg="is_training",
+    )
+    fields.update(overrides)
+    return WrapperTarget(**fields)
+
+
+def write(root: Path, name: str, text: str) -> None:
+    (root / name).write_text(textwrap.dedent(text))
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("tf.placeholder(tf.int32, [None, 8])", TensorSpec("int32", (BATCH_DIM, 8))),
+        ("tf.compat.v1.placeholder(dtype=tf.float32, shape=(4, None))", TensorSpec("float32", (4, FREE_DIM))),
+        ("v1.placeholder('int64', shape=[3], name='x')", TensorSpec("int64", (3,))),
+        ("tf.placeholder(tf.float32)", None),  # no shape: cannot invent one
+        ("tf.placeholder(tf.float32, shape=dims)", None),
+        ("tf.zeros([2, 3])", None),
+    ],
+)
+def test_placeholder_spec(code, expected):
+    assert placeholder_spec(cst.parse_expression(code)) == expected
+
+
+def test_call_site_in_another_module(tmp_path):
+    write(tmp_path, "model.py", MODEL)
+    write(tmp_path, "train.py", '''
+        import tensorflow as tf
+        import model as gpt
+
+        def main():
+            hparams = gpt.default_hparams()
+            context = tf.placeholder(tf.int32, [None, 8])
+            return gpt.model(hparams=hparams, X=context, is_training=True)
+    ''')
+    spec = infer_from_call_sites(target(), tmp_path)
+    assert spec is not None and spec.source == "call-site"
+    assert spec.inputs == {"X": TensorSpec("int32", (BATCH_DIM, 8))}
+    assert spec.args == {}  # `gpt.default_hparams()` does not resolve in model's namespace
+
+
+def test_call_site_positional_and_resolvable_config(tmp_path):
+    write(tmp_path, "model.py", MODEL + '''
+def build():
+    hparams = default_hparams()
+    tokens = tf.placeholder(tf.int32, [2, 8])
+    return model(hparams, tokens, scope="gpt")
+''')
+    spec = infer_from_call_sites(target(), tmp_path)
+    assert spec is not None
+    assert spec.inputs == {"X": TensorSpec("int32", (2, 8))}
+    assert spec.args == {"hparams": "default_hparams()", "scope": '"gpt"'}
+
+
+def test_unrelated_function_of_the_same_name_is_ignored(tmp_path):
+    write(tmp_path, "model.py", MODEL)
+    write(tmp_path, "other.py", '''
+        import tensorflow as tf
+        def model(X):
+            return X
+        model(tf.placeholder(tf.int32, [1, 1]))
+    ''')
+    assert infer_from_call_sites(target(), tmp_path) is None
+
+
+def test_docstring_shapes(tmp_path):
+    write(tmp_path, "model.py", MODEL)
+    spec = infer_from_docstring(target(call_params=(Param("X", True), Param("mask", True))), tmp_path)
+    assert spec is not None and spec.source == "docstring"
+    assert spec.inputs == {
+        "X": TensorSpec("int32", (BATCH_DIM, 16)),
+        "mask": TensorSpec("float32", (BATCH_DIM, FREE_DIM)),
+    }
+
+
+def test_docstring_with_unknown_symbolic_dims_gives_nothing(tmp_path):
+    write(tmp_path, "model.py", '''
+        def model(hparams, X):
+            """X: float32 [batch, n_embd]"""
+    ''')
+    assert infer_from_docstring(target(), tmp_path) is None

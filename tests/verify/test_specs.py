@@ -1,0 +1,96 @@
+"""Verify tables in pyproject.toml: parsing, errors that name the key, and the snippet."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from tf1migrate.verify.model import CallSpec, Param, TensorSpec, WrapperTarget
+from tf1migrate.verify.specs import (
+    SpecError,
+    load_verify_tables,
+    missing_arguments,
+    parse_call_spec,
+    parse_tensor_spec,
+    render_snippet,
+)
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+TARGET = WrapperTarget(
+    path="/repo/model.py", module="model", import_root="/repo", class_name="ModelLayer",
+    wraps="model", line=10, method="call",
+    init_params=(Param("hparams", True), Param("scope", False), Param("kwargs", False, True)),
+    call_params=(Param("X", True), Param("past", False)),
+    has_training=True, training_kwarg="is_training",
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("int32[2, 8]", TensorSpec("int32", (2, 8))),
+        ("float[3]", TensorSpec("float32", (3,))),
+        ("tf.float64[]", TensorSpec("float64", ())),
+        ({"dtype": "int32", "shape": [2, 8], "minval": 0, "maxval": 50}, TensorSpec("int32", (2, 8), 0, 50)),
+    ],
+)
+def test_tensor_spec_forms(value, expected):
+    assert parse_tensor_spec(value, "here") == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("int32(2, 8)", "dtype[d0, d1, ...]"),
+        ("int32[2, n]", "must be integers"),
+        ("float8[2]", "unknown dtype"),
+        ({"shape": [2]}, "needs dtype and shape"),
+        ({"dtype": "int32", "shape": "2,8"}, "list of integers"),
+    ],
+)
+def test_tensor_spec_errors_say_what_is_wrong(value, message):
+    with pytest.raises(SpecError, match=message.replace("[", r"\[").replace("(", r"\(")):
+        parse_tensor_spec(value, "inputs.X")
+
+
+def test_call_spec_from_pyproject(tmp_path):
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.tf1migrate.verify."model:model"]\n'
+        'args = { hparams = "default_hparams()", scope = "\'model\'" }\n'
+        'inputs = { X = "int32[2, 8]" }\n'
+        "training = [false, true]\n"
+    )
+    tables = load_verify_tables(tmp_path / "pyproject.toml")
+    spec = parse_call_spec(tables["model:model"], "model:model")
+    assert spec.args == {"hparams": "default_hparams()", "scope": "'model'"}
+    assert spec.inputs == {"X": TensorSpec("int32", (2, 8))}
+    assert spec.training == (False, True)
+    assert missing_arguments(TARGET, spec) == []
+
+
+def test_unknown_key_is_an_error_naming_the_table():
+    with pytest.raises(SpecError, match=r'model:model.*unknown key\(s\) input'):
+        parse_call_spec({"input": {}}, "model:model")
+
+
+def test_snippet_is_valid_toml_and_lists_what_is_missing():
+    partial = CallSpec(args={}, inputs={"X": TensorSpec("int32", (2, 8))}, source="call-site")
+    assert missing_arguments(TARGET, partial) == ["hparams"]
+    snippet = render_snippet(TARGET, partial)
+    table = tomllib.loads(snippet)["tool"]["tf1migrate"]["verify"]["model:model"]
+    assert table == {
+        "args": {"hparams": "<python expression>"},
+        "inputs": {"X": "int32[2, 8]"},
+        "training": [False, True],
+    }
+
+
+def test_snippet_quotes_expressions_with_quotes():
+    spec = CallSpec(args={"scope": "'model'", "name": 'f"x"'}, inputs={}, source="call-site")
+    table = tomllib.loads(render_snippet(TARGET, spec))["tool"]["tf1migrate"]["verify"]["model:model"]
+    assert table["args"]["scope"] == "'model'" and table["args"]["name"] == 'f"x"'
