@@ -1,0 +1,368 @@
+"""The rewrite of one source text: upgrades, wrapper classes, imports, then self-checks.
+
+`migrate_source` is pure (text in, `SourceResult` out) and picklable in its arguments, so
+the CLI runs it in worker processes after building the `ProjectIndex` from every file's
+summary. It never imports TensorFlow or the code it rewrites. Its output is checked: it
+must parse and compile, and migrating it again must change nothing; otherwise it raises
+`InternalCheckError` (the runner leaves the file untouched and reports TFM006).
+
+Example::
+
+    results = migrate_sources({"model.py": source}, Options())
+    results["model.py"].code      # upgraded source with `class ModelLayer(...)` after `model`
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor
+
+from tf1migrate.generate import BASES, class_name_for, generate_wrapper, wrapped_name
+from tf1migrate.index import (
+    ProjectIndex,
+    RootInfo,
+    def_has_skip_comment,
+    file_has_skip_comment,
+    generated_wrapper_target,
+    summarize_module,
+)
+from tf1migrate.resolve import COMPAT_V1, TF_ROOT, Resolver
+from tf1migrate.rulepacks import RuleSet, load_rule_packs
+from tf1migrate.types import Finding, GeneratedLayer, Options, Severity, SourceResult
+
+RUNTIME_MODULE = "tf1compat"
+
+
+class ParseFailure(Exception):
+    """The source does not parse as Python 3 (TFM001, or TFM002 when it looks like Python 2)."""
+
+    def __init__(self, message: str, line: int = 0, col: int = 0, looks_like_python2: bool = False):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.col = col
+        self.looks_like_python2 = looks_like_python2
+
+    @property
+    def rule(self) -> str:
+        return "TFM002" if self.looks_like_python2 else "TFM001"
+
+
+class InternalCheckError(Exception):
+    """Our rewrite failed its own parse/compile/idempotence check (reported as TFM006)."""
+
+    def __init__(self, message: str, rules: Sequence[str]):
+        names = ", ".join(rules) or "unknown rule"
+        super().__init__(f"{message} (after {names})")
+        self.rules = tuple(rules)
+
+    @property
+    def rule(self) -> str:
+        return self.rules[0] if self.rules else "TFM006"
+
+
+# ---------------------------------------------------------------------- Python 2
+_PYTHON2 = [
+    re.compile(r"^\s*print\s+[^\s(=][^=]*$", re.MULTILINE),  # print statement
+    re.compile(r"^\s*print\s*$", re.MULTILINE),
+    re.compile(r"^\s*except\s+[\w.]+\s*,\s*\w+\s*:", re.MULTILINE),  # except E, e:
+    re.compile(r"^\s*raise\s+[\w.]+\s*,\s*", re.MULTILINE),  # raise E, "msg"
+    re.compile(r"^\s*exec\s+[\"'\w]", re.MULTILINE),  # exec statement
+    re.compile(r"(?<![\w.])0[0-7]+\b"),  # 0777 octal literal
+    re.compile(r"(?<![\w.])\d+[lL]\b"),  # long literal
+    re.compile(r"<>"),
+    re.compile(r"`[^`\n]+`"),  # backtick repr
+    re.compile(r"\bur[\"']"),
+]
+
+
+def looks_like_python2(source: str) -> bool:
+    """Cheap signs of Python 2 syntax (so the message can say "run 2to3 first")."""
+    return any(pattern.search(source) for pattern in _PYTHON2)
+
+
+def parse(source: str, path: str = "") -> cst.Module:
+    try:
+        return cst.parse_module(source)
+    except cst.ParserSyntaxError as error:
+        python2 = looks_like_python2(source)
+        hint = " (looks like Python 2: run 2to3 or pyupgrade first)" if python2 else ""
+        raise ParseFailure(
+            f"{path or '<source>'}: does not parse: {error.message}{hint}",
+            error.raw_line,
+            error.raw_column,
+            python2,
+        ) from None
+
+
+# ---------------------------------------------------------------------- the rewrite
+@dataclass
+class _Rewrite:
+    """The result of one rewrite pass (before checks)."""
+
+    code: str
+    findings: list[Finding]
+    layers: list[GeneratedLayer]
+    upgrades: int
+    rules_applied: set[str]
+
+
+def migrate_source(
+    source: str, *, path: str, module: str, project: ProjectIndex, options: Options,
+    rules: RuleSet | None = None,
+) -> SourceResult:
+    """Migrate one file's text; raises ParseFailure or InternalCheckError."""
+    if file_has_skip_comment(source):
+        return SourceResult(code=source)
+    rules = rules if rules is not None else load_rule_packs(options.rule_packs)
+    first = _rewrite(source, path, module, project, options, rules)
+    if first.code != source:
+        _check(first, source, path, module, project, options, rules)
+    findings = tuple(sorted(set(first.findings)))
+    return SourceResult(
+        code=first.code if first.code != source else source,
+        findings=findings,
+        layers=tuple(first.layers),
+        upgrades=first.upgrades,
+        tf1_debt=sum(1 for f in findings if f.severity == Severity.WARNING),
+    )
+
+
+def _check(
+    result: _Rewrite, source: str, path: str, module: str, project: ProjectIndex,
+    options: Options, rules: RuleSet,
+) -> None:
+    """Output parses, compiles, and a second run is a no-op; else InternalCheckError."""
+    applied = sorted(result.rules_applied)
+    try:
+        cst.parse_module(result.code)
+        compile(result.code, path or "<migrated>", "exec", dont_inherit=True)
+    except (cst.ParserSyntaxError, SyntaxError, ValueError) as error:
+        raise InternalCheckError(f"{path}: rewritten code does not compile: {error}", applied) from None
+    again = _rewrite(result.code, path, module, project, options, rules)
+    if again.code != result.code:
+        raise InternalCheckError(
+            f"{path}: rewrite is not idempotent (a second run changed the file)",
+            sorted(again.rules_applied) or applied,
+        )
+
+
+def _rewrite(
+    source: str, path: str, module_name: str, project: ProjectIndex, options: Options,
+    rules: RuleSet,
+) -> _Rewrite:
+    tree = parse(source, path)
+    is_package = path.replace("\\", "/").endswith("__init__.py")
+    resolver = Resolver.from_module(
+        tree, module_name=module_name, is_package=is_package, reexports=project.reexports
+    )
+    findings: list[Finding] = []
+    applied: set[str] = set()
+    upgraded, upgrade_count, imports = _upgrade(tree, resolver, rules, options, path, findings, applied)
+
+    roots = [r for r in project.roots_in(module_name) if _enabled("TFM301", options)]
+    upgraded, layers = _insert_wrappers(upgraded, roots, options, path, findings, applied)
+    if layers:
+        imports.add(RUNTIME_MODULE)
+    findings += _training_findings(project, module_name, path, options)
+    if imports and (layers or upgrade_count):
+        upgraded = _add_imports(upgraded, imports)
+    code = upgraded.code if (layers or upgrade_count) else source
+    layers = _locate_layers(code, layers)
+    return _Rewrite(code, findings, layers, upgrade_count + len(layers), applied)
+
+
+def _upgrade(
+    tree: cst.Module, resolver: Resolver, rules: RuleSet, options: Options, path: str,
+    findings: list[Finding], applied: set[str],
+) -> tuple[cst.Module, int, set[str]]:
+    """The rules engineer's symbol upgrades (renames, layer mappings, findings)."""
+    from tf1migrate.upgrades import apply_upgrades
+
+    outcome = apply_upgrades(tree, resolver, rules, options, path=path)
+    findings.extend(outcome.findings)
+    applied.update(f.rule for f in outcome.findings)
+    if outcome.count:
+        applied.add("TFM1xx/TFM2xx upgrades")
+    return outcome.module, outcome.count, set(outcome.imports)
+
+
+def _add_imports(tree: cst.Module, imports: set[str]) -> cst.Module:
+    """`import tf1compat` (and friends) once, next to the module's other imports."""
+    context = CodemodContext()
+    for name in sorted(imports):
+        AddImportsVisitor.add_needed_import(context, name)
+    return tree.visit(AddImportsVisitor(context))
+
+
+# ---------------------------------------------------------------------- wrappers
+def _insert_wrappers(
+    tree: cst.Module, roots: Sequence[RootInfo], options: Options, path: str,
+    findings: list[Finding], applied: set[str],
+) -> tuple[cst.Module, list[GeneratedLayer]]:
+    if not roots:
+        return tree, []
+    body = list(tree.body)
+    existing = {generated_wrapper_target(s) for s in body if isinstance(s, cst.ClassDef)} - {None}
+    taken = {
+        s.name.value for s in body if isinstance(s, (cst.ClassDef, cst.FunctionDef))
+    }
+    insert_after: dict[int, list[cst.ClassDef]] = {}
+    layers: list[GeneratedLayer] = []
+    tf_v1: str | None = None
+    for root in roots:
+        if wrapped_name(root) in existing:
+            continue
+        found = _find_definition(body, root)
+        if found is None:
+            continue
+        index, function, owner = found
+        if def_has_skip_comment(tree, function) or (owner is not None and def_has_skip_comment(tree, owner)):
+            continue
+        if root.outer_scope and tf_v1 is None:
+            tf_v1 = _tf_v1_prefix(tree)
+        class_name = class_name_for(root, options.target, taken)
+        taken.add(class_name)
+        wrapper = generate_wrapper(
+            function, root, class_name=class_name, target=options.target,
+            tf_v1=tf_v1 or "tf.compat.v1", module=tree,
+            docstring=owner.get_docstring(clean=True) if root.kind == "init" and owner is not None else None,
+        )
+        insert_after.setdefault(index, []).append(wrapper)
+        layers.append(GeneratedLayer(class_name, wrapped_name(root), 0, BASES[options.target], root.outer_scope))
+        findings.extend(_wrap_findings(root, class_name, path, function_line(tree, function, owner)))
+        applied.add("TFM303" if root.kind != "function" else "TFM301")
+    if not insert_after:
+        return tree, []
+    new_body: list[cst.BaseStatement] = []
+    for index, statement in enumerate(body):
+        new_body.append(statement)
+        new_body.extend(insert_after.get(index, ()))
+    return tree.with_changes(body=new_body), layers
+
+
+def _find_definition(
+    body: Sequence[cst.BaseStatement], root: RootInfo
+) -> tuple[int, cst.FunctionDef, cst.ClassDef | None] | None:
+    """(index in module body, the def to wrap, its class) for a top-level function or method."""
+    parts = root.qualname.split(".")
+    for index, statement in enumerate(body):
+        if len(parts) == 1 and isinstance(statement, cst.FunctionDef) and statement.name.value == parts[0]:
+            return index, statement, None
+        if len(parts) == 2 and isinstance(statement, cst.ClassDef) and statement.name.value == parts[0]:
+            block = statement.body
+            if isinstance(block, cst.IndentedBlock):
+                for member in block.body:
+                    if isinstance(member, cst.FunctionDef) and member.name.value == parts[1]:
+                        return index, member, statement
+    return None
+
+
+def _tf_v1_prefix(tree: cst.Module) -> str:
+    """How generated code names `tensorflow.compat.v1` in this module (its own alias)."""
+    resolver = Resolver.from_module(tree)
+    for alias, qual in sorted(resolver.tf_aliases.items()):
+        if qual == COMPAT_V1:
+            return alias
+    for alias, qual in sorted(resolver.tf_aliases.items()):
+        if qual == TF_ROOT:
+            return f"{alias}.compat.v1"
+    return "tf.compat.v1"  # the engine's import step adds `import tensorflow as tf`
+
+
+def function_line(tree: cst.Module, function: cst.FunctionDef, owner: cst.ClassDef | None) -> int:
+    """1-based line of `def` (cheap: counts newlines of the code before it)."""
+    code = tree.code
+    name = function.name.value
+    start = 0
+    if owner is not None:
+        match = re.search(rf"^class[ \t]+{re.escape(owner.name.value)}\b", code, re.MULTILINE)
+        start = match.start() if match else 0
+    match = re.compile(rf"^[ \t]*(?:async[ \t]+)?def[ \t]+{re.escape(name)}\b", re.MULTILINE).search(code, start)
+    return code.count("\n", 0, match.start()) + 1 if match else 1
+
+
+def _locate_layers(code: str, layers: list[GeneratedLayer]) -> list[GeneratedLayer]:
+    located = []
+    for layer in layers:
+        match = re.search(rf"^class[ \t]+{re.escape(layer.class_name)}\b", code, re.MULTILINE)
+        line = code.count("\n", 0, match.start()) + 1 if match else 0
+        located.append(GeneratedLayer(layer.class_name, layer.function, line, layer.base, layer.scope))
+    return located
+
+
+# ---------------------------------------------------------------------- findings
+def _enabled(rule: str, options: Options) -> bool:
+    selected = not options.select or any(rule.startswith(p) for p in options.select)
+    return selected and not any(rule.startswith(p) for p in options.ignore)
+
+
+def _wrap_findings(root: RootInfo, class_name: str, path: str, line: int) -> list[Finding]:
+    what = wrapped_name(root)
+    if root.kind == "function":
+        rule, message = "TFM301", (
+            f"`{what}` builds TF1 variables and no other model code calls it: wrapped in "
+            f"`{class_name}` (its variables keep their TF1 names)"
+        )
+    else:
+        rule, message = "TFM303", (
+            f"`{what}` of a TF1 model class builds the graph: wrapped in `{class_name}`"
+        )
+    found = [Finding(path, line, 0, rule, message, Severity.INFO)]
+    if root.outer_scope:
+        found.append(Finding(path, line, 0, "TFM302", (
+            f"every call site runs `{what}` inside variable_scope('{root.outer_scope}'): "
+            f"`{class_name}` enters it too, so names match checkpoints written by the training code"
+        ), Severity.INFO))
+    return found
+
+
+def _training_findings(project: ProjectIndex, module: str, path: str, options: Options) -> list[Finding]:
+    if not _enabled("TFM410", options):
+        return []
+    found = []
+    for key in sorted(project.training_code):
+        key_module, qualname = key.split(":", 1)
+        if key_module != module:
+            continue
+        reasons = ", ".join(project.training_reasons.get(key, ()))
+        found.append(Finding(path, project.lines.get(key, 1), 0, "TFM410", (
+            f"`{qualname}` creates variables but is training code ({reasons}): it is not wrapped; "
+            "move its model part into a function (which gets a layer) and write the training "
+            "loop in TF2 around that layer"
+        ), Severity.WARNING))
+    return found
+
+
+# ---------------------------------------------------------------------- in-process runs
+def module_name_for(path: str) -> str:
+    """"pkg/sub/mod.py" → "pkg.sub.mod"; "pkg/__init__.py" → "pkg"."""
+    parts = path.replace("\\", "/").removesuffix(".py").split("/")
+    if parts and parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(p for p in parts if p and p != ".")
+
+
+def migrate_sources(sources: Mapping[str, str], options: Options = Options()) -> dict[str, SourceResult]:
+    """Both passes in-process over `{relative path: source}` (tests, benchmarks).
+
+    Raises ParseFailure for a file that does not parse (the CLI reports it per file instead).
+    """
+    rules = load_rule_packs(options.rule_packs)
+    summaries = []
+    for path, source in sorted(sources.items()):
+        try:
+            summaries.append(summarize_module(source, module=module_name_for(path), path=path, rules=rules))
+        except cst.ParserSyntaxError:
+            parse(source, path)  # raises the ParseFailure with line, column and Python 2 hint
+    project = ProjectIndex.from_summaries(summaries, options, rules)
+    return {
+        path: migrate_source(source, path=path, module=module_name_for(path), project=project,
+                             options=options, rules=rules)
+        for path, source in sorted(sources.items())
+    }

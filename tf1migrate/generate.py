@@ -1,0 +1,323 @@
+"""Generate the wrapper class for one root callable, as LibCST nodes.
+
+A root function `model(hparams, X, past=None, scope='model', reuse=False)` gets a class
+whose constructor takes the configuration (kept for `get_config`), whose `call` takes the
+tensors (plus Keras's `training`, mapped onto the function's `is_training`-style flag) and
+runs the function under `tf1compat.track_tf1_style_variables`, so its TF1 variables are
+created once, owned by the layer, and keep their TF1 names. A graph-building `__init__` of a
+model class gets a wrapper that builds the object per call and returns its outputs; a
+graph-building method gets a wrapper holding the owning object.
+
+The class is rendered as text from the parsed signature (defaults are copied verbatim) and
+parsed back, which keeps the generator short and guarantees the result is valid CST.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+from dataclasses import dataclass
+
+import libcst as cst
+
+from tf1migrate.index import WRAPS_ATTRIBUTE, RootInfo
+
+#: Attributes a Keras 3 Layer or tf.Module already defines: configuration stored under one of
+#: these names would break the base class, so it is stored as `tf1_<name>` instead.
+RESERVED_ATTRIBUTES = frozenset(
+    {"name", "dtype", "trainable", "built", "input", "output", "weights", "variables", "losses",
+     "metrics", "training", "input_spec", "supports_masking", "path", "dtype_policy",
+     "compute_dtype", "variable_dtype", "trainable_weights", "non_trainable_weights",
+     "trainable_variables", "non_trainable_variables", "activity_regularizer", "autocast",
+     "call", "build", "get_config", "from_config", "name_scope", "submodules", "kwargs",
+     "self", "stateless"}
+)
+BASES = {"keras": "tf1compat.MigratedLayer", "module": "tf1compat.MigratedModule"}
+SUFFIXES = {"keras": "Layer", "module": "Module"}
+SCOPE_ATTRIBUTE = "variable_scope"
+WIDTH = 99  # generated lines longer than this are split one argument per line
+
+
+@dataclass(frozen=True)
+class Param:
+    """A parameter of the wrapped callable, as the wrapper sees it."""
+
+    name: str
+    default: str | None  # source code of the default
+    keyword_only: bool = False
+
+    def signature(self, name: str | None = None) -> str:
+        shown = name or self.name
+        return shown if self.default is None else f"{shown}={self.default}"
+
+
+def class_name_for(root: RootInfo, target: str, taken: set[str]) -> str:
+    """`model` → `ModelLayer`, `DCGAN.generator` → `DCGANGeneratorLayer`, `BertModel` → `BertModelLayer`."""
+    parts = root.qualname.split(".")
+    if root.kind == "init":
+        parts = parts[:-1]
+    base = "".join(_camel(part) for part in parts) + SUFFIXES[target]
+    name, counter = base, 2
+    while name in taken:
+        name, counter = f"{base}{counter}", counter + 1
+    return name
+
+
+def wrapped_name(root: RootInfo) -> str:
+    """What `tf1migrate_wraps` says: the callable's qualname (the class for an `__init__`)."""
+    return root.qualname.rsplit(".", 1)[0] if root.kind == "init" else root.qualname
+
+
+def generate_wrapper(
+    function: cst.FunctionDef,
+    root: RootInfo,
+    *,
+    class_name: str,
+    target: str = "keras",
+    tf_v1: str = "tf.compat.v1",
+    module: cst.Module | None = None,
+    docstring: str | None = None,
+) -> cst.ClassDef:
+    """The wrapper class for `function` (the root itself, or the class's `__init__`).
+
+    `docstring` overrides the one summarised (a model class's own docstring for `__init__`).
+    """
+    module = module or cst.Module(body=[])
+    builder = _Builder(function, root, class_name, target, tf_v1, module)
+    builder.source_docstring = docstring or function.get_docstring(clean=True)
+    return builder.build()
+
+
+class _Builder:
+    def __init__(
+        self, function: cst.FunctionDef, root: RootInfo, class_name: str, target: str, tf_v1: str,
+        module: cst.Module,
+    ) -> None:
+        self.function = function
+        self.root = root
+        self.class_name = class_name
+        self.target = target
+        self.tf_v1 = tf_v1
+        self.module = module
+        self.indent = module.default_indent
+        self.params = _signature(function, module, skip_self=root.kind != "function")
+        by_name = {p.name: p for p in self.params}
+        self.tensors = [by_name[n] for n in root.tensor_params if n in by_name]
+        self.configs = [by_name[n] for n in root.config_params if n in by_name]
+        self.training = by_name.get(root.training_param) if root.training_param else None
+        taken = {p.name for p in self.params}
+        self.attributes = {p.name: _attribute_name(p.name, taken) for p in self.configs}
+        self.owner = _owner_name(root, taken) if root.kind == "method" else None
+        self.scope_param = _free_name(SCOPE_ATTRIBUTE, taken) if root.outer_scope else None
+        self.source_docstring: str | None = None
+
+    # ------------------------------------------------------------------ pieces
+    def ctor_params(self) -> list[str]:
+        """Owner object, then configuration (defaults preserved), then the outer scope."""
+        positional = [p for p in self.configs if not p.keyword_only]
+        keyword_only = [p for p in self.configs if p.keyword_only]
+        params = [self.owner] if self.owner else []
+        params += [p.signature(self.attributes[p.name]) for p in positional]
+        if keyword_only:
+            params += ["*", *(p.signature(self.attributes[p.name]) for p in keyword_only)]
+        if self.scope_param:
+            params.append(f"{self.scope_param}={self.root.outer_scope!r}")
+        if self.target == "keras":
+            params.append("**kwargs")
+        else:
+            params.append("name=None")
+        return params
+
+    def stored(self) -> list[str]:
+        """(attribute, constructor parameter) pairs kept on the instance and in get_config."""
+        names = [self.owner] if self.owner else []
+        names += [self.attributes[p.name] for p in self.configs]
+        if self.scope_param:
+            names.append(self.scope_param)
+        return names
+
+    def call_params(self) -> list[str]:
+        positional = [p.signature() for p in self.tensors if not p.keyword_only]
+        keyword_only = [p.signature() for p in self.tensors if p.keyword_only]
+        params = positional + (["*", *keyword_only] if keyword_only else [])
+        params.append("training=None")
+        return params
+
+    def inner_arguments(self) -> list[str]:
+        """Arguments for the wrapped callable: positional while the original allows it."""
+        arguments = []
+        by_keyword = False
+        for param in self.params:
+            value = self._value_for(param)
+            if value is None:
+                by_keyword = True
+                continue
+            if by_keyword or param.keyword_only or param.default is not None:
+                by_keyword = True
+                arguments.append(f"{param.name}={value}")
+            else:
+                arguments.append(value)
+        return arguments
+
+    def _value_for(self, param: Param) -> str | None:
+        if param is self.training:
+            if param.default is not None and param.default not in ("None",):
+                return f"{param.default} if training is None else training"
+            return "False if training is None else training"
+        if param.name in self.attributes:
+            return f"self.{self.attributes[param.name]}"
+        if any(param is tensor for tensor in self.tensors):
+            return param.name
+        return None  # *args/**kwargs and anything we did not classify: keep its default
+
+    def callee(self) -> str:
+        name = self.root.qualname
+        if self.root.kind == "init":
+            return name.rsplit(".", 1)[0]
+        if self.root.kind == "method":
+            return f"self.{self.owner}.{name.rsplit('.', 1)[1]}"
+        return name
+
+    def call_body(self) -> list[str]:
+        i = self.indent
+        depth = i * (3 if self.scope_param else 2)
+        arguments = self.inner_arguments()
+        if self.root.kind == "init":
+            lines = _fit(f"built = {self.callee()}(", arguments, ")", depth, i)
+            if self.root.outputs:
+                items = [f"{name!r}: built.{name}" for name in self.root.outputs]
+                lines += _fit("return {", items, "}", depth, i)
+            else:
+                lines.append("return built")
+        else:
+            lines = _fit(f"return {self.callee()}(", arguments, ")", depth, i)
+        if self.scope_param:
+            lines = [f"with {self.tf_v1}.variable_scope(self.{self.scope_param}):"] + [
+                i + line for line in lines
+            ]
+        return lines
+
+    def docstring(self) -> list[str]:
+        noun = "layer" if self.target == "keras" else "module"
+        first = (
+            f'"""Runs `{wrapped_name(self.root)}` with its TF1 variables tracked by this {noun} '
+            f"(generated by tf1migrate)."
+        )
+        head = _wrap_words(first, WIDTH - 2 * len(self.indent))
+        summary = _wrap_words(" ".join(_first_paragraph(self.source_docstring)), WIDTH - len(self.indent))
+        if not summary:
+            head[-1] += '"""'
+            return head
+        return [*head, "", *summary, '"""']
+
+    # ------------------------------------------------------------------ assembly
+    def build(self) -> cst.ClassDef:
+        i = self.indent
+        lines = [f"class {self.class_name}({BASES[self.target]}):"]
+        lines += [i + line if line else "" for line in self.docstring()]
+        lines += ["", f'{i}{WRAPS_ATTRIBUTE} = "{wrapped_name(self.root)}"', ""]
+        lines += [i + line for line in _fit("def __init__(", ["self", *self.ctor_params()], "):", i, i)]
+        lines.append(f"{i}{i}super().__init__({'**kwargs' if self.target == 'keras' else 'name=name'})")
+        for attribute in self.stored():
+            lines.append(f"{i}{i}self.{attribute} = {attribute}")
+        if self.stored():
+            lines += ["", f"{i}def get_config(self):"]
+            if self.target == "keras":
+                lines.append(f"{i}{i}config = super().get_config()")
+            else:
+                lines.append(f"{i}{i}config = {{}}")
+            updates = [f"{a}=self.{a}" for a in self.stored()]
+            lines += [i + i + line for line in _fit("config.update(", updates, ")", i + i, i)]
+            lines.append(f"{i}{i}return config")
+        method = "call" if self.target == "keras" else "__call__"
+        lines += ["", f"{i}@tf1compat.track_tf1_style_variables"]
+        lines += [i + line for line in _fit(f"def {method}(", ["self", *self.call_params()], "):", i, i)]
+        lines += [f"{i}{i}{line}" for line in self.call_body()]
+        newline = self.module.default_newline
+        code = newline.join(lines) + newline
+        statement = cst.parse_statement(code, config=self.module.config_for_parsing)
+        assert isinstance(statement, cst.ClassDef)
+        blank = cst.EmptyLine(indent=False, whitespace=cst.SimpleWhitespace(""), comment=None)
+        return statement.with_changes(leading_lines=[blank, blank])
+
+
+# ---------------------------------------------------------------------- helpers
+def _signature(function: cst.FunctionDef, module: cst.Module, *, skip_self: bool) -> list[Param]:
+    params = function.params
+    positional = [*params.posonly_params, *params.params]
+    if skip_self and positional:
+        positional = positional[1:]
+    result = [Param(p.name.value, _code(module, p.default)) for p in positional]
+    result += [Param(p.name.value, _code(module, p.default), keyword_only=True) for p in params.kwonly_params]
+    return result
+
+
+def _code(module: cst.Module, node: cst.BaseExpression | None) -> str | None:
+    return None if node is None else module.code_for_node(node)
+
+
+def _camel(name: str) -> str:
+    if name[:1].isupper() and "_" not in name:
+        return name
+    return "".join(part[:1].upper() + part[1:] for part in name.split("_") if part)
+
+
+def _snake(name: str) -> str:
+    snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+    return snake if snake.isidentifier() and not keyword.iskeyword(snake) else f"{snake}_obj"
+
+
+def _free_name(wanted: str, taken: set[str]) -> str:
+    name = wanted
+    while name in taken or name in RESERVED_ATTRIBUTES:
+        name = f"tf1_{name}"
+    taken.add(name)
+    return name
+
+
+def _attribute_name(param: str, taken: set[str]) -> str:
+    """The constructor argument / attribute holding configuration `param`."""
+    if param not in RESERVED_ATTRIBUTES:
+        return param
+    return _free_name(f"tf1_{param}", taken)
+
+
+def _owner_name(root: RootInfo, taken: set[str]) -> str:
+    class_name = root.qualname.rsplit(".", 1)[0].rsplit(".", 1)[-1]
+    return _free_name(_snake(class_name), taken)
+
+
+def _first_paragraph(docstring: str | None) -> list[str]:
+    """The first paragraph of a docstring, made safe to embed in a triple-quoted string."""
+    if not docstring:
+        return []
+    paragraph = []
+    for line in docstring.strip().splitlines():
+        if not line.strip():
+            break
+        paragraph.append(line.strip().replace("\\", "").replace('"""', "'''"))
+    if paragraph and paragraph[-1].endswith('"'):
+        paragraph[-1] += " "
+    return paragraph
+
+
+def _wrap_words(text: str, width: int) -> list[str]:
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        if current and len(current) + 1 + len(word) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    if current:
+        lines.append(current)
+    return lines
+
+
+def _fit(head: str, items: list[str], tail: str, indent: str, unit: str) -> list[str]:
+    """`head + ", ".join(items) + tail` on one line if it fits, else one item per line."""
+    line = f"{head}{', '.join(items)}{tail}"
+    if len(indent) + len(line) <= WIDTH or not items:
+        return [line]
+    return [head.rstrip(), *(f"{unit}{item}," for item in items), tail.lstrip()]

@@ -1,0 +1,1136 @@
+"""The repo-wide index: which callables build TF1 variables, which are training code, roots.
+
+Pass 1 (`summarize_module`) reads one file in a single visitor pass and writes down plain
+facts: its callables with their parameters, which TF1 creators and training markers they
+touch, which project callables they call (with the variable_scope around each call site
+and the placeholders passed in). It is pure and picklable, so the CLI caches it by content
+hash and computes it in worker processes.
+
+Pass 2 (`ProjectIndex.from_summaries`) joins the summaries: resolves calls across modules
+(`from .ops import linear`, `import ops; ops.linear`), propagates "creates variables" and
+"is training code" to callers, splits parameters into tensors and configuration, and
+chooses the roots: model code that no other model code calls.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+
+import libcst as cst
+from libcst.helpers import get_full_name_for_node
+
+from tf1migrate.resolve import Resolver, canonical_tf1_name, is_tf_qualname
+from tf1migrate.types import Options
+
+MODULE_LEVEL = "<module>"
+
+#: Parameter names that are configuration whatever the body does with them.
+CONFIG_NAMES = frozenset(
+    {"scope", "name", "reuse", "hparams", "params", "config", "cfg", "hps", "opts", "options",
+     "dtype", "initializer", "activation", "regularizer", "data_format", "padding",
+     "trainable", "bert_config", "model_config", "flags", "args", "mode"}
+)
+#: Parameter names that are the training flag (mapped to Keras's `training`).
+TRAINING_NAMES = ("is_training", "training", "train", "phase_train", "is_train", "istrain")
+#: Attribute reads that only tensors have.
+TENSOR_ATTRIBUTES = frozenset({"shape", "get_shape", "dtype", "set_shape", "op", "graph", "ndim"})
+#: TensorFlow callables whose first positional argument is not a tensor.
+NON_TENSOR_FIRST = frozenset(
+    {"tf.get_variable", "tf.get_local_variable", "tf.variable_scope", "tf.name_scope",
+     "tf.zeros", "tf.ones", "tf.fill", "tf.range", "tf.placeholder", "tf.make_template",
+     "tf.truncated_normal", "tf.random_normal", "tf.random_uniform", "tf.constant",
+     "tf.Variable", "tf.device", "tf.control_dependencies", "tf.py_func", "tf.cond",
+     "tf.while_loop", "tf.map_fn", "tf.scan"}
+)
+#: Keyword arguments of TensorFlow calls that carry tensors.
+TENSOR_KEYWORDS = frozenset(
+    {"inputs", "input", "x", "y", "value", "values", "tensor", "logits", "labels", "a", "b",
+     "initial_state", "sequence_length", "mask", "params", "indices", "features", "state",
+     "cell_input", "memory", "query", "keys"}
+)
+
+
+_BUILTINS = frozenset(dir(__import__("builtins")))
+
+
+# ----------------------------------------------------------------------- creator rules
+@dataclass(frozen=True)
+class PatternSet:
+    """Dotted-name patterns: exact names, `ns.*` namespaces and `*` globs (cheap to test)."""
+
+    exact: frozenset[str] = frozenset()
+    prefixes: tuple[str, ...] = ()
+    globs: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, patterns: Iterable[str]) -> PatternSet:
+        exact, prefixes, globs = set(), [], []
+        for pattern in patterns:
+            if pattern.endswith(".*") and "*" not in pattern[:-2]:
+                prefixes.append(pattern[:-1])
+            elif "*" in pattern or "?" in pattern:
+                globs.append(pattern)
+            else:
+                exact.add(pattern)
+        return cls(frozenset(exact), tuple(prefixes), tuple(globs))
+
+    def __contains__(self, name: str) -> bool:
+        return (
+            name in self.exact
+            or name.startswith(self.prefixes)
+            or any(fnmatch.fnmatchcase(name, glob) for glob in self.globs)
+        )
+
+
+@dataclass(frozen=True)
+class CreatorRules:
+    """The `creators` and `training` sections of the rule packs, ready for matching."""
+
+    direct: PatternSet = PatternSet()
+    in_variable_scope: PatternSet = PatternSet()
+    exclude: PatternSet = PatternSet()
+    training: tuple[tuple[str, PatternSet], ...] = ()
+    methods: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_tables(
+        cls, creators: Mapping[str, Sequence[str]], training: Mapping[str, Sequence[str]]
+    ) -> CreatorRules:
+        return cls(
+            direct=PatternSet.of(creators.get("direct", ())),
+            in_variable_scope=PatternSet.of(creators.get("in_variable_scope", ())),
+            exclude=PatternSet.of(creators.get("exclude", ())),
+            training=tuple(
+                (kind, PatternSet.of(names)) for kind, names in training.items() if kind != "methods"
+            ),
+            methods=frozenset(training.get("methods", ())),
+        )
+
+    @classmethod
+    def coerce(cls, rules: object) -> CreatorRules:
+        """Accept a `CreatorRules`, a rule-pack `RuleSet`, or None (the packaged packs)."""
+        if isinstance(rules, CreatorRules):
+            return rules
+        if rules is None:
+            from tf1migrate.rulepacks import load_rule_packs
+
+            rules = load_rule_packs()
+        cached = _COERCED.get(id(rules))
+        if cached is None or cached[0] is not rules:
+            made = cls.from_tables(rules.creators, rules.training_markers)  # type: ignore[attr-defined]
+            cached = (rules, made)
+            _COERCED[id(rules)] = cached
+        return cached[1]
+
+    def creator_kind(self, symbol: str, *, in_scope: bool) -> str | None:
+        """"direct"/"in_variable_scope" if calling `symbol` creates variables, else None."""
+        if symbol in self.exclude:
+            return None
+        if symbol in self.direct:
+            return "direct"
+        if in_scope and symbol in self.in_variable_scope:
+            return "in_variable_scope"
+        return None
+
+    def training_kind(self, symbol: str) -> str | None:
+        for kind, patterns in self.training:
+            if symbol in patterns:
+                return kind
+        return None
+
+
+_COERCED: dict[int, tuple[object, CreatorRules]] = {}
+
+
+# ----------------------------------------------------------------------- summaries
+@dataclass(frozen=True)
+class ParamInfo:
+    name: str
+    kind: str = "positional"  # "positional" | "keyword_only" | "var_positional" | "var_keyword"
+    default: str | None = None  # source code of the default, None if there is none
+    default_is_literal: bool = False  # a number/string/bool/tuple of those (not None)
+
+
+@dataclass(frozen=True)
+class CallSite:
+    """One call from a summarized callable to something that may be a project callable."""
+
+    target: str  # dotted name as resolved in the calling module ("pkg.ops.linear", ...)
+    line: int
+    scope_path: str | None  # enclosing literal variable_scope path ("" if none; None if dynamic)
+    scope_keyword: str | None = None  # literal `scope=` / `name=` passed, if any
+    # caller parameter flowing into the callee: (caller param, position or -1, keyword or "")
+    param_flow: tuple[tuple[str, int, str], ...] = ()
+    # placeholders passed: (position or -1, keyword or "", "dtype[d0, d1]")
+    placeholders: tuple[tuple[int, str, str], ...] = ()
+    n_positional: int = 0
+
+
+@dataclass(frozen=True)
+class FunctionSummary:
+    """Facts about one function or method (nested functions are folded into their parent)."""
+
+    qualname: str  # "model", "BertModel.__init__"
+    line: int
+    params: tuple[ParamInfo, ...] = ()
+    class_name: str | None = None
+    creators: tuple[str, ...] = ()  # TF1 creator symbols called directly
+    training: tuple[tuple[str, str, int], ...] = ()  # (kind, symbol, line)
+    calls: tuple[CallSite, ...] = ()
+    tensor_evidence: tuple[str, ...] = ()  # params used as tensors
+    config_evidence: tuple[str, ...] = ()  # params used as configuration
+    self_outputs: tuple[str, ...] = ()  # `self.x = <computed>` attributes (graph-building __init__)
+    returns_value: bool = False
+    docstring: str | None = None
+    skip: bool = False  # `# tf1migrate: skip`
+
+    @property
+    def name(self) -> str:
+        return self.qualname.rsplit(".", 1)[-1]
+
+
+@dataclass(frozen=True)
+class ModuleSummary:
+    """Pass-1 result for one module: JSON-able/picklable, cached by content hash."""
+
+    module: str
+    path: str
+    functions: tuple[FunctionSummary, ...] = ()
+    classes: tuple[str, ...] = ()
+    tf_aliases: tuple[tuple[str, str], ...] = ()  # module-level name -> TF qualname (re-exports)
+    imports: tuple[tuple[str, str], ...] = ()  # local name -> dotted project target
+    module_calls: tuple[CallSite, ...] = ()  # calls made by module-level code
+    module_training: tuple[tuple[str, str, int], ...] = ()
+    is_package: bool = False
+    skip_file: bool = False
+    star_imports: tuple[str, ...] = ()  # modules imported with `from x import *`
+    wrapped: tuple[str, ...] = ()  # qualnames already wrapped by a generated class
+
+
+SKIP_FILE = "tf1migrate: skip-file"
+SKIP = "tf1migrate: skip"
+
+
+def has_skip_comment(text: str) -> bool:
+    """True if a comment says `# tf1migrate: skip` (and not skip-file)."""
+    for line in text.splitlines():
+        comment = line.partition("#")[2].strip()
+        if comment == SKIP or comment.startswith(SKIP + " ") or comment.startswith(SKIP + ","):
+            return True
+    return False
+
+
+def def_has_skip_comment(module: cst.Module, node: cst.FunctionDef | cst.ClassDef) -> bool:
+    """`# tf1migrate: skip` above the def/decorators or on the def line itself."""
+    lines = list(node.leading_lines)
+    for decorator in getattr(node, "decorators", ()):
+        lines.extend(decorator.leading_lines)
+    if any(line.comment is not None and has_skip_comment(line.comment.value) for line in lines):
+        return True
+    body = node.body
+    if isinstance(body, cst.IndentedBlock) and body.header.comment is not None:
+        return has_skip_comment(body.header.comment.value)
+    return False
+
+
+WRAPS_ATTRIBUTE = "tf1migrate_wraps"
+
+
+def generated_wrapper_target(node: cst.ClassDef) -> str | None:
+    """The qualname a class generated by tf1migrate wraps (its `tf1migrate_wraps`), or None."""
+    body = node.body
+    if not isinstance(body, cst.IndentedBlock):
+        return None
+    for statement in body.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if (
+                    isinstance(small, cst.Assign)
+                    and len(small.targets) == 1
+                    and isinstance(small.targets[0].target, cst.Name)
+                    and small.targets[0].target.value == WRAPS_ATTRIBUTE
+                ):
+                    value = _string_literal(small.value)
+                    return value
+    return None
+
+
+def file_has_skip_comment(source: str) -> bool:
+    for line in source.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("#") and stripped.lstrip("#").strip().startswith(SKIP_FILE):
+            return True
+    return False
+
+
+def summarize_module(
+    source: str | cst.Module, *, module: str, path: str, rules: object = None
+) -> ModuleSummary:
+    """Pass 1 over one file: parse (or take a parsed module) and summarise in one visit."""
+    tree = source if isinstance(source, cst.Module) else cst.parse_module(source)
+    text = tree.code if isinstance(source, cst.Module) else source
+    is_package = path.replace("\\", "/").endswith("__init__.py")
+    resolver = Resolver.from_module(tree, module_name=module, is_package=is_package)
+    visitor = _SummaryVisitor(tree, resolver, CreatorRules.coerce(rules), module, _DefLines(text))
+    tree.visit(visitor)
+    return visitor.result(module=module, path=path, is_package=is_package, skip_file=file_has_skip_comment(text))
+
+
+@dataclass
+class _Frame:
+    """What we are collecting for the callable being visited."""
+
+    qualname: str
+    node: cst.FunctionDef | None
+    class_name: str | None
+    params: tuple[ParamInfo, ...] = ()
+    creators: list[str] = field(default_factory=list)
+    training: list[tuple[str, str, int]] = field(default_factory=list)
+    calls: list[tuple[str, CallSite]] = field(default_factory=list)  # (raw head-resolved, site)
+    tensor: set[str] = field(default_factory=set)
+    config: set[str] = field(default_factory=set)
+    self_outputs: list[str] = field(default_factory=list)
+    local_types: dict[str, str] = field(default_factory=dict)  # local var -> callee dotted
+    placeholders: dict[str, str] = field(default_factory=dict)  # local var -> "dtype[shape]"
+    returns_value: bool = False
+    line: int = 0
+    scopes: list[str | None] = field(default_factory=list)  # with variable_scope stack
+
+    @cached_property
+    def param_names(self) -> frozenset[str]:
+        return frozenset(p.name for p in self.params)
+
+
+class _SummaryVisitor(cst.CSTVisitor):
+    """One pass over the module collecting facts per callable (see `FunctionSummary`)."""
+
+    def __init__(
+        self, tree: cst.Module, resolver: Resolver, rules: CreatorRules, module: str, lines: _DefLines
+    ) -> None:
+        self.tree = tree
+        self.lines = lines
+        self.resolver = resolver
+        self.rules = rules
+        self.module = module
+        self.module_frame = _Frame(MODULE_LEVEL, None, None)
+        self.frames: list[_Frame] = [self.module_frame]
+        self.class_stack: list[str] = []
+        self.functions: list[FunctionSummary] = []
+        self.pending: list[tuple[_Frame, FunctionSummary]] = []
+        self.top_level_names: set[str] = set()
+        self.classes: list[str] = []
+        self.class_attr_types: dict[str, dict[str, str]] = {}
+        self.nested_depth = 0
+        self.wrapped: list[str] = []
+        self.skipped_classes: set[int] = set()
+
+    # ------------------------------------------------------------------ structure
+    @property
+    def frame(self) -> _Frame:
+        return self.frames[-1]
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        if len(self.frames) > 1:
+            return True  # a class inside a function belongs to the function's facts
+        wraps = generated_wrapper_target(node)
+        if wraps is not None:  # our own output: not user code, and it must not change roots
+            self.wrapped.append(wraps)
+            self.skipped_classes.add(id(node))
+            return False
+        if not self.class_stack:
+            self.top_level_names.add(node.name.value)
+        qual = ".".join([*self.class_stack, node.name.value])
+        self.class_stack.append(node.name.value)
+        self.classes.append(qual)
+        self.class_attr_types.setdefault(qual, {})
+        return True
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        if len(self.frames) > 1 or id(original_node) in self.skipped_classes:
+            return
+        self.class_stack.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        line = self.lines.next_def(node.name.value)
+        if len(self.frames) > 1:  # nested function: fold into the enclosing callable
+            self.nested_depth += 1
+            return True
+        class_name = ".".join(self.class_stack) or None
+        qualname = f"{class_name}.{node.name.value}" if class_name else node.name.value
+        if class_name is None:
+            self.top_level_names.add(node.name.value)
+        params = _params(node.params, skip_self=class_name is not None)
+        frame = _Frame(qualname, node, class_name, params=params, line=line)
+        self.frames.append(frame)
+        return True
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        if self.nested_depth:
+            self.nested_depth -= 1
+            return
+        frame = self.frames.pop()
+        docstring = original_node.get_docstring(clean=True)
+        summary = FunctionSummary(
+            qualname=frame.qualname,
+            line=frame.line,
+            params=frame.params,
+            class_name=frame.class_name,
+            creators=tuple(dict.fromkeys(frame.creators)),
+            training=tuple(frame.training),
+            tensor_evidence=tuple(sorted(frame.tensor)),
+            config_evidence=tuple(sorted(frame.config)),
+            self_outputs=tuple(dict.fromkeys(frame.self_outputs)),
+            returns_value=frame.returns_value,
+            docstring=docstring,
+            skip=def_has_skip_comment(self.tree, original_node),
+        )
+        self.pending.append((frame, summary))
+
+    # ------------------------------------------------------------------ scopes
+    def visit_With(self, node: cst.With) -> None:
+        for item in node.items:
+            self.frame.scopes.append(self._scope_name(item.item))
+
+    def leave_With(self, original_node: cst.With) -> None:
+        for _ in original_node.items:
+            self.frame.scopes.pop()
+
+    def _scope_name(self, expression: cst.BaseExpression) -> str | None:
+        """"" for a non-scope context, the literal name, or None for a dynamic scope."""
+        if not isinstance(expression, cst.Call):
+            return ""
+        symbol = self.resolver.tf1_symbol(expression.func)
+        if symbol != "tf.variable_scope":
+            return ""
+        first = expression.args[0].value if expression.args and expression.args[0].keyword is None else None
+        if first is None:
+            for arg in expression.args:
+                if arg.keyword is not None and arg.keyword.value == "name_or_scope":
+                    first = arg.value
+        literal = _string_literal(first) if first is not None else None
+        if isinstance(first, cst.Name):
+            self.frame.config.add(first.value)
+        return literal
+
+    def _scope_path(self) -> str | None:
+        parts = []
+        for scope in self.frame.scopes:
+            if scope is None:
+                return None
+            if scope:
+                parts.append(scope)
+        return "/".join(parts)
+
+    def _in_variable_scope(self) -> bool:
+        return any(scope != "" for scope in self.frame.scopes)
+
+    # ------------------------------------------------------------------ statements
+    def visit_Return(self, node: cst.Return) -> None:
+        if node.value is not None and not self.nested_depth:
+            self.frame.returns_value = True
+
+    def visit_If(self, node: cst.If) -> None:
+        self._config_if_param(node.test)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._config_if_param(node.iter)  # graph tensors cannot be iterated: a list of settings
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self._config_if_param(node.iter)
+
+    def visit_IfExp(self, node: cst.IfExp) -> None:
+        self._config_if_param(node.test)
+
+    def _config_if_param(self, test: cst.BaseExpression) -> None:
+        if isinstance(test, cst.UnaryOperation):
+            test = test.expression
+        if isinstance(test, cst.Name) and test.value in self.frame.param_names:
+            self.frame.config.add(test.value)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        frame = self.frame
+        value = node.value
+        if isinstance(value, cst.Call):
+            symbol = self.resolver.tf1_symbol(value.func)
+            callee = None if symbol else get_full_name_for_node(value.func)
+            for target in node.targets:
+                if isinstance(target.target, cst.Name):
+                    if symbol == "tf.placeholder":
+                        spec = _placeholder_spec(value, self.resolver)
+                        if spec:
+                            frame.placeholders[target.target.value] = spec
+                    elif callee:
+                        frame.local_types[target.target.value] = callee
+                elif (
+                    callee
+                    and isinstance(target.target, cst.Attribute)
+                    and isinstance(target.target.value, cst.Name)
+                    and target.target.value.value == "self"
+                    and frame.class_name
+                ):
+                    self.class_attr_types[frame.class_name][target.target.attr.value] = callee
+        if frame.class_name and frame.qualname.endswith(".__init__"):
+            for target in node.targets:
+                attr = target.target
+                if (
+                    isinstance(attr, cst.Attribute)
+                    and isinstance(attr.value, cst.Name)
+                    and attr.value.value == "self"
+                    and _is_computed(value, frame.param_names)
+                ):
+                    frame.self_outputs.append(attr.attr.value)
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        base = node.value
+        frame = self.frame
+        if isinstance(base, cst.Name) and base.value in frame.param_names:
+            if node.attr.value in TENSOR_ATTRIBUTES:
+                frame.tensor.add(base.value)
+            else:
+                frame.config.add(base.value)
+
+    def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
+        # "h%d" % layer: the right-hand side is configuration
+        if isinstance(node.operator, cst.Modulo) and isinstance(node.left, (cst.SimpleString, cst.ConcatenatedString)):
+            for name in _names_in(node.right):
+                if name in self.frame.param_names:
+                    self.frame.config.add(name)
+
+    # ------------------------------------------------------------------ calls
+    def visit_Call(self, node: cst.Call) -> None:
+        frame = self.frame
+        symbol = self.resolver.tf1_symbol(node.func)
+        line = frame.line
+        if symbol is not None:
+            self._tf_call(node, symbol, line)
+            return
+        func = node.func
+        if isinstance(func, cst.Name) and func.value == "range":
+            for arg in node.args:
+                for name in _names_in(arg.value):
+                    if name in frame.param_names:
+                        frame.config.add(name)
+            return
+        if isinstance(func, cst.Attribute) and func.attr.value in self.rules.methods:
+            frame.training.append(("optimizer", "." + func.attr.value, line))
+        target = self._call_target(func)
+        if target is None:
+            return
+        frame.calls.append((target, self._call_site(node, target, line)))
+
+    def _tf_call(self, node: cst.Call, symbol: str, line: int) -> None:
+        frame = self.frame
+        kind = self.rules.creator_kind(symbol, in_scope=self._in_variable_scope())
+        if kind is not None and frame is not self.module_frame:
+            frame.creators.append(symbol)
+        training = self.rules.training_kind(symbol)
+        if training is not None:
+            frame.training.append((training, symbol, line))
+        if not frame.param_names:
+            return
+        first_tensor = symbol not in NON_TENSOR_FIRST and not _looks_like_class_or_factory(symbol)
+        for index, arg in enumerate(node.args):
+            value = arg.value
+            if arg.keyword is not None:
+                keyword = arg.keyword.value
+                if isinstance(value, cst.Name) and value.value in frame.param_names:
+                    (frame.tensor if keyword in TENSOR_KEYWORDS else frame.config).add(value.value)
+                if keyword == "shape":
+                    self._config_in_list(value)
+                continue
+            if arg.star:
+                continue
+            if index == 0 and first_tensor:
+                for name in _names_in_tensor_position(value):
+                    if name in frame.param_names:
+                        frame.tensor.add(name)
+            elif index == 0 and isinstance(value, cst.Name) and value.value in frame.param_names:
+                frame.config.add(value.value)
+            elif isinstance(value, (cst.List, cst.Tuple)):
+                self._config_in_list(value)
+
+    def _config_in_list(self, value: cst.BaseExpression) -> None:
+        """Shape lists (`[nx, nf]`) hold sizes: configuration."""
+        if isinstance(value, (cst.List, cst.Tuple)):
+            for element in value.elements:
+                for name in _names_in(element.value):
+                    if name in self.frame.param_names:
+                        self.frame.config.add(name)
+
+    def _call_target(self, func: cst.BaseExpression) -> str | None:
+        """A dotted name to resolve in pass 2, or None for calls we cannot follow."""
+        dotted = get_full_name_for_node(func)
+        if dotted is None:
+            return None
+        head, _, rest = dotted.partition(".")
+        frame = self.frame
+        if head == "self" and frame.class_name and rest:
+            first, _, tail = rest.partition(".")
+            attr_type = self.class_attr_types.get(frame.class_name, {}).get(first)
+            if attr_type is not None and not tail:
+                return f"@{attr_type}.__call__"  # resolved after the visit
+            return f"{self.module}.{frame.class_name}.{rest}"
+        if head in frame.local_types and not rest:
+            return f"@{frame.local_types[head]}.__call__"
+        if head in frame.param_names or (rest and head not in self.top_level_names
+                                         and head not in self.resolver.project_bindings
+                                         and head not in self.resolver.tf_aliases):
+            # `layer.dense(x)` on an object we cannot type: pass 2 links it only to a
+            # method of that name defined by exactly one class of this module
+            return f"?{self.module}:{rest}" if rest and "." not in rest else None
+        return "@" + dotted  # resolved against imports and top-level defs after the visit
+
+    def _call_site(self, node: cst.Call, target: str, line: int) -> CallSite:
+        frame = self.frame
+        flow: list[tuple[str, int, str]] = []
+        placeholders: list[tuple[int, str, str]] = []
+        scope_keyword = None
+        n_positional = 0
+        for index, arg in enumerate(node.args):
+            if arg.star:
+                continue
+            keyword = arg.keyword.value if arg.keyword is not None else ""
+            if not keyword:
+                n_positional += 1
+            position = -1 if keyword else index
+            value = arg.value
+            if keyword in ("scope", "name"):
+                literal = _string_literal(value)
+                if literal is not None:
+                    scope_keyword = literal
+            if isinstance(value, cst.Name):
+                if value.value in frame.param_names:
+                    flow.append((value.value, position, keyword))
+                spec = frame.placeholders.get(value.value) or self.module_frame.placeholders.get(value.value)
+                if spec:
+                    placeholders.append((position, keyword, spec))
+        return CallSite(
+            target=target,
+            line=line,
+            scope_path=self._scope_path(),
+            scope_keyword=scope_keyword,
+            param_flow=tuple(flow),
+            placeholders=tuple(placeholders),
+            n_positional=n_positional,
+        )
+
+    # ------------------------------------------------------------------ result
+    def _resolve_target(self, raw: str) -> str | None:
+        """Resolve "@head.rest" through imports and this module's top-level names.
+
+        None for heads bound by neither (locals, builtins): pass 2 could not follow them.
+        """
+        if raw.startswith("?"):
+            return raw
+        if not raw.startswith("@"):
+            return raw
+        dotted = raw[1:]
+        head, _, rest = dotted.partition(".")
+        if head in self.resolver.project_bindings:
+            base = self.resolver.project_bindings[head]
+        elif head in self.resolver.tf_aliases:
+            base = self.resolver.tf_aliases[head]
+        elif head in self.top_level_names:
+            base = f"{self.module}.{head}" if self.module else head
+        elif self.resolver.star_imports and head not in _BUILTINS:
+            return "*" + dotted  # maybe from `from ops import *`: pass 2 tries those modules
+        else:
+            return None
+        return f"{base}.{rest}" if rest else base
+
+    def _finish_calls(self, frame: _Frame) -> tuple[CallSite, ...]:
+        sites = []
+        for raw, site in frame.calls:
+            target = self._resolve_target(raw)
+            if target is None or is_tf_qualname(target):
+                continue
+            sites.append(CallSite(
+                target=target,
+                line=site.line,
+                scope_path=site.scope_path,
+                scope_keyword=site.scope_keyword,
+                param_flow=site.param_flow,
+                placeholders=site.placeholders,
+                n_positional=site.n_positional,
+            ))
+        return tuple(sites)
+
+    def result(self, *, module: str, path: str, is_package: bool, skip_file: bool) -> ModuleSummary:
+        functions = []
+        for frame, summary in self.pending:
+            calls = self._finish_calls(frame)
+            functions.append(replace(summary, calls=calls))
+        imports = tuple(sorted(self.resolver.project_bindings.items()))
+        return ModuleSummary(
+            module=module,
+            path=path,
+            functions=tuple(functions),
+            classes=tuple(self.classes),
+            tf_aliases=tuple(sorted(self.resolver.tf_aliases.items())),
+            imports=imports,
+            module_calls=self._finish_calls(self.module_frame),
+            module_training=tuple(self.module_frame.training),
+            is_package=is_package,
+            skip_file=skip_file,
+            star_imports=self.resolver.star_imports,
+            wrapped=tuple(self.wrapped),
+        )
+
+
+# ----------------------------------------------------------------------- CST helpers
+class _DefLines:
+    """Line numbers of `def`s without PositionProvider (which costs ~2 parses per file).
+
+    The visitor meets every def in source order, so a forward regex search per def finds
+    its line; calls and markers report the line of their enclosing def.
+    """
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.offset = 0
+        self.line = 1
+
+    def next_def(self, name: str) -> int:
+        pattern = re.compile(rf"^[ \t]*(?:async[ \t]+)?def[ \t]+{re.escape(name)}\b", re.MULTILINE)
+        match = pattern.search(self.source, self.offset)
+        if match is None:
+            return 0
+        self.line += self.source.count("\n", self.offset, match.start())
+        self.offset = match.start()
+        return self.line
+
+
+def _params(params: cst.Parameters, *, skip_self: bool) -> tuple[ParamInfo, ...]:
+    result: list[ParamInfo] = []
+    positional = [*params.posonly_params, *params.params]
+    if skip_self and positional:
+        positional = positional[1:]
+    for param in positional:
+        result.append(_param_info(param, "positional"))
+    if isinstance(params.star_arg, cst.Param):
+        result.append(ParamInfo(params.star_arg.name.value, "var_positional"))
+    for param in params.kwonly_params:
+        result.append(_param_info(param, "keyword_only"))
+    if params.star_kwarg is not None:
+        result.append(ParamInfo(params.star_kwarg.name.value, "var_keyword"))
+    return tuple(result)
+
+
+def _param_info(param: cst.Param, kind: str) -> ParamInfo:
+    if param.default is None:
+        return ParamInfo(param.name.value, kind)
+    code = cst.Module(body=[]).code_for_node(param.default)
+    return ParamInfo(param.name.value, kind, code, _is_literal(param.default))
+
+
+def _is_literal(node: cst.BaseExpression) -> bool:
+    if isinstance(node, (cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString, cst.ConcatenatedString)):
+        return True
+    if isinstance(node, cst.Name):
+        return node.value in ("True", "False")
+    if isinstance(node, cst.UnaryOperation):
+        return _is_literal(node.expression)
+    if isinstance(node, (cst.Tuple, cst.List)):
+        return all(_is_literal(element.value) for element in node.elements)
+    return False
+
+
+def _string_literal(node: cst.BaseExpression | None) -> str | None:
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+def _names_in(node: cst.BaseExpression) -> Iterable[str]:
+    """Bare names inside a small expression (arithmetic, tuples, subscripts' bases)."""
+    if isinstance(node, cst.Name):
+        yield node.value
+    elif isinstance(node, cst.BinaryOperation):
+        yield from _names_in(node.left)
+        yield from _names_in(node.right)
+    elif isinstance(node, cst.UnaryOperation):
+        yield from _names_in(node.expression)
+    elif isinstance(node, (cst.Tuple, cst.List)):
+        for element in node.elements:
+            yield from _names_in(element.value)
+
+
+def _names_in_tensor_position(node: cst.BaseExpression) -> Iterable[str]:
+    """Names used as tensors in a first argument: `x`, `[x, y]`, `x + b`, `x[:, 0]`."""
+    if isinstance(node, cst.Subscript):
+        yield from _names_in_tensor_position(node.value)
+    else:
+        yield from _names_in(node)
+
+
+def _looks_like_class_or_factory(symbol: str) -> bool:
+    last = symbol.rsplit(".", 1)[-1]
+    return last[:1].isupper() or last.endswith(("_initializer", "_regularizer"))
+
+
+def _is_computed(value: cst.BaseExpression, params: frozenset[str]) -> bool:
+    """`self.x = <value>` stores an output (not a copy of an argument or a constant)."""
+    if isinstance(value, cst.Name):
+        return value.value not in params and value.value not in ("None", "True", "False")
+    if _is_literal(value):
+        return False
+    if isinstance(value, cst.Call):
+        dotted = get_full_name_for_node(value.func) or ""
+        if dotted.startswith("copy.") or dotted in ("dict", "list", "tuple", "int", "float", "bool", "str"):
+            return False
+    return not isinstance(value, (cst.Dict, cst.List, cst.Tuple)) or bool(
+        getattr(value, "elements", None)
+    )
+
+
+def _placeholder_spec(call: cst.Call, resolver: Resolver) -> str | None:
+    """`tf.placeholder(tf.float32, [None, 784])` → "float32[None, 784]"."""
+    dtype_node = shape_node = None
+    for index, arg in enumerate(call.args):
+        keyword = arg.keyword.value if arg.keyword is not None else None
+        if keyword == "dtype" or (keyword is None and index == 0):
+            dtype_node = arg.value
+        elif keyword == "shape" or (keyword is None and index == 1):
+            shape_node = arg.value
+    if dtype_node is None:
+        return None
+    dtype_symbol = resolver.tf1_symbol(dtype_node)
+    if dtype_symbol is None or not dtype_symbol.startswith("tf."):
+        return None
+    dtype = dtype_symbol[3:]
+    if not isinstance(shape_node, (cst.List, cst.Tuple)):
+        return f"{dtype}[?]" if shape_node is not None else f"{dtype}[]"
+    dims = []
+    for element in shape_node.elements:
+        value = element.value
+        if isinstance(value, cst.Integer):
+            dims.append(value.value)
+        elif isinstance(value, cst.Name) and value.value == "None":
+            dims.append("None")
+        else:
+            dims.append("?")
+    return f"{dtype}[{', '.join(dims)}]"
+
+
+# ----------------------------------------------------------------------- pass 2
+@dataclass(frozen=True)
+class RootInfo:
+    """A callable the engine wraps, with everything the generator needs to know."""
+
+    module: str
+    qualname: str
+    kind: str  # "function" | "init" (graph-building __init__) | "method"
+    tensor_params: tuple[str, ...]
+    config_params: tuple[str, ...]
+    training_param: str | None = None
+    outer_scope: str | None = None  # every call site's enclosing variable_scope
+    scope_default: str | None = None  # every call site's literal `scope=` value
+    outputs: tuple[str, ...] = ()  # for "init": self attributes holding results
+    placeholder_inputs: tuple[tuple[str, str], ...] = ()  # param -> "dtype[shape]" seen at call sites
+    forced: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"{self.module}:{self.qualname}"
+
+
+@dataclass
+class ProjectIndex:
+    """Pass-2 result: the roots per module and the facts needed to rewrite each file."""
+
+    roots: dict[str, tuple[RootInfo, ...]] = field(default_factory=dict)  # module -> roots
+    model_code: frozenset[str] = frozenset()  # "module:qualname"
+    training_code: frozenset[str] = frozenset()
+    creates_variables: frozenset[str] = frozenset()
+    training_reasons: dict[str, tuple[str, ...]] = field(default_factory=dict)  # key -> kinds
+    reexports: dict[str, str] = field(default_factory=dict)  # "pkg.mod.tf" -> "tensorflow"
+    lines: dict[str, int] = field(default_factory=dict)  # key -> line of its def (findings)
+
+    def roots_in(self, module: str) -> tuple[RootInfo, ...]:
+        return self.roots.get(module, ())
+
+    def is_training(self, module: str, qualname: str) -> bool:
+        return f"{module}:{qualname}" in self.training_code
+
+    @classmethod
+    def empty(cls) -> ProjectIndex:
+        return cls()
+
+    @classmethod
+    def from_summaries(
+        cls, summaries: Iterable[ModuleSummary], options: Options = Options(), rules: object = None
+    ) -> ProjectIndex:
+        return _Linker(list(summaries), options, CreatorRules.coerce(rules)).link()
+
+
+class _Linker:
+    """Joins module summaries into a `ProjectIndex` (see module docstring)."""
+
+    def __init__(self, summaries: list[ModuleSummary], options: Options, rules: CreatorRules) -> None:
+        self.summaries = [s for s in summaries if not s.skip_file]
+        self.options = options
+        self.rules = rules
+        self.functions: dict[str, tuple[ModuleSummary, FunctionSummary]] = {}
+        self.classes: set[str] = set()
+        self.modules = {s.module for s in self.summaries}
+        self.star_imports = {s.module: s.star_imports for s in self.summaries}
+        for summary in self.summaries:
+            for function in summary.functions:
+                self.functions[f"{summary.module}:{function.qualname}"] = (summary, function)
+            for name in summary.classes:
+                self.classes.add(f"{summary.module}:{name}")
+        # "module:method" -> the one "module:Class.method" of that name (untyped receivers)
+        by_name: dict[str, list[str]] = {}
+        for key, (summary, function) in self.functions.items():
+            if function.class_name is not None and not function.name.startswith("__"):
+                by_name.setdefault(f"{summary.module}:{function.name}", []).append(key)
+        self.methods_by_name = {name: keys[0] for name, keys in by_name.items() if len(keys) == 1}
+        self.reexports = self._reexports()
+
+    # ------------------------------------------------------------------ name lookup
+    def _reexports(self) -> dict[str, str]:
+        """"pkg.util.tf" → "tensorflow" for every module-level TF alias, chased through imports."""
+        table: dict[str, str] = {}
+        for summary in self.summaries:
+            prefix = f"{summary.module}." if summary.module else ""
+            for local, qual in summary.tf_aliases:
+                table[prefix + local] = qual
+        for _ in range(3):  # `from .util import tf` in a module that is itself imported
+            changed = False
+            for summary in self.summaries:
+                prefix = f"{summary.module}." if summary.module else ""
+                for local, target in summary.imports:
+                    resolved = _longest_prefix(table, target)
+                    if resolved is not None and prefix + local not in table:
+                        table[prefix + local] = resolved
+                        changed = True
+            if not changed:
+                break
+        return table
+
+    def lookup(self, dotted: str, from_module: str) -> str | None:
+        """Dotted call target → "module:qualname" of a project callable, if it is one."""
+        if dotted.startswith("?"):
+            return self.methods_by_name.get(dotted[1:])
+        if dotted.startswith("*"):
+            stars = self.star_imports.get(from_module, ())
+            candidates = [f"{star}.{dotted[1:]}" for star in stars]
+        else:
+            candidates = [dotted]
+        package = from_module.rpartition(".")[0]
+        if package:  # Python-2 style implicit relative imports (`import ops` inside a package)
+            candidates += [f"{package}.{c}" for c in candidates if not c.startswith(package + ".")]
+        for candidate in candidates:
+            call = candidate.endswith(".__call__")
+            base = candidate[: -len(".__call__")] if call else candidate
+            parts = base.split(".")
+            for split in range(len(parts) - 1, -1, -1):
+                module = ".".join(parts[:split])
+                qual = ".".join(parts[split:])
+                if module not in self.modules:
+                    continue
+                key = f"{module}:{qual}"
+                if key in self.classes:
+                    method = "__call__" if call else "__init__"
+                    return f"{key}.{method}" if f"{key}.{method}" in self.functions else None
+                if key in self.functions and not call:
+                    return key
+        return None
+
+    def tf_symbol_of(self, dotted: str) -> str | None:
+        """A call target that reaches TensorFlow through a project re-export."""
+        qual = _longest_prefix(self.reexports, dotted)
+        return canonical_tf1_name(qual) if qual else None
+
+    # ------------------------------------------------------------------ linking
+    def link(self) -> ProjectIndex:
+        edges: dict[str, list[tuple[str, CallSite]]] = {key: [] for key in self.functions}
+        callers: dict[str, list[tuple[str, CallSite]]] = {key: [] for key in self.functions}
+        creates: set[str] = set()
+        training: dict[str, set[str]] = {}
+        for key, (summary, function) in self.functions.items():
+            if function.creators:
+                creates.add(key)
+            if function.training:
+                training.setdefault(key, set()).update(kind for kind, _, _ in function.training)
+            for site in function.calls:
+                callee = self.lookup(site.target, summary.module)
+                if callee is not None and callee != key:
+                    edges[key].append((callee, site))
+                    callers[callee].append((key, site))
+                    continue
+                symbol = self.tf_symbol_of(site.target) or site.target
+                if self.rules.creator_kind(symbol, in_scope=site.scope_path not in ("", None)):
+                    creates.add(key)
+                kind = self.rules.training_kind(symbol)
+                if kind is not None:
+                    training.setdefault(key, set()).add(kind)
+        module_callers: dict[str, list[CallSite]] = {}
+        for summary in self.summaries:
+            for site in summary.module_calls:
+                callee = self.lookup(site.target, summary.module)
+                if callee is not None:
+                    module_callers.setdefault(callee, []).append(site)
+
+        _propagate_to_callers(creates, callers)
+        training_keys = set(training)
+        _propagate_to_callers(training_keys, {k: [(c, s) for c, s in v if c in creates] for k, v in callers.items()})
+        for key in training_keys:
+            training.setdefault(key, {"calls training code"})
+
+        forced = {self._key_of(name) for name in self.options.wrap} - {None}
+        forbidden = {self._key_of(name) for name in self.options.no_wrap} - {None}
+        model = {key for key in creates if key not in training_keys} | forced
+        model -= forbidden
+        for key in list(model):
+            if self.functions[key][1].skip:
+                model.discard(key)
+        tensor_params = self._classify_params(edges)
+
+        roots: dict[str, list[RootInfo]] = {}
+        for key in sorted(model):
+            summary, function = self.functions[key]
+            called_by_model = any(caller in model and caller != key for caller, _ in callers[key])
+            if called_by_model and key not in forced:
+                continue
+            if function.name.startswith("__") and function.name != "__init__":
+                continue  # __call__ of a helper class called where we could not see it
+            info = self._root_info(key, summary, function, tensor_params.get(key, set()),
+                                   callers[key], module_callers.get(key, []), key in forced)
+            roots.setdefault(summary.module, []).append(info)
+        return ProjectIndex(
+            roots={module: tuple(infos) for module, infos in roots.items()},
+            model_code=frozenset(model),
+            training_code=frozenset(training_keys & creates),
+            creates_variables=frozenset(creates),
+            training_reasons={k: tuple(sorted(v)) for k, v in training.items() if k in creates},
+            reexports=self.reexports,
+            lines={key: function.line for key, (_, function) in self.functions.items()},
+        )
+
+    def _key_of(self, name: str) -> str | None:
+        if ":" in name:
+            return name if name in self.functions else None
+        matches = [key for key in self.functions if key.split(":", 1)[1] == name]
+        return matches[0] if len(matches) == 1 else None
+
+    def _classify_params(self, edges: Mapping[str, list[tuple[str, CallSite]]]) -> dict[str, set[str]]:
+        """Tensor parameters per callable: direct evidence plus flow into callees' tensors."""
+        tensors: dict[str, set[str]] = {}
+        configs: dict[str, set[str]] = {}
+        for key, (_, function) in self.functions.items():
+            tensors[key] = set(function.tensor_evidence)
+            configs[key] = set(function.config_evidence)
+        for _ in range(4):
+            changed = False
+            for key, calls in edges.items():
+                for callee, site in calls:
+                    callee_params = self.functions[callee][1].params
+                    for name, position, keyword in site.param_flow:
+                        param = _param_at(callee_params, position, keyword)
+                        if param is None:
+                            continue
+                        bucket = tensors if param in tensors[callee] else configs if param in configs[callee] else None
+                        if bucket is not None and name not in bucket[key]:
+                            bucket[key].add(name)
+                            changed = True
+            if not changed:
+                break
+        result: dict[str, set[str]] = {}
+        for key, (_, function) in self.functions.items():
+            result[key] = {
+                p.name for p in function.params
+                if _is_tensor_param(p, p.name in tensors[key], p.name in configs[key])
+            }
+        return result
+
+    def _root_info(
+        self,
+        key: str,
+        summary: ModuleSummary,
+        function: FunctionSummary,
+        tensor_params: set[str],
+        callers: list[tuple[str, CallSite]],
+        module_sites: list[CallSite],
+        forced: bool,
+    ) -> RootInfo:
+        sites = [site for _, site in callers] + module_sites
+        params = [p for p in function.params if p.kind in ("positional", "keyword_only")]
+        training_param = next((p.name for p in params if p.name in TRAINING_NAMES), None)
+        tensors = tuple(p.name for p in params if p.name in tensor_params and p.name != training_param)
+        configs = tuple(p.name for p in params if p.name not in tensors and p.name != training_param)
+        scope_paths = {site.scope_path for site in sites}
+        outer_scope = scope_paths.pop() if len(scope_paths) == 1 else None
+        keywords = {site.scope_keyword for site in sites}
+        scope_default = keywords.pop() if len(keywords) == 1 and sites else None
+        if not any(p.name in ("scope", "name") for p in params):
+            scope_default = None
+        placeholders: dict[str, str] = {}
+        for site in sites:
+            for position, keyword, spec in site.placeholders:
+                param = _param_at(function.params, position, keyword)
+                if param is not None:
+                    placeholders.setdefault(param, spec)
+        kind = "function"
+        if function.class_name is not None:
+            kind = "init" if function.name == "__init__" else "method"
+        return RootInfo(
+            module=summary.module,
+            qualname=function.qualname,
+            kind=kind,
+            tensor_params=tensors,
+            config_params=configs,
+            training_param=training_param,
+            outer_scope=outer_scope or None,
+            scope_default=scope_default,
+            outputs=function.self_outputs if kind == "init" else (),
+            placeholder_inputs=tuple(sorted(placeholders.items())),
+            forced=forced,
+        )
+
+
+def _is_tensor_param(param: ParamInfo, tensor: bool, config: bool) -> bool:
+    if param.kind not in ("positional", "keyword_only"):
+        return False
+    if param.name in CONFIG_NAMES or param.name in TRAINING_NAMES:
+        return False
+    if param.default_is_literal:
+        return False
+    if tensor:  # a tensor use is unambiguous; config evidence may come from `if x:` tests
+        return True
+    if config:
+        return False
+    return param.default is None or param.default == "None"
+
+
+def _param_at(params: Sequence[ParamInfo], position: int, keyword: str) -> str | None:
+    if keyword:
+        return keyword if any(p.name == keyword for p in params) else None
+    positional = [p for p in params if p.kind == "positional"]
+    return positional[position].name if 0 <= position < len(positional) else None
+
+
+def _propagate_to_callers(marked: set[str], callers: Mapping[str, list[tuple[str, CallSite]]]) -> None:
+    """Grow `marked` with every (transitive) caller."""
+    work = list(marked)
+    while work:
+        key = work.pop()
+        for caller, _ in callers.get(key, ()):
+            if caller not in marked:
+                marked.add(caller)
+                work.append(caller)
+
+
+def _longest_prefix(table: Mapping[str, str], dotted: str) -> str | None:
+    parts = dotted.split(".")
+    for end in range(len(parts), 0, -1):
+        prefix = ".".join(parts[:end])
+        if prefix in table:
+            rest = parts[end:]
+            return ".".join([table[prefix], *rest])
+    return None
