@@ -109,7 +109,7 @@ def _explain_exception(exc: BaseException, display: str, engine_mod: Any, verbos
             return _error(display, PYTHON2, PYTHON2_MESSAGE, line, col)
         detail = getattr(exc, "message", None) or str(exc) or "syntax error"
         return _error(display, PARSE_ERROR, f"does not parse: {detail}", line, col)
-    rule = getattr(exc, "rule", None)
+    rule = getattr(exc, "rule", None) or ", ".join(getattr(exc, "rules", None) or ())
     if isinstance(rule, str) and rule:
         message = (
             f"internal error: the rewrite by {rule} failed its safety check ({exc}); file left "
@@ -122,6 +122,16 @@ def _explain_exception(exc: BaseException, display: str, engine_mod: Any, verbos
     if verbose:
         message += "\n" + "".join(traceback.format_exception(exc))
     return _error(display, INTERNAL_ERROR, message)
+
+
+def _accepts(function: Callable[..., Any], name: str) -> bool:
+    """Whether the engine function takes an optional keyword (saves reloading rule packs)."""
+    import inspect
+
+    try:
+        return name in inspect.signature(function).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 def _summarize_task(engine_ref: EngineRef, blob_path: str | None, unit: tuple[str, str, str]) -> Any:
@@ -144,10 +154,11 @@ def _migrate_task(
     state = _worker_state(engine_ref, blob_path)
     _, engine_mod, _ = state["modules"]
     code, module, display, options = unit
-    project = state["shared"]["project"]
+    project, rules = state["shared"]["project"], state["shared"]["rules"]
+    extra = {"rules": rules} if _accepts(engine_mod.migrate_source, "rules") else {}
     try:
         result = engine_mod.migrate_source(
-            code, path=display, module=module, project=project, options=options
+            code, path=display, module=module, project=project, options=options, **extra
         )
         if result.code != code:
             compile(result.code, display, "exec", dont_inherit=True)
@@ -431,16 +442,19 @@ def _pass_two(todo, cache, packs, index_fp, summaries, options, config, root, en
     if not misses:
         return results
     try:
-        index_mod, _, _ = engine.load()
+        index_mod, _, rulepacks_mod = engine.load()
+        rules = rulepacks_mod.load_rule_packs(options.rule_packs)
         ordered = [summaries[m][0] for m in sorted(summaries)]
-        project = index_mod.ProjectIndex.from_summaries(ordered, options)
+        build = index_mod.ProjectIndex.from_summaries
+        extra = {"rules": rules} if _accepts(build, "rules") else {}
+        project = build(ordered, options, **extra)
     except Exception:
         if verbose:
             traceback.print_exc()
         return None
     blob = os.path.join(blob_dir, "project.pkl")
     with open(blob, "wb") as handle:
-        pickle.dump({"project": project, "rules": None}, handle)
+        pickle.dump({"project": project, "rules": rules}, handle)
     total = len(misses)
     done = [0]
 
