@@ -22,7 +22,13 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from tf1migrate.resolve import Resolver
 from tf1migrate.rulepacks import RuleSet
 from tf1migrate.rules_impl import Rule, all_rules
-from tf1migrate.rules_impl.base import Context, Frame, PendingFinding, Reference
+from tf1migrate.rules_impl.base import (
+    Context,
+    Frame,
+    PendingFinding,
+    Reference,
+    call_results_at_module_level,
+)
 from tf1migrate.types import Finding, Options
 
 
@@ -48,6 +54,7 @@ def apply_upgrades(
     ctx = Context(resolver, rules, options)
     if not ctx.uses_tensorflow:
         return UpgradeOutcome(module)
+    ctx.not_aliases = call_results_at_module_level(module)
     active = all_rules()
     for rule in active:
         rule.prepare(ctx, module)
@@ -106,6 +113,10 @@ class _Upgrader(cst.CSTTransformer):
 
     def visit_AsName(self, node: cst.AsName) -> None:
         self._not_reference.add(id(node.name))
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        if isinstance(node.target, cst.Name):  # a binding, never a use to rewrite
+            self._not_reference.add(id(node.target))
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self._not_reference.add(id(node.attr))

@@ -69,6 +69,7 @@ class Context:
         self.uses_tensorflow = bool(resolver.tf_aliases) or bool(resolver.uses_compat_v1)
         self._enabled: dict[str, bool] = {}
         self._user_roots = _user_roots(rules)
+        self.not_aliases: frozenset[str] = frozenset()  # see `call_results_at_module_level`
 
     # ------------------------------------------------------------------ rule selection
     def enabled(self, rule_id: str) -> bool:
@@ -85,6 +86,8 @@ class Context:
     # -------------------------------------------------------------------- resolution
     def reference(self, node: cst.BaseExpression) -> tuple[str, str] | None:
         """(qualified name, canonical TF1 symbol) of an ORIGINAL-tree node, or None."""
+        if _head(node) in self.not_aliases:
+            return None
         qualname = self.resolver.qualify(node)
         if qualname is None:
             return self._user_reference(node)
@@ -99,9 +102,7 @@ class Context:
         """
         if not self._user_roots:
             return None
-        head = node
-        while isinstance(head, cst.Attribute):
-            head = head.value
+        head = _head_node(node)
         if not isinstance(head, cst.Name) or id(head) in getattr(self.resolver, "_shadowed", ()):
             return None
         bound = self.resolver.project_bindings.get(head.value)
@@ -256,3 +257,52 @@ def _user_roots(rules: RuleSet) -> frozenset[str]:
     """Top-level packages named by rule keys that are not TensorFlow (`acme` for acme.x)."""
     names = [*rules.renames, *rules.layer_map, *(s for f in rules.findings for s in f.symbols)]
     return frozenset(name.split(".")[0] for name in names if not name.startswith(("tf.", "*.")))
+
+
+def _head_node(node: cst.BaseExpression) -> cst.BaseExpression:
+    while isinstance(node, cst.Attribute):
+        node = node.value
+    return node
+
+
+def _head(node: cst.BaseExpression) -> str | None:
+    head = _head_node(node)
+    return head.value if isinstance(head, cst.Name) else None
+
+
+def call_results_at_module_level(module: cst.Module) -> frozenset[str]:
+    """Module-level names assigned from a chain that goes through a call or subscript.
+
+    `n = tf.Dimension(3).value` binds a value, not an alias of `tf.Dimension.value`, but
+    `get_full_name_for_node` skips the call and the resolver records an alias; guard
+    against it here so such names are never rewritten (a resolver fix makes this a no-op).
+    """
+    found: set[str] = set()
+
+    def scan(body: Iterable[cst.CSTNode]) -> None:
+        for statement in body:
+            if isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    if isinstance(small, cst.Assign) and _through_call(small.value):
+                        for target in small.targets:
+                            if isinstance(target.target, cst.Name):
+                                found.add(target.target.value)
+            elif not isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+                for block in ("body", "orelse", "finalbody"):
+                    suite = getattr(statement, block, None)
+                    suite = getattr(suite, "body", suite)  # Else/Finally wrap a suite
+                    if isinstance(suite, cst.IndentedBlock):
+                        scan(suite.body)
+                for handler in getattr(statement, "handlers", ()) or ():
+                    if isinstance(handler.body, cst.IndentedBlock):
+                        scan(handler.body.body)
+
+    scan(module.body)
+    return frozenset(found)
+
+
+def _through_call(value: cst.BaseExpression) -> bool:
+    """`a.b(c).d` or `a[0].b`: an attribute chain whose head is not a plain name."""
+    if not isinstance(value, cst.Attribute):
+        return False
+    return not isinstance(_head_node(value), cst.Name)
