@@ -243,8 +243,8 @@ def model(layers, rnn_cell):
     x = const(4, 3)
     frozen = layers.batch_normalization(x, training=True, trainable=False)
     shared = layers.BatchNormalization(name="bn")
+    b = shared(x * 2.0, training=False)  # inference first: TF2 updates in place, TF1 only via UPDATE_OPS
     a = shared(x, training=True)
-    b = shared(x * 2.0, training=False)
     c = layers.batch_normalization(x, name="named", gamma_regularizer=lambda g: tf.reduce_sum(g))
     d = layers.batch_normalization(x, name="named", reuse=True, gamma_regularizer=lambda g: tf.reduce_sum(g))
     return {"frozen": frozen, "a": a, "b": b, "c": c, "d": d}

@@ -256,9 +256,17 @@ class BatchNormalization(Layer):
                     return v1.assign(variable, value, name=scope)
             return variable.assign(value, name=scope)
 
-    def _record_update(self, update: Any) -> None:
-        """TF1 graph: keep the op for UPDATE_OPS (trainable layers only, as TF1 did)."""
-        if in_tf1_graph() and self.trainable:
+    def _apply_update(self, make_update: Callable[[], Any]) -> None:
+        """Create a moving-statistics update, unless the layer is frozen.
+
+        TF1 graph: the op goes to ``self.updates`` (hence UPDATE_OPS). TF2: it runs now.
+        A ``trainable=False`` layer never updated in TF1 (its ops were left out of
+        UPDATE_OPS), so in TF2 it does not update either.
+        """
+        if not self.trainable:
+            return
+        update = make_update()
+        if in_tf1_graph():
             self.add_update(update.op if hasattr(update, "op") else update)
 
     # ------------------------------------------------------------------ call
@@ -302,8 +310,8 @@ class BatchNormalization(Layer):
             else:
                 momentum = tf.convert_to_tensor(self.momentum)
             # fused_batch_norm's batch variance is Bessel-corrected; TF1 averaged it as is.
-            self._record_update(self._assign_moving_average(self.moving_mean, mean, momentum))
-            self._record_update(self._assign_moving_average(self.moving_variance, variance, momentum))
+            self._apply_update(lambda: self._assign_moving_average(self.moving_mean, mean, momentum))
+            self._apply_update(lambda: self._assign_moving_average(self.moving_variance, variance, momentum))
         return output
 
     def _batch_norm(self, inputs: tf.Tensor, training: Any, training_value: bool | None) -> tf.Tensor:
@@ -348,14 +356,18 @@ class BatchNormalization(Layer):
                 r = broadcast(tf.stop_gradient(r, name="renorm_r"))
                 d = broadcast(tf.stop_gradient(d, name="renorm_d"))
                 scale, offset = _compose(r, d, scale, offset)
-            self._record_update(
-                _smart_cond(
+            self._apply_update(
+                lambda: _smart_cond(
                     training,
                     lambda: self._assign_moving_average(self.moving_mean, new_mean, self.momentum),
                     lambda: self.moving_mean,
                 )
             )
-            self._record_update(_smart_cond(training, lambda: self._variance_update(new_variance), lambda: self.moving_variance))
+            self._apply_update(
+                lambda: _smart_cond(
+                    training, lambda: self._variance_update(new_variance), lambda: self.moving_variance
+                )
+            )
         if offset is not None:
             offset = tf.cast(offset, inputs.dtype)
         if scale is not None:
@@ -393,6 +405,8 @@ class BatchNormalization(Layer):
 
         def update(variable: tf.Variable, value: tf.Tensor) -> Any:
             value = tf.identity(value)
+            if not (in_tf1_graph() or self.trainable):  # frozen: TF1 never ran these updates
+                return tf.identity(variable)
             return _smart_cond(
                 training,
                 lambda: self._assign_moving_average(variable, value, self.renorm_momentum),
