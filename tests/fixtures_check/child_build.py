@@ -110,9 +110,10 @@ def build_root(module, key, spec, training, seed=0):
 
 def summarize(report):
     """The part of a graph_report that must match the checked-in reference exactly."""
+    variables, outputs = report["variables"], sorted(report["outputs"].items())
     return {
-        "variables": [[name, list(shape), dtype, trainable] for name, shape, dtype, trainable in report["variables"]],
-        "outputs": {name: [list(value.shape), str(value.dtype)] for name, value in sorted(report["outputs"].items())},
+        "variables": [[n, list(shape), dtype, trainable] for n, shape, dtype, trainable in variables],
+        "outputs": {name: [list(value.shape), str(value.dtype)] for name, value in outputs},
         "update_ops": report["update_ops"],
         "regularization_losses": len(report["reg_losses"]),
     }

@@ -16,23 +16,18 @@ from tests.fixtures_check.specs import reference_path, runnable_fixtures, verify
 ORACLE_CASES = fixture_cases()
 
 
-def describe_mismatch(live: dict, expected: dict) -> str:
+def describe_mismatch(live: dict, expected: dict, where: str = "") -> list[str]:
+    """One line per differing leaf, e.g. ``model:model [default] update_ops: live 2 != file 0``."""
+    if not (isinstance(live, dict) and isinstance(expected, dict)):
+        return [f"{where}: live {live!r} != file {expected!r}"]
     lines = []
     for key in sorted(set(live) | set(expected)):
+        path = f"{where} {key}".strip()
         if key not in expected or key not in live:
-            lines.append(f"{key}: only in {'live build' if key in live else 'reference file'}")
-            continue
-        for label in sorted(set(live[key]) | set(expected[key])):
-            got, want = live[key].get(label), expected[key].get(label)
-            if got == want:
-                continue
-            if got is None or want is None:
-                lines.append(f"{key} [{label}]: only in {'live build' if want is None else 'reference file'}")
-                continue
-            for field in ("variables", "outputs", "update_ops", "regularization_losses"):
-                if got[field] != want[field]:
-                    lines.append(f"{key} [{label}] {field}: live {got[field]!r} != reference {want[field]!r}")
-    return "\n".join(lines)
+            lines.append(f"{path}: only in the {'live build' if key in live else 'reference file'}")
+        elif live[key] != expected[key]:
+            lines.extend(describe_mismatch(live[key], expected[key], path))
+    return lines
 
 
 @pytest.mark.parametrize("name", runnable_fixtures())
@@ -44,7 +39,7 @@ def test_live_tf1_build_equals_checked_in_reference(oracle, name):
     assert live == expected, (
         f"{name} no longer builds what {path.name} records "
         f"(if the change is intended: python -m tests.fixtures_check.regen {name}):\n"
-        + describe_mismatch(live, expected)
+        + "\n".join(describe_mismatch(live, expected))
     )
 
 
@@ -52,10 +47,18 @@ def test_live_tf1_build_equals_checked_in_reference(oracle, name):
 def test_every_root_and_training_mode_builds_variables(oracle, name):
     for key, spec in verify_specs(name).items():
         reports = oracle[f"fixture:{name}:{key}"]
-        expected_labels = (
-            {f"training={str(flag).lower()}" for flag in spec["training"]} if "training" in spec else {"default"}
-        )
+        flags = spec.get("training")
+        expected_labels = {f"training={str(f).lower()}" for f in flags} if flags else {"default"}
         assert set(reports) == expected_labels, key
         for label, report in reports.items():
             assert report["variables"], f"{key} [{label}] created no variables"
             assert report["outputs"], f"{key} [{label}] returned no tensors"
+
+
+def test_mismatch_report_names_the_differing_leaf():
+    file = {"m:f": {"default": {"variables": [["a/w", [2], "float32", True]], "update_ops": 0}}}
+    live = {"m:f": {"default": {"variables": [["a/w", [3], "float32", True]], "update_ops": 0}}}
+    (line,) = describe_mismatch(live, file)
+    assert line.startswith("m:f default variables: live [['a/w', [3], ")
+    assert line.endswith("!= file [['a/w', [2], 'float32', True]]")
+    assert describe_mismatch({}, file) == ["m:f: only in the reference file"]

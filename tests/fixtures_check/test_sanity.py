@@ -15,7 +15,9 @@ ORACLE_CASES = fixture_cases()
 
 def variables(oracle, case: str, label: str = "default") -> dict[str, tuple]:
     report = oracle[f"fixture:{case}"][label]
-    return {name: (shape, dtype, trainable) for name, shape, dtype, trainable in report["variables"]}
+    return {
+        name: (shape, dtype, trainable) for name, shape, dtype, trainable in report["variables"]
+    }
 
 
 def test_gpt2_uses_the_released_checkpoint_layout(oracle):
@@ -79,7 +81,8 @@ def test_lstm_cell_names_under_dynamic_rnn(oracle):
         ("nets.mixed:residual_block", ["res/kernel", "res/proj/kernel"]),
         ("nets.reexport:bottleneck", ["bottleneck/squeeze/kernel", "bottleneck/squeeze/bias",
                                       "bottleneck/expand/kernel", "bottleneck/expand/bias"]),
-        ("nets.shadowing:stack_from_specs", ["stack/a/kernel", "stack/a/bias", "stack/b/kernel", "stack/b/bias"]),
+        ("nets.shadowing:stack_from_specs",
+         ["stack/a/kernel", "stack/a/bias", "stack/b/kernel", "stack/b/bias"]),
     ],
 )
 def test_alias_modules_all_reach_tensorflow(oracle, key, expected):

@@ -6,7 +6,14 @@ import ast
 
 import pytest
 
-from tests.fixtures_check.specs import REPOS, fixture_names, reference_path, runnable_fixtures, verify_specs
+from tests.fixtures_check.specs import (
+    REFERENCE,
+    REPOS,
+    fixture_names,
+    reference_path,
+    runnable_fixtures,
+    verify_specs,
+)
 
 #: Files that are deliberately not Python 3.
 PYTHON2_FILES = {"py2/old_utils.py"}
@@ -50,7 +57,8 @@ def test_verify_specs_name_defined_callables(fixture):
         module, _, qualname = key.partition(":")
         path = module_path(fixture, module)
         assert path.exists(), f"{key}: no module file {path}"
-        assert qualname in defined_qualnames(ast.parse(path.read_text())), f"{key}: not defined in {path.name}"
+        defined = defined_qualnames(ast.parse(path.read_bytes()))
+        assert qualname in defined, f"{key}: not defined in {path.name}"
         assert set(spec) <= {"args", "inputs", "training"}, f"{key}: unknown keys {set(spec)}"
         assert spec.get("inputs"), f"{key}: a root needs tensor inputs"
         for expr in spec.get("args", {}).values():
@@ -64,5 +72,6 @@ def test_each_fixture_says_what_it_imitates(fixture):
     assert 2 <= len([line for line in readme.read_text().splitlines() if line.strip()]) <= 6
 
 
-def test_every_runnable_fixture_has_a_reference():
+def test_references_and_runnable_fixtures_correspond():
     assert [name for name in runnable_fixtures() if not reference_path(name).exists()] == []
+    assert sorted(p.stem for p in REFERENCE.glob("*.json")) == runnable_fixtures()

@@ -2,6 +2,10 @@
 
 Reads ``{key: code}`` as JSON on stdin, execs each case, calls its ``run()`` and pickles
 ``("ok", result)`` or ``("error", traceback)`` to ``<cache_dir>/<key>.pkl`` (atomically).
+
+Helpers in every case's namespace: ``graph_report`` (build a TF1 graph and report it),
+``import_tf1_module`` (import a legacy source tree as TF1 code) and ``tf1_behavior``
+(TF1 semantics for a block, TF2 restored after it).
 """
 
 from __future__ import annotations
@@ -78,7 +82,8 @@ def _tf1_import(name, globals=None, locals=None, fromlist=(), level=0):
             try:
                 target = getattr(target, part)
             except AttributeError:
-                raise ModuleNotFoundError(f"No module named {name!r} under tf.compat.v1", name=name) from None
+                message = f"No module named {name!r} under tf.compat.v1"
+                raise ModuleNotFoundError(message, name=name) from None
         return target if fromlist else v1
     return builtins.__import__(name, globals, locals, fromlist, level)
 
@@ -135,13 +140,16 @@ def import_tf1_module(path, name):
     Use it under ``tf1_behavior()`` when the code relies on TF1 semantics at build time.
     """
     finder = _LegacyTreeFinder(os.path.abspath(path))
-    shadowed = {key: sys.modules.pop(key) for key in list(sys.modules) if key.partition(".")[0] in finder.top_level}
+    def from_tree():
+        return [key for key in sys.modules if key.partition(".")[0] in finder.top_level]
+
+    shadowed = {key: sys.modules.pop(key) for key in from_tree()}
     sys.meta_path.insert(0, finder)
     try:
         return importlib.import_module(name)
     finally:
         sys.meta_path.remove(finder)
-        for key in [key for key in sys.modules if key.partition(".")[0] in finder.top_level]:
+        for key in from_tree():
             del sys.modules[key]
         sys.modules.update(shadowed)
 
