@@ -112,7 +112,7 @@ def summarize(report):
     """The part of a graph_report that must match the checked-in reference exactly."""
     variables, outputs = report["variables"], sorted(report["outputs"].items())
     return {
-        "variables": [[n, list(shape), dtype, trainable] for n, shape, dtype, trainable in variables],
+        "variables": [[name, list(shape), *rest] for name, shape, *rest in variables],
         "outputs": {name: [list(value.shape), str(value.dtype)] for name, value in outputs},
         "update_ops": report["update_ops"],
         "regularization_losses": len(report["reg_losses"]),
