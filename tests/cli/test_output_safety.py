@@ -1,0 +1,59 @@
+"""Never write a bad rewrite, never run the user's code."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from tests.cli.conftest import TF1_MODEL
+from tf1migrate.cli import main
+from tf1migrate.runner import run_migrate
+from tf1migrate.types import FileStatus
+
+
+def test_a_rewrite_failing_the_engine_check_leaves_the_file_and_names_the_rule(make_repo, fake_engine) -> None:
+    source = TF1_MODEL + "# FAKE_INTERNAL_ERROR\n"
+    root = make_repo({"bad.py": source, "good.py": TF1_MODEL})
+    result = run_migrate([root], mode="write", jobs=1)
+    bad, good = result.files
+    assert bad.status == FileStatus.ERROR and (root / "bad.py").read_text() == source
+    (finding,) = bad.findings
+    assert finding.rule == "TFM006" and "TFM201" in finding.message and "--ignore TFM201" in finding.message
+    assert good.status == FileStatus.CHANGED and (root / "good.py").read_text() != TF1_MODEL
+
+
+def test_output_that_does_not_compile_is_never_written(make_repo, fake_engine) -> None:
+    source = TF1_MODEL + "# FAKE_BAD_OUTPUT\n"
+    root = make_repo({"a.py": source})
+    (result,) = run_migrate([root], mode="write", jobs=1).files
+    assert result.status == FileStatus.ERROR
+    assert result.findings[0].rule == "TFM006" and "does not compile" in result.findings[0].message
+    assert (root / "a.py").read_text() == source
+
+
+EVIL = '''import pathlib, sys
+pathlib.Path(__file__).with_name("IMPORTED").write_text("user code ran")
+sys.exit(3)
+'''
+
+
+def test_user_code_with_import_side_effects_is_never_imported(make_repo, engine, monkeypatch) -> None:
+    from tf1migrate import runner
+
+    monkeypatch.setattr(runner, "DEFAULT_ENGINE", engine)
+    root = make_repo({
+        "evil.py": EVIL,
+        "pkg/__init__.py": "import evil\n",
+        "pkg/model.py": "import evil\nfrom pkg import helpers\n" + TF1_MODEL,
+        "pkg/helpers.py": EVIL,
+        "conftest.py": EVIL,
+        "setup.py": EVIL,
+    })
+    for flags in (["--check"], ["--diff"], []):
+        result = CliRunner().invoke(main, ["migrate", str(root), "--jobs", "1", "--no-cache", *flags])
+        assert result.exit_code in (0, 1), result.output
+        assert not (root / "IMPORTED").exists() and not (root / "pkg" / "IMPORTED").exists()
+    assert not {"evil", "pkg", "pkg.model", "setup"} & set(sys.modules)
+    assert "tf1compat" in (root / "pkg" / "model.py").read_text()
