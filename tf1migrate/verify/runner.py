@@ -41,7 +41,14 @@ DEFAULT_MEMORY_LIMIT_MB = 8192
 
 
 def graph_mode() -> str:
-    """"tf-keras" when tf-keras is installed (checked without importing it), else "tf1compat"."""
+    """"tf-keras" when tf-keras is installed (checked without importing it), else "tf1compat".
+
+    ``TF1MIGRATE_VERIFY_GRAPH_MODE=tf1compat`` forces tf1compat's layers even with tf-keras
+    installed (to check a migration against the runtime's own graph mode).
+    """
+    forced = os.environ.get("TF1MIGRATE_VERIFY_GRAPH_MODE")
+    if forced in ("tf-keras", "tf1compat"):
+        return forced
     return "tf-keras" if importlib.util.find_spec("tf_keras") is not None else "tf1compat"
 
 
@@ -181,8 +188,8 @@ def _plan(target: WrapperTarget, tree: OriginalTree | None, migrated_root: Path,
         plan.result.status = Status.ERROR
         plan.result.messages.append(str(exc))
         return plan
-    if plan.spec is None or spec_mod.missing_arguments(target, plan.spec):
-        missing = spec_mod.missing_arguments(target, plan.spec) if plan.spec else []
+    missing = spec_mod.missing_arguments(target, plan.spec or CallSpec(args={}, inputs={}))
+    if plan.spec is None or missing:
         plan.result.status = Status.NOT_VERIFIED
         plan.result.snippet = spec_mod.render_snippet(target, plan.spec)
         detail = f" (missing {', '.join(missing)})" if missing else ""
