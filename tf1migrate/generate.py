@@ -35,6 +35,7 @@ RESERVED_ATTRIBUTES = frozenset(
 BASES = {"keras": "tf1compat.MigratedLayer", "module": "tf1compat.MigratedModule"}
 SUFFIXES = {"keras": "Layer", "module": "Module"}
 SCOPE_ATTRIBUTE = "variable_scope"
+INPUT_DTYPE_ATTRIBUTE = "tf1migrate_input_dtype"
 WIDTH = 99  # generated lines longer than this are split one argument per line
 
 
@@ -197,6 +198,20 @@ class _Builder:
             ]
         return lines
 
+    def input_dtype(self) -> str | None:
+        """dtype of the first tensor input when a placeholder at a call site says it.
+
+        Keras builds a layer from a shape only; the runtime reads this to build it on an
+        input of the right dtype (int32 token ids, for instance) before the first call.
+        """
+        if self.target != "keras" or not self.tensors:
+            return None
+        spec = dict(self.root.placeholder_inputs).get(self.tensors[0].name)
+        if not spec:
+            return None
+        dtype = spec.partition("[")[0]
+        return dtype if dtype.isidentifier() and dtype != "float32" else None
+
     def docstring(self) -> list[str]:
         noun = "layer" if self.target == "keras" else "module"
         first = (
@@ -215,7 +230,11 @@ class _Builder:
         i = self.indent
         lines = [f"class {self.class_name}({BASES[self.target]}):"]
         lines += [i + line if line else "" for line in self.docstring()]
-        lines += ["", f'{i}{WRAPS_ATTRIBUTE} = "{wrapped_name(self.root)}"', ""]
+        lines += ["", f'{i}{WRAPS_ATTRIBUTE} = "{wrapped_name(self.root)}"']
+        dtype = self.input_dtype()
+        if dtype is not None:
+            lines.append(f'{i}{INPUT_DTYPE_ATTRIBUTE} = "{dtype}"')
+        lines.append("")
         lines += [i + line for line in _fit("def __init__(", ["self", *self.ctor_params()], "):", i, i)]
         lines.append(f"{i}{i}super().__init__({'**kwargs' if self.target == 'keras' else 'name=name'})")
         for attribute in self.stored():

@@ -321,7 +321,12 @@ class _SummaryVisitor(cst.CSTVisitor):
         self.class_stack: list[str] = []
         self.functions: list[FunctionSummary] = []
         self.pending: list[tuple[_Frame, FunctionSummary]] = []
-        self.top_level_names: set[str] = set()
+        # known before the visit, so a reference may precede the definition
+        self.top_level_names: set[str] = {
+            statement.name.value
+            for statement in tree.body
+            if isinstance(statement, (cst.FunctionDef, cst.ClassDef))
+        }
         self.classes: list[str] = []
         self.class_attr_types: dict[str, dict[str, str]] = {}
         self.nested_depth = 0
@@ -505,6 +510,7 @@ class _SummaryVisitor(cst.CSTVisitor):
         frame = self.frame
         symbol = self.resolver.tf1_symbol(node.func)
         line = frame.line
+        self._function_references(node, line)
         if symbol is not None:
             self._tf_call(node, symbol, line)
             return
@@ -521,6 +527,23 @@ class _SummaryVisitor(cst.CSTVisitor):
         if target is None:
             return
         frame.calls.append((target, self._call_site(node, target, line)))
+
+    def _function_references(self, node: cst.Call, line: int) -> None:
+        """`tf.make_template("t", _tower)`, `map_fn(step, xs)`: passing a project function
+        along is calling it (it runs, and creates its variables, inside this caller)."""
+        for arg in node.args:
+            value = arg.value
+            if not isinstance(value, (cst.Name, cst.Attribute)):
+                continue
+            head = value
+            while isinstance(head, cst.Attribute):
+                head = head.value
+            if not isinstance(head, cst.Name):
+                continue
+            if head.value in self.top_level_names or head.value in self.resolver.project_bindings:
+                dotted = get_full_name_for_node(value)
+                if dotted:
+                    self.frame.calls.append(("@" + dotted, CallSite("", line, self._scope_path())))
 
     def _tf_call(self, node: cst.Call, symbol: str, line: int) -> None:
         frame = self.frame
