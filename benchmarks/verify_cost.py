@@ -29,7 +29,9 @@ from benchmarks.measure import Contender, Measurement, alternate, failure_reason
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "fixtures" / "repos" / "gpt2"
-SIZES = {"small": HParams(), "gpt2-small": GPT2_SMALL}
+SIZES = {"small": HParams(), "gpt2-small": GPT2_SMALL,
+         "tiny": HParams(n_vocab=64, n_ctx=16, n_embd=32, n_head=2, n_layer=2)}  # smoke tests
+DEFAULT_SIZES = ("small", "gpt2-small")
 MODES = ("names+shapes", "numerics")
 TARGET_NAMES_GPT2_SMALL_S = 20.0
 DEFAULT_HPARAMS_EXPR = "default_hparams().override_from_dict({overrides})"
@@ -146,7 +148,7 @@ def tables(runs: dict[str, list[Measurement]], by_name: dict[str, Contender],
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", nargs="+", choices=list(SIZES), default=list(SIZES))
+    parser.add_argument("--sizes", nargs="+", choices=list(SIZES), default=list(DEFAULT_SIZES))
     parser.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES))
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--fixture", type=Path, default=FIXTURE)

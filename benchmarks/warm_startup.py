@@ -27,7 +27,7 @@ from benchmarks.measure import Contender, Measurement, alternate, failure_reason
 
 TARGET_WARM_RERUN_S = 1.0
 TARGET_ONE_FILE_S = 0.4
-WARM_RERUN = "tf1migrate --check, unchanged corpus, warm cache"
+WARM_RERUN = "tf1migrate --check of the unchanged corpus (warm cache)"
 ONE_FILE_ALONE = "tf1migrate --check one small file (alone)"
 ONE_FILE_IN_REPO = "tf1migrate --check one small file (in warm corpus)"
 TF_UPGRADE_ONE = "tf_upgrade_v2 --infile one small file"
@@ -98,7 +98,7 @@ def tables(prime: Measurement, runs: dict[str, list[Measurement]],
     targets = {WARM_RERUN: TARGET_WARM_RERUN_S, ONE_FILE_ALONE: TARGET_ONE_FILE_S,
                ONE_FILE_IN_REPO: TARGET_ONE_FILE_S}
     prime_ok = prime.error is None and prime.returncode in (0, 1)
-    rows = [["tf1migrate --check, cold (fills the cache)",
+    rows = [["tf1migrate --check of the corpus (cold: fills the cache)",
              f"{prime.wall_s:.3g}" if prime_ok else "failed", f"{prime.cpu_s:.3g}",
              f"{prime.peak_rss_mb:.0f}", "—", "—" if prime_ok else failure_reason(prime)]]
     for name, measurements in runs.items():
@@ -128,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--corpus", type=Path,
                         help="an existing tree (copied, so its own cache is left alone)")
+    parser.add_argument("--only", help="comma-separated command names (default: all)")
     parser.add_argument("--out-dir", type=Path, default=None)
     args = parser.parse_args(argv)
 
@@ -145,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
         small_lines = small_alone.read_text(encoding="utf-8").count("\n")
         prime = prime_cache(corpus, files)
         field = contenders(corpus, small_in_repo, small_alone, files)
+        if args.only:
+            field = [c for c in field if c.name in set(args.only.split(","))]
         runs = alternate(field, args.repeat)
     by_name = {c.name: c for c in field}
     payload: dict[str, object] = {
