@@ -57,6 +57,18 @@ def test_checkpoint_ignores_other_layers_and_optimizer_slots_but_not_own_scope()
     ]
     migrated = [REFERENCE[0], REFERENCE[2]]  # dropped bias
     result = compare_with_checkpoint(checkpoint, migrated)
-    assert result.missing == ["model/dense/bias"]
-    assert result.messages[0].startswith("missing variable model/dense/bias [8]")
+    assert result.missing == [] and result.unexpected == ["model/dense/bias"]
+    assert result.messages == [
+        "unexpected checkpoint entry in the layer's scope: model/dense/bias [8] "
+        "(closest in the migrated layer: model/dense/kernel [4, 8])"
+    ]
     assert result.ignored == ["discriminator/w", "global_step", "model/dense/kernel/Adam"]
+
+
+def test_layer_variable_absent_from_checkpoint_is_missing():
+    checkpoint = [var("model/dense/kernel", [4, 8], trainable=None)]
+    result = compare_with_checkpoint(checkpoint, REFERENCE[:2])
+    assert result.missing == ["model/dense/bias"]
+    assert result.messages == [
+        "missing from the checkpoint: model/dense/bias [8] (closest checkpoint entry: model/dense/kernel [4, 8])"
+    ]

@@ -24,8 +24,10 @@ _BOOKKEEPING = re.compile(
 class Comparison:
     """The outcome of comparing two variable lists."""
 
-    missing: list[str] = field(default_factory=list)  # reference names absent from migrated
-    unexpected: list[str] = field(default_factory=list)  # migrated names absent from reference
+    missing: list[str] = field(default_factory=list)  # reference names absent from migrated *
+    unexpected: list[str] = field(default_factory=list)  # migrated names absent from reference *
+    # * against a checkpoint the loader's sense: missing = layer variables with no entry,
+    #   unexpected = entries in the layer's scopes that no variable asks for
     messages: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)  # checkpoint entries outside this layer
 
@@ -78,8 +80,25 @@ def compare_with_checkpoint(checkpoint: list[VariableInfo], migrated: list[Varia
             relevant.append(var)
         else:
             ignored.append(var.name)
-    result = compare_variables(relevant, migrated, reference_label="checkpoint")
-    result.ignored = sorted(ignored)
+    in_checkpoint = {v.name: v for v in relevant}
+    in_layer = {v.name: v for v in migrated}
+    result = Comparison(
+        missing=sorted(set(in_layer) - set(in_checkpoint)),  # as the loader says: no entry to load
+        unexpected=sorted(set(in_checkpoint) - set(in_layer)),
+        ignored=sorted(ignored),
+    )
+    for name in result.missing:
+        hint = closest(name, result.unexpected) or closest(name, list(in_checkpoint))
+        near = f" (closest checkpoint entry: {hint}{_describe(in_checkpoint.get(hint))})" if hint else ""
+        result.messages.append(f"missing from the checkpoint: {name}{_describe(in_layer[name])}{near}")
+    for name in result.unexpected:
+        hint = closest(name, result.missing) or closest(name, list(in_layer))
+        near = f" (closest in the migrated layer: {hint}{_describe(in_layer.get(hint))})" if hint else ""
+        result.messages.append(
+            f"unexpected checkpoint entry in the layer's scope: {name}{_describe(in_checkpoint[name])}{near}"
+        )
+    for name in sorted(set(in_checkpoint) & set(in_layer)):
+        result.messages += _attribute_differences(in_checkpoint[name], in_layer[name], "checkpoint")
     return result
 
 
