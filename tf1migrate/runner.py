@@ -346,7 +346,7 @@ def run_migrate(
         summaries = _pass_one(units, cache, packs, options_fp, options, engine, executor, blob_dir.name, report, verbose)
         if summaries is None:  # the engine itself is unusable: one finding, not one per file
             return RunResult([], run_findings + [_engine_missing(engine)], time.perf_counter() - started, mode)
-        index_fp = cache_mod.fingerprint(sorted((m, fp) for m, (_, fp) in summaries.items()))
+        index_fp = cache_mod.fingerprint(sorted((m, e.fingerprint) for m, e in summaries.items()))
         todo = [units[p] for p in found.targets if p in units]
         outcome = _pass_two(todo, cache, packs, index_fp, summaries, options, config, found.root,
                             engine, executor, blob_dir.name, report, verbose)
@@ -385,43 +385,78 @@ def _engine_missing(engine: EngineRef) -> Finding:
     return _error("<tf1migrate>", INTERNAL_ERROR, f"internal error: cannot load the engine ({detail})")
 
 
+@dataclass
+class _Summary:
+    """One module's pass-1 answer: its fingerprint always, the summary itself on demand.
+
+    Unpickling a summary imports the engine (and LibCST); an unchanged re-run only needs
+    the fingerprints, so it never pays for that import.
+    """
+
+    key: str
+    fingerprint: str  # "" when the file does not parse (it is left out of the index)
+    unit: _Unit
+    value: Any = None
+
+
+def _compute_summaries(todo, options, engine, executor, blob_dir, report, cache) -> bool:
+    """Run pass 1 on `todo` (_Summary entries) and cache the answers; False if no engine."""
+    try:
+        _, _, rulepacks_mod = engine.load()
+        rules = rulepacks_mod.load_rule_packs(options.rule_packs)
+    except Exception:
+        return False
+    blob = os.path.join(blob_dir, "rules.pkl")
+    with open(blob, "wb") as handle:
+        pickle.dump({"rules": rules}, handle)
+    total = len(todo)
+    done = [0]
+
+    def tick() -> None:
+        done[0] += 1
+        report("index", done[0], total)
+
+    answers = executor.map(
+        _summarize_task, [(e.unit.code, e.unit.module, e.unit.display) for e in todo], engine, blob,
+        progress=tick,
+    )
+    for entry, answer in zip(todo, answers):
+        entry.value, entry.fingerprint = answer if answer is not None else (None, "")
+        if answer is not None:
+            cache.put(entry.key, entry.value)
+        cache.put(entry.key + ".fp", entry.fingerprint)
+    return True
+
+
 def _pass_one(units, cache, packs, options_fp, options, engine, executor, blob_dir, report, verbose):
-    """Module summaries for every project file, from the cache where possible."""
-    summaries: dict[str, tuple[Any, str]] = {}
-    misses: list[tuple[str, _Unit]] = []
+    """Summary fingerprints for every project file, from the cache where possible."""
+    entries: dict[str, _Summary] = {}
+    misses: list[_Summary] = []
     for unit in units.values():
         key = cache_mod.make_key("summary", unit.source.raw, packs, options_fp, unit.module)
-        hit = cache.get(key)
-        if hit is not None:
-            summaries[unit.module] = hit
-        else:
-            misses.append((key, unit))
-    if misses:
-        try:
-            _, _, rulepacks_mod = engine.load()
-            rules = rulepacks_mod.load_rule_packs(options.rule_packs)
-        except Exception:
-            if verbose:
-                traceback.print_exc()
-            return None
-        blob = os.path.join(blob_dir, "rules.pkl")
-        with open(blob, "wb") as handle:
-            pickle.dump({"rules": rules}, handle)
-        total = len(misses)
-        done = [0]
+        fingerprint = cache.get(key + ".fp")
+        entry = _Summary(key, fingerprint if isinstance(fingerprint, str) else "", unit)
+        entries[unit.module] = entry
+        if not isinstance(fingerprint, str):
+            misses.append(entry)
+    if misses and not _compute_summaries(misses, options, engine, executor, blob_dir, report, cache):
+        if verbose:
+            traceback.print_exc()
+        return None
+    return entries
 
-        def tick() -> None:
-            done[0] += 1
-            report("index", done[0], total)
 
-        answers = executor.map(
-            _summarize_task, [(u.code, u.module, u.display) for _, u in misses], engine, blob, progress=tick
-        )
-        for (key, unit), answer in zip(misses, answers):
-            if answer is not None:
-                summaries[unit.module] = answer
-                cache.put(key, answer)
-    return summaries
+def _load_summaries(entries, options, engine, executor, blob_dir, report, cache) -> list[Any] | None:
+    """The summaries themselves (for building the index), recomputing any lost cache entry."""
+    lost = []
+    for entry in entries.values():
+        if entry.fingerprint and entry.value is None:
+            entry.value = cache.get(entry.key)
+            if entry.value is None:
+                lost.append(entry)
+    if lost and not _compute_summaries(lost, options, engine, executor, blob_dir, report, cache):
+        return None
+    return [entries[m].value for m in sorted(entries) if entries[m].value is not None]
 
 
 def _pass_two(todo, cache, packs, index_fp, summaries, options, config, root, engine, executor,
@@ -441,10 +476,12 @@ def _pass_two(todo, cache, packs, index_fp, summaries, options, config, root, en
             misses.append((key, unit, file_options))
     if not misses:
         return results
+    ordered = _load_summaries(summaries, options, engine, executor, blob_dir, report, cache)
     try:
+        if ordered is None:
+            raise RuntimeError("cannot compute module summaries")
         index_mod, _, rulepacks_mod = engine.load()
         rules = rulepacks_mod.load_rule_packs(options.rule_packs)
-        ordered = [summaries[m][0] for m in sorted(summaries)]
         build = index_mod.ProjectIndex.from_summaries
         extra = {"rules": rules} if _accepts(build, "rules") else {}
         project = build(ordered, options, **extra)
