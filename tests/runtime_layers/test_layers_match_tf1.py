@@ -101,6 +101,31 @@ def model(layers, rnn_cell):
     return {"a": a, "b": b, "other": other, "plain": plain, "c": c}
 """
     ),
+    "custom-layer-subclass-add-weight": Case(
+        """
+def model(layers, rnn_cell):
+    class Scale(layers.Layer):
+        def build(self, input_shape):
+            self.w = self.add_weight("w", shape=[int(input_shape[-1])])
+            self.count = self.add_weight(
+                "count", shape=[], initializer=tf.compat.v1.zeros_initializer(), trainable=False)
+            self.built = True
+
+        def call(self, inputs):
+            return inputs * self.w + self.count
+
+    x = const(3, 4)
+    with tf.compat.v1.name_scope("ignored_by_variables"):
+        a = Scale()(x)
+        b = Scale()(a)
+    named = Scale(name="my_layer")
+    with tf.compat.v1.variable_scope("var_scope"):
+        c = named(b)
+        d = Scale(name="my_layer")(c)
+    e = named.apply(x)
+    return {"a": a, "b": b, "c": c, "d": d, "e": e}
+"""
+    ),
     "conv1d-causal-dilated-and-same": Case(
         """
 def model(layers, rnn_cell):
