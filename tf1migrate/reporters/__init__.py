@@ -64,14 +64,15 @@ def unified_diff(file: FileResult) -> str:
     return "".join(out)
 
 
-def verify_records(verify: Iterable[Any] | None) -> list[dict[str, Any]]:
-    """Verification results as plain dicts: name, status (pass/fail/error/skipped), message.
+def verify_records(verify: Any) -> list[dict[str, Any]]:
+    """Verification results as plain dicts: name, status, message (and seconds if known).
 
-    Accepts mappings, dataclasses or objects with those attributes, so reporters do not
-    depend on the verify module's classes.
+    Accepts a `VerifyResult` (its `.layers`), or any iterable of mappings, dataclasses or
+    objects with those attributes, so reporters do not import the verify package.
     """
     records = []
-    for item in verify or ():
+    items = getattr(verify, "layers", verify)
+    for item in items or ():
         if isinstance(item, Mapping):
             data = dict(item)
         elif dataclasses.is_dataclass(item) and not isinstance(item, type):
@@ -79,10 +80,13 @@ def verify_records(verify: Iterable[Any] | None) -> list[dict[str, Any]]:
         else:
             data = {k: getattr(item, k) for k in ("name", "status", "message", "seconds") if hasattr(item, k)}
         status = data.get("status", "error")
-        data["status"] = getattr(status, "value", status)
-        data.setdefault("name", "?")
-        data.setdefault("message", "")
-        records.append(data)
+        messages = data.get("messages") or []
+        records.append({
+            "name": str(data.get("name") or data.get("layer") or "?"),
+            "status": str(getattr(status, "value", status)),
+            "message": str(data.get("message") or "; ".join(m.splitlines()[0] for m in messages if m)),
+            **({"seconds": float(data["seconds"])} if data.get("seconds") is not None else {}),
+        })
     return records
 
 
