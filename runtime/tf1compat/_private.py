@@ -16,7 +16,10 @@ Keras 3:
                          cleared while a variable is created during a symbolic call;
   ``Layer._tracker`` (``locked``, ``lock``, ``unlock``, ``track``) and
   ``Layer._track_variable``
-                         used to add variables and sublayers after Keras locked the layer.
+                         used to add variables and sublayers after Keras locked the layer;
+  ``Trackable._track_trackable``
+                         the TF dependency Keras itself adds on attribute assignment: Keras 3
+                         checkpoints/SavedModels see a layer's variables only through it.
 """
 
 from __future__ import annotations
@@ -69,6 +72,7 @@ else:
     _require(_keras_global_state, "get_global_attribute", "keras.src.backend.common.global_state")
     _require(_keras_global_state, "set_global_attribute", "keras.src.backend.common.global_state")
     _require(_keras.layers.Layer, "_track_variable", "keras.layers.Layer")
+    _require(_keras.layers.Layer, "_track_trackable", "keras.layers.Layer")
     _probe = _keras.layers.Layer()
     for _attr in ("locked", "lock", "unlock", "track"):
         _require(_require(_probe, "_tracker", "keras.layers.Layer()"), _attr, "Layer()._tracker")
@@ -179,13 +183,19 @@ def outside_stateless_scope() -> Iterator[None]:
         _keras_global_state.set_global_attribute("stateless_scope", saved)
 
 
-def track_keras_variable(layer: Any, variable: Any) -> None:
-    """Add a ``keras.Variable`` to a Keras 3 layer's weights, even after it was built."""
+def track_keras_variable(layer: Any, variable: Any, dependency_name: str) -> None:
+    """Add a ``keras.Variable`` to a Keras 3 layer's weights, even after it was built.
+
+    Also adds the TF checkpoint dependency (``dependency_name``) that attribute assignment
+    would have added, so ``tf.train.Checkpoint`` and ``tf.saved_model.save`` see it.
+    """
     with keras_state_unlocked(layer):
         layer._track_variable(variable)  # noqa: SLF001
+    layer._track_trackable(variable, name=dependency_name, overwrite=True)  # noqa: SLF001
 
 
-def track_keras_sublayer(layer: Any, sublayer: Any) -> None:
+def track_keras_sublayer(layer: Any, sublayer: Any, dependency_name: str) -> None:
     """Add a sublayer to a Keras 3 layer's tracked layers (weights and losses follow)."""
     with keras_state_unlocked(layer):
         layer._tracker.track(sublayer)  # noqa: SLF001
+    layer._track_trackable(sublayer, name=dependency_name, overwrite=True)  # noqa: SLF001

@@ -5,8 +5,8 @@
 * every subclass is registered as Keras-serializable (package ``"tf1migrate"``), so a model
   holding one saves to ``.keras`` and loads back with plain ``keras.models.load_model``;
 * the input dtype and shape are recorded in ``get_build_config`` and, on load,
-  ``build_from_config`` re-creates the variables by one symbolic call on an input of that
-  dtype (Keras would otherwise rebuild with a float32 input: integer token ids would fail
+  ``build_from_config`` re-creates the variables by tracing ``call`` once (``tf.function``)
+  on a symbolic input of that dtype (Keras would otherwise rebuild with a float32 input: integer token ids would fail
   before reaching ``get_variable``, leaving random weights behind a warning);
 * ``build(input_shape)`` creates the variables the same way, so ``layer.build(shape)`` or a
   ``keras.Input`` give weights before the first real call.
@@ -48,6 +48,9 @@ class MigratedLayer(keras.layers.Layer):
 
     #: Name of the TF1 function a generated subclass wraps (read by verify and the codemod).
     tf1migrate_wraps: str | None = None
+    #: dtype of the first input for ``build(input_shape)`` before any call (Keras passes only
+    #: a shape); the codemod sets it from the placeholder, e.g. ``"int32"`` for token ids.
+    tf1migrate_input_dtype: str | None = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -76,8 +79,12 @@ class MigratedLayer(keras.layers.Layer):
         """
         in_call = getattr(self, "_tf1compat_building_in_call", False)
         if input_shape is not None and not in_call and not self._variables_created():
-            spec = self._tf1compat_input_spec or {"shape": _as_list(input_shape), "dtype": None}
-            self._build_symbolically(spec["shape"], spec["dtype"] or self.input_dtype)
+            spec = self._tf1compat_input_spec or {
+                "shape": _as_list(input_shape),
+                "dtype": self.tf1migrate_input_dtype or self.input_dtype,
+            }
+            self._tf1compat_input_spec = spec
+            self._build_symbolically(spec["shape"], spec["dtype"])
         self.built = True
 
     def get_build_config(self) -> dict[str, Any] | None:
@@ -95,7 +102,9 @@ class MigratedLayer(keras.layers.Layer):
         self.built = True
 
     def _build_symbolically(self, shape: list[int | None], dtype: str) -> None:
-        self.compute_output_spec(self.call, keras.KerasTensor(tuple(shape), dtype=dtype))
+        """Trace ``call`` once on a symbolic input; ``get_variable`` lifts creation to eager."""
+        trace = tf.function(self.call, autograph=False)
+        trace.get_concrete_function(tf.TensorSpec(shape, tf.as_dtype(dtype)))
 
     def _variables_created(self) -> bool:
         return bool(tf1_variables(self))

@@ -88,12 +88,12 @@ class _KerasOwner(_Owner):
             view.constraint = constraint  # Keras optimizers apply the Keras view's constraint
         if regularizer and _yields_loss(regularizer, variable):
             view.regularizer = _RegularizerOnTF1Variable(regularizer, variable, view)
-        _private.track_keras_variable(self.obj, view)
+        _private.track_keras_variable(self.obj, view, f"tf1compat/{name}")
         self.keras_views[name] = view
 
     def on_layer(self, key: str, layer: Any) -> None:
         if isinstance(layer, _private.keras3_layer_class()):
-            _private.track_keras_sublayer(self.obj, layer)
+            _private.track_keras_sublayer(self.obj, layer, f"tf1compat_layer/{key}")
 
     def on_activity_loss(self, loss: tf.Tensor) -> None:
         self.obj.add_loss(loss)
