@@ -17,7 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from tf1migrate.resolve import Resolver
 from tf1migrate.rulepacks import RuleSet
@@ -29,6 +28,7 @@ from tf1migrate.rules_impl.base import (
     Reference,
     call_results_at_module_level,
 )
+from tf1migrate.rules_impl.positions import node_starts
 from tf1migrate.types import Finding, Options
 
 
@@ -66,14 +66,13 @@ def apply_upgrades(
 
 
 def _locate(module: cst.Module, pending: list[PendingFinding], path: str) -> list[Finding]:
-    """Line/column of each finding; positions are computed only when there are findings."""
+    """File positions of the findings (computed only when there are findings)."""
     if not pending:
         return []
-    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    starts = node_starts(module, (item.node for item in pending))
     located = []
     for item in pending:
-        where = positions.get(item.node)
-        line, col = (where.start.line, where.start.column) if where else (1, 0)
+        line, col = starts.get(id(item.node), (1, 0))
         located.append(Finding(path, line, col, item.rule, item.message, item.severity))
     return sorted(set(located))
 
