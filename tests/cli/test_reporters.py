@@ -81,7 +81,7 @@ def test_github_annotations_escape_newlines_commas_and_percent(result) -> None:
     assert all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines)
     assert "::error file=repo/legacy.py,line=1,col=1,title=TFM002::TFM002 looks like Python 2" in lines[1]
     train = next(f for f in result.files if f.path.endswith("train.py"))
-    odd = replace(train, path="repo/a,b.py", findings=(replace(train.findings[0], message="x, y\nz: 100%"),))
+    odd = replace(train, path="repo/a,b.py", findings=(replace(train.findings[0], path="repo/a,b.py", message="x, y\nz: 100%"),))
     (line,) = reporters.load("github").render(replace(result, files=[odd], findings=[])).splitlines()
     assert line == "::warning file=repo/a%2Cb.py,line=5,col=12,title=TFM401::TFM401 x, y%0Az: 100%25"
 
