@@ -85,6 +85,34 @@ def model(layers, rnn_cell):
     return {"res_out": res_out, "kept_out": kept_out, "first": first, "second": second, "scoped": scoped}
 """
     ),
+    "custom-cell-with-get-variable-in-call": Case(
+        """
+def model(layers, rnn_cell):
+    class MinimalCell(rnn_cell.RNNCell):
+        def __init__(self, units):
+            super().__init__()
+            self._units = units
+
+        @property
+        def state_size(self):
+            return self._units
+
+        @property
+        def output_size(self):
+            return self._units
+
+        def call(self, inputs, state):
+            depth = int(inputs.shape[-1]) + self._units
+            w = tf.compat.v1.get_variable("w", [depth, self._units])
+            b = tf.compat.v1.get_variable("b", [self._units], initializer=tf.compat.v1.zeros_initializer())
+            out = tf.tanh(tf.matmul(tf.concat([inputs, state], 1), w) + b)
+            return out, out
+
+    x = const(2, 4, 3)
+    out, state = tf.compat.v1.nn.dynamic_rnn(MinimalCell(5), x, dtype=tf.float32)
+    return {"out": out, "state": state}
+"""
+    ),
 }
 
 ORACLE_CASES = oracle_cases(CASES, prefix="runtime_rnn_cells/")

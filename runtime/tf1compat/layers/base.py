@@ -328,6 +328,8 @@ class Layer:
                 self._graph_losses.extend(self._new_regularization_losses(variable))
         return variable
 
+    add_variable = add_weight  # the TF1 name, still used by old layer subclasses
+
     def _track_variable(self, variable: tf.Variable, graph_mode: bool) -> None:
         """Record ``variable`` once, trainable or not as the variable store really made it."""
         if any(variable is v for v in self._trainable_weights + self._non_trainable_weights):
