@@ -95,6 +95,7 @@ class _WrapperCollector(cst.CSTVisitor):
         init = _method(node, "__init__")
         call_params, has_training = _call_params(method)
         kwarg, position = _training_mapping(method, wraps)
+        outputs = _output_attributes(method, wraps)
         self.found.append(
             WrapperTarget(
                 path=self.path,
@@ -109,6 +110,7 @@ class _WrapperCollector(cst.CSTVisitor):
                 has_training=has_training,
                 training_kwarg=kwarg,
                 training_position=position,
+                output_attributes=tuple(sorted(outputs.items())),
             )
         )
 
@@ -195,7 +197,7 @@ def _training_mapping(method: cst.FunctionDef, wraps: str) -> tuple[str | None, 
     for call in finder.calls:
         positional = 0
         for arg in call.args:
-            uses_training = isinstance(arg.value, cst.Name) and arg.value.value == "training"
+            uses_training = _mentions(arg.value, "training")  # `training`, `False if training is None else training`
             if arg.keyword is not None:
                 if uses_training:
                     return arg.keyword.value, None
@@ -204,6 +206,50 @@ def _training_mapping(method: cst.FunctionDef, wraps: str) -> tuple[str | None, 
                     return None, positional
                 positional += 1
     return None, None
+
+
+def _mentions(node: cst.CSTNode, name: str) -> bool:
+    finder = _NameFinder(name)
+    node.visit(finder)
+    return finder.found
+
+
+class _NameFinder(cst.CSTVisitor):
+    def __init__(self, name: str) -> None:
+        self.name, self.found = name, False
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.found = self.found or node.value == self.name
+
+
+def _output_attributes(method: cst.FunctionDef, wraps: str) -> dict[str, str]:
+    """``{"pooled_output": "pooled_output", ...}`` when ``call`` returns attributes of the object
+    the wrapped callable built (a model class such as BERT's), so the reference reads the same."""
+    assignments: dict[str, cst.Call] = {}
+    leaf = wraps.rsplit(".", 1)[-1]
+    result: dict[str, str] = {}
+    for statement in method.body.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for item in statement.body:
+            if isinstance(item, cst.Assign) and isinstance(item.value, cst.Call):
+                finder = _WrappedCallFinder(leaf)
+                item.value.visit(finder)
+                for target in item.targets:
+                    if finder.calls and isinstance(target.target, cst.Name):
+                        assignments[target.target.value] = item.value
+            elif isinstance(item, cst.Return) and isinstance(item.value, cst.Dict):
+                for element in item.value.elements:
+                    if not isinstance(element, cst.DictElement) or not isinstance(element.key, cst.SimpleString):
+                        continue
+                    value = element.value
+                    if (
+                        isinstance(value, cst.Attribute)
+                        and isinstance(value.value, cst.Name)
+                        and value.value.value in assignments
+                    ):
+                        result[str(element.key.evaluated_value)] = value.attr.value
+    return result
 
 
 class _WrappedCallFinder(cst.CSTVisitor):

@@ -52,6 +52,8 @@ class WrapperTarget:
     has_training: bool = False  # the call method takes `training`
     training_kwarg: str | None = None  # the wrapped callable's parameter fed from `training`
     training_position: int | None = None  # ... or its positional index in the wrapped call
+    # (key, attribute) pairs when `call` returns attributes of an object the wrapped class built
+    output_attributes: tuple[tuple[str, str], ...] = ()
 
     @property
     def key(self) -> str:

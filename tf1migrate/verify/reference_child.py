@@ -85,7 +85,18 @@ def training_keyword(fn: Any, job: dict[str, Any]) -> str | None:
     if position is None:
         return None
     names = list(inspect.signature(fn).parameters)
+    if "." in job["wraps"] and not inspect.isclass(fn) and names[:1] == ["self"]:
+        names = names[1:]  # the wrapper calls the method bound; we call the function with self=
     return names[position] if position < len(names) else None
+
+
+def as_outputs(returned: Any, job: dict[str, Any]) -> Any:
+    """What to compare: the return value, or the attributes the wrapper returns when the
+    original is a class whose constructor builds the graph (BERT's ``BertModel``)."""
+    attributes = job.get("output_attributes") or []
+    if attributes and not isinstance(returned, (dict, list, tuple)):
+        return {key: getattr(returned, attribute) for key, attribute in attributes}
+    return returned
 
 
 def run_reference(job: dict[str, Any], stage) -> dict[str, Any]:
@@ -115,7 +126,7 @@ def run_reference(job: dict[str, Any], stage) -> dict[str, Any]:
             if flag is not None:
                 call_kwargs[flag] = training
             stage(f"building the graph (training={training})" if flag else "building the graph")
-            returned = fn(**call_kwargs)
+            returned = as_outputs(fn(**call_kwargs), job)
             graph_variables = v1.global_variables()
             if index == 0:
                 trainable = {id(v) for v in v1.trainable_variables()}

@@ -305,6 +305,7 @@ def _job(plan: _Plan, kind: str, settings: _Settings) -> dict[str, Any]:
         "training": training_values if target.has_training else [False],
         "training_kwarg": target.training_kwarg,
         "training_position": target.training_position,
+        "output_attributes": [list(pair) for pair in target.output_attributes],
         "seed": SEED,
         "numerics": settings.numerics,
         "rtol": settings.rtol,
@@ -315,6 +316,7 @@ def _job(plan: _Plan, kind: str, settings: _Settings) -> dict[str, Any]:
         job.update(import_root=str(plan.original_root), graph_mode=settings.graph_mode, cwd=str(plan.original_root))
     else:
         job.update(
+            args=spec_mod.wrapper_args(target, spec),
             import_root=target.import_root,
             cwd=target.import_root,
             class_name=target.class_name,

@@ -113,9 +113,26 @@ def find_pyproject(start: Path) -> Path | None:
     return None
 
 
+def wrapper_args(target: WrapperTarget, spec: CallSpec) -> dict[str, str]:
+    """The spec's arguments as the wrapper's constructor takes them.
+
+    For a method (``"module:Class.method"``) the spec's ``self`` builds the instance; the
+    generated wrapper takes it as its first constructor argument (``dcgan``).
+    """
+    args = dict(spec.args)
+    names = [p.name for p in target.init_params if not p.variadic]
+    if "self" in args and "self" not in names and "." in target.wraps:
+        receiver = next((name for name in names if name not in args), None)
+        expression = args.pop("self")
+        if receiver is not None:
+            args[receiver] = expression
+    return {name: expression for name, expression in args.items() if name in names}
+
+
 def missing_arguments(target: WrapperTarget, spec: CallSpec) -> list[str]:
     """Required constructor or tensor arguments the spec does not give."""
-    missing = [p.name for p in target.init_params if p.required and not p.variadic and p.name not in spec.args]
+    given = wrapper_args(target, spec)
+    missing = [p.name for p in target.init_params if p.required and not p.variadic and p.name not in given]
     missing += [p.name for p in target.call_params if p.required and p.name not in spec.inputs]
     return missing
 
