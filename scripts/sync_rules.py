@@ -120,7 +120,8 @@ def render(tables: Mapping[str, object]) -> str:
         (
             f"{_quote(name)} = {{ "
             + ", ".join(
-                f"{_quote(old)} = {_quote(new)}" for old, new in sorted(keyword_renames[name].items())
+                f"{_quote(old)} = {_quote(new)}"
+                for old, new in sorted(keyword_renames[name].items())
             )
             + " }"
             for name in sorted(keyword_renames)

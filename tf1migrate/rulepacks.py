@@ -225,7 +225,8 @@ class _Builder:
             keep = entry.get("keep_positional", 0)
             if not isinstance(keep, int) or keep < 0:
                 raise where.error(f"{name}.keep_positional must be a non-negative integer")
-            self.reorders[name] = Reorder(keep, where.at(name).strings(entry.get("to_keywords", [])))
+            keywords = where.at(name).strings(entry.get("to_keywords", []))
+            self.reorders[name] = Reorder(keep, keywords)
 
     def _section_keyword_renames(self, where: _Where, value: Any) -> None:
         for name, table in where.table(value).items():

@@ -20,7 +20,9 @@ from tf1migrate.types import Severity
 class AttributeFindings(Rule):
     ids = ("TFM407",)
 
-    def bind(self, ctx: Context, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
+    def bind(
+        self, ctx: Context, target: cst.BaseExpression, value: cst.BaseExpression | None
+    ) -> None:
         frame = ctx.frames[-1]
         produced = value is not None and _produced_by_tensorflow(ctx, value)
         for name in _names(target):

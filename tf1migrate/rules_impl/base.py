@@ -34,7 +34,7 @@ class Reference:
     @property
     def through_working_api(self) -> bool:
         """Reached through compat.v1/compat.v2/private modules: already valid TF2 code."""
-        return any(self.qualname == p or self.qualname.startswith(p + ".") for p in WORKING_PREFIXES)
+        return is_working_api(self.qualname)
 
 
 @dataclass
@@ -52,6 +52,11 @@ class Frame:
     creates_variables: bool = False
     deferred: list[PendingFinding] = field(default_factory=list)  # context = "model_code"
     tf_values: set[str] = field(default_factory=set)  # local names bound to TF call results
+
+
+def is_working_api(qualname: str) -> bool:
+    """`tensorflow.compat.v1.x`, `tensorflow.compat.v2.x`, `tensorflow.python.x`."""
+    return any(qualname == p or qualname.startswith(p + ".") for p in WORKING_PREFIXES)
 
 
 class Context:
@@ -191,7 +196,9 @@ class Rule:
     def inspect_reference(self, ctx: Context, ref: Reference, *, migrated: bool) -> None:
         """See every reference (after rewriting) to report findings."""
 
-    def bind(self, ctx: Context, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
+    def bind(
+        self, ctx: Context, target: cst.BaseExpression, value: cst.BaseExpression | None
+    ) -> None:
         """An ORIGINAL-tree binding seen top-down: `target = value`, `for target in value`."""
 
     def leave_call(self, ctx: Context, original: cst.Call, updated: cst.Call) -> cst.Call:

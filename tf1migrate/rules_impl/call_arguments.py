@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from tf1migrate.rules_impl.base import Context, Reference, Rule, call_symbol
-from tf1migrate.rules_impl.names import head_name
 from tf1migrate.rulepacks import Reorder
+from tf1migrate.rules_impl.base import Context, Rule, call_symbol, is_working_api
+from tf1migrate.rules_impl.names import head_name
 from tf1migrate.types import Severity
 
 NO_SPACE = cst.SimpleWhitespace("")
@@ -56,8 +56,8 @@ class CallArguments(Rule):
         found = call_symbol(ctx, original)
         if found is not None:
             qualname, symbol = found
-            ref = Reference(original.func, original.func, qualname, symbol)
-            if not ref.through_working_api and head_name(original.func) not in ctx.repointed_locals:
+            repointed = head_name(original.func) in ctx.repointed_locals
+            if not is_working_api(qualname) and not repointed:
                 keys.append(symbol)
         if isinstance(original.func, cst.Attribute) and ctx.uses_tensorflow:
             keys.append("*." + original.func.attr.value)

@@ -31,5 +31,6 @@ class DimensionArithmetic(Rule):
         if any(is_static_dimension(o, allow_shape_attribute=False) for o in operands):
             rule = ctx.rules.finding_by_rule("TFM409")
             message = rule.message if rule is not None else DEFAULT_MESSAGE
-            ctx.report(original, "TFM409", message, Severity(rule.severity) if rule else Severity.WARNING)
+            severity = Severity(rule.severity) if rule is not None else Severity.WARNING
+            ctx.report(original, "TFM409", message, severity)
         return updated

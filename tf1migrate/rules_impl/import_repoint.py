@@ -17,7 +17,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
 from tf1migrate.resolve import canonical_tf1_name, is_tf_qualname
-from tf1migrate.rules_impl.base import WORKING_PREFIXES, Context, Rule, dotted_expression
+from tf1migrate.rules_impl.base import Context, Rule, dotted_expression, is_working_api
 from tf1migrate.rules_impl.layer_mapping import module_rule
 
 ImportLine = cst.SimpleStatementLine | cst.FlattenSentinel[cst.SimpleStatementLine]
@@ -124,10 +124,7 @@ class ImportRepoint(Rule):
             lines.append(updated.with_changes(body=[statement.with_changes(names=_commas(kept))]))
         for module in sorted(modules):
             aliases = [
-                cst.ImportAlias(
-                    name=cst.Name(move.name),
-                    asname=None if move.local == move.name else cst.AsName(name=cst.Name(move.local)),
-                )
+                cst.ImportAlias(name=cst.Name(move.name), asname=_as_name(move))
                 for move in moves
                 if move.module == module
             ]
@@ -150,9 +147,8 @@ def _destination(ctx: Context, qualname: str, local: str) -> _Move | None:
     module_target = ctx.rules.module_map.get(symbol)
     if module_target is not None and ctx.enabled(module_rule(ctx, symbol)):
         return _move(module_target, local, module_rule(ctx, symbol))
-    working = any(qualname == p or qualname.startswith(p + ".") for p in WORKING_PREFIXES)
     target = ctx.rules.renames.get(symbol)
-    if target is not None and not working and ctx.enabled("TFM101"):
+    if target is not None and not is_working_api(qualname) and ctx.enabled("TFM101"):
         return _move(target, local, "TFM101")
     return None
 
@@ -165,6 +161,10 @@ def _move(target: str, local: str, rule: str) -> _Move | None:
     if not module:
         return None
     return _Move(module, name, local, rule)
+
+
+def _as_name(move: _Move) -> cst.AsName | None:
+    return None if move.local == move.name else cst.AsName(name=cst.Name(move.local))
 
 
 def _same_name(alias: cst.ImportAlias, move: _Move) -> bool:
@@ -182,8 +182,8 @@ def _commas(aliases: Sequence[cst.ImportAlias]) -> list[cst.ImportAlias]:
     out = []
     for index, alias in enumerate(aliases):
         last = index == len(aliases) - 1
-        out.append(alias.with_changes(comma=cst.MaybeSentinel.DEFAULT if last else cst.Comma(
-            whitespace_after=cst.SimpleWhitespace(" "))))
+        comma = cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+        out.append(alias.with_changes(comma=cst.MaybeSentinel.DEFAULT if last else comma))
     return out
 
 
@@ -191,7 +191,8 @@ def _import_lines(body: Sequence[cst.CSTNode]) -> Iterator[cst.SimpleStatementLi
     """Every single-import line at any depth, walking statements only (cheap)."""
     for statement in body:
         if isinstance(statement, cst.SimpleStatementLine):
-            if len(statement.body) == 1 and isinstance(statement.body[0], (cst.Import, cst.ImportFrom)):
+            body = statement.body
+            if len(body) == 1 and isinstance(body[0], (cst.Import, cst.ImportFrom)):
                 yield statement
             continue
         for block in _blocks(statement):

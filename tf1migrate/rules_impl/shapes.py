@@ -22,4 +22,5 @@ def is_static_dimension(node: cst.BaseExpression, *, allow_shape_attribute: bool
             and shape.func.attr.value == "get_shape"
             and not shape.args
         )
-    return allow_shape_attribute and isinstance(shape, cst.Attribute) and shape.attr.value == "shape"
+    is_shape = isinstance(shape, cst.Attribute) and shape.attr.value == "shape"
+    return allow_shape_attribute and is_shape
