@@ -3,7 +3,8 @@
 `apply_upgrades` walks the module once and lets every rule of `tf1migrate.rules_impl`
 react to the syntax it cares about; the walker knows no rule. Only names the resolver
 ties to TensorFlow are touched (never text matches), formatting and comments are kept,
-and running it again on its own output changes nothing. It never imports TensorFlow.
+and running it again on its own output changes nothing. A function or class marked
+`# tf1migrate: skip` is left exactly as it is. It never imports TensorFlow.
 
 Example::
 
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from tf1migrate.index import def_has_skip_comment
 from tf1migrate.resolve import Resolver
 from tf1migrate.rulepacks import RuleSet
 from tf1migrate.rules_impl import Rule, all_rules
@@ -58,7 +60,7 @@ def apply_upgrades(
     active = all_rules()
     for rule in active:
         rule.prepare(ctx, module)
-    upgraded = module.visit(_Upgrader(ctx, active))
+    upgraded = module.visit(_Upgrader(module, ctx, active))
     findings = _locate(module, ctx.findings, path)
     if ctx.count == 0:
         upgraded = module  # byte-identical when nothing was rewritten
@@ -80,8 +82,9 @@ def _locate(module: cst.Module, pending: list[PendingFinding], path: str) -> lis
 class _Upgrader(cst.CSTTransformer):
     """Walks once; turns syntax into rule hook calls. Knows no individual rule."""
 
-    def __init__(self, ctx: Context, rules: tuple[Rule, ...]) -> None:
+    def __init__(self, module: cst.Module, ctx: Context, rules: tuple[Rule, ...]) -> None:
         super().__init__()
+        self.module = module
         self.ctx = ctx
         self.rules = rules
         self._not_reference: set[int] = set()  # Names that bind or label, never refer
@@ -107,8 +110,9 @@ class _Upgrader(cst.CSTTransformer):
     def visit_Param(self, node: cst.Param) -> None:
         self._not_reference.add(id(node.name))
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
         self._not_reference.add(id(node.name))
+        return not def_has_skip_comment(self.module, node)  # `# tf1migrate: skip`
 
     def visit_AsName(self, node: cst.AsName) -> None:
         self._not_reference.add(id(node.name))
@@ -123,9 +127,10 @@ class _Upgrader(cst.CSTTransformer):
             self._inner.add(id(node.value))
 
     # --------------------------------------------------------------- function frames
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         self._not_reference.add(id(node.name))
-        self.ctx.frames.append(Frame())
+        self.ctx.frames.append(Frame())  # popped in leave_FunctionDef, which runs regardless
+        return not def_has_skip_comment(self.module, node)  # `# tf1migrate: skip`
 
     def leave_FunctionDef(
         self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef

@@ -176,6 +176,28 @@ def test_model_code_only_findings_need_a_variable_creating_function() -> None:
     assert [f.line for f in findings] == [5]
 
 
+def test_skip_comment_leaves_a_function_alone() -> None:
+    source = textwrap.dedent('''\
+        import tensorflow as tf
+
+        # tf1migrate: skip
+        def legacy(x):
+            return tf.layers.dense(tf.Session(), 1)
+
+        class Old:  # tf1migrate: skip
+            def build(self):
+                return tf.get_variable("w", [1])
+
+        def model(x):
+            return tf.layers.dense(x, 1)
+        ''')
+    outcome = upgrade(source)
+    assert outcome.module.code == source.replace(
+        "    return tf.layers.dense(x, 1)", "    return tf1compat.layers.dense(x, 1)"
+    )
+    assert not outcome.findings
+
+
 def test_reorder_with_star_args_is_reported_not_guessed() -> None:
     source = "import tensorflow as tf\ni = tf.argmax(*args)\n"
     outcome = upgrade(source, select=("TFM102",))
