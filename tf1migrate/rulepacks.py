@@ -198,7 +198,7 @@ class _Builder:
 
     def build(self) -> RuleSet:
         return RuleSet(
-            renames=self.renames,
+            renames=_without_chains(self.renames),
             reorders=self.reorders,
             keyword_renames=self.keyword_renames,
             keyword_removals=self.keyword_removals,
@@ -295,6 +295,29 @@ class _Builder:
             if not (finding.symbols or finding.keywords or finding.attributes):
                 raise at.error("needs at least one of symbols, keywords, attributes")
             self.findings.append(finding)
+
+
+def _without_chains(renames: dict[str, str]) -> dict[str, str]:
+    """Give renames whose target is itself a TF1 name in the table an unambiguous target.
+
+    `tf.nn.avg_pool_v2` -> `tf.nn.avg_pool` is right in TF2, but TF1 also had a
+    `tf.nn.avg_pool` (-> `tf.nn.avg_pool2d`), so a second run would rename it again and
+    change its meaning. Such entries use the compat.v1 spelling of the original name,
+    which is exact and stable (contrib names, absent from compat.v1, follow the chain).
+    """
+    fixed = dict(renames)
+    for old, new in renames.items():
+        if not old.startswith("tf.") or new.startswith("tf.compat.") or new not in renames:
+            continue
+        if old.startswith("tf.contrib."):  # contrib is not in compat.v1: follow the chain
+            seen = {old}
+            while new in renames and new not in seen and not new.startswith("tf.compat."):
+                seen.add(new)
+                new = renames[new]
+            fixed[old] = new
+        else:
+            fixed[old] = "tf.compat.v1." + old[len("tf.") :]
+    return fixed
 
 
 def _extend(table: dict[str, tuple[str, ...]], key: str, items: tuple[str, ...]) -> None:
