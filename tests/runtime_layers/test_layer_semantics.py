@@ -23,6 +23,12 @@ def ones(*shape: int) -> tf.Tensor:
     return tf.ones(shape, tf.float32)
 
 
+def eager_scope(name: str):
+    """Eager layer use outside a decorated call counts default scope names process-wide
+    (``dense`` -> ``dense_1``); a named scope keeps those counts out of other tests."""
+    return v1.variable_scope(f"eager_{name}")
+
+
 # --------------------------------------------------------------------------- TF1 graph rules
 
 
@@ -115,8 +121,8 @@ def test_initial_state_structure_follows_state_size():
 
 
 def test_dropout_in_training_zeroes_or_rescales():
-    x = tf.ones([200])
-    y = layers.dropout(x, rate=0.25, training=True, seed=1).numpy()
+    with eager_scope("dropout"):
+        y = layers.dropout(tf.ones([200]), rate=0.25, training=True, seed=1).numpy()
     kept = y[y != 0]
     np.testing.assert_allclose(kept, np.full_like(kept, 1 / 0.75), rtol=1e-6)
     assert 0 < np.count_nonzero(y == 0) < 200
@@ -127,8 +133,9 @@ def test_dropout_wrapper_never_drops_the_lstm_memory_state():
     plain_cell = cell.wrapped_cell
     state = plain_cell.zero_state(4, tf.float32)
     inputs = tf.ones([4, 6])
-    _, dropped = cell(inputs, state)
-    _, clean = plain_cell(inputs, state)
+    with eager_scope("dropout_wrapper"):
+        _, dropped = cell(inputs, state)
+        _, clean = plain_cell(inputs, state)
     np.testing.assert_allclose(dropped.c, clean.c)
     assert np.count_nonzero(dropped.h.numpy() == 0) > np.count_nonzero(clean.h.numpy() == 0)
 
@@ -194,3 +201,39 @@ def test_partitioned_lstm_weights_are_refused_loudly_in_tf2():
 
     with pytest.raises(ValueError, match="partitioner"):
         _decorated(model)(tf.ones([2, 3]))
+
+
+def test_training_and_mask_are_dropped_for_layers_whose_call_lacks_them():
+    with eager_scope("dense"):
+        out = layers.Dense(2, kernel_initializer="ones")(ones(1, 3), training=True, mask=None)
+    np.testing.assert_allclose(out.numpy(), [[3.0, 3.0]])
+
+
+def test_custom_layer_add_loss_reaches_the_tf1_collection():
+    class Penalised(layers.Layer):
+        def call(self, inputs):
+            self.add_loss(tf.reduce_sum(inputs))
+            self.add_loss(lambda: tf.constant(1.0))
+            return inputs
+
+    with tf.Graph().as_default():
+        layer = Penalised()
+        layer(ones(2, 2))
+        collected = v1.get_collection(v1.GraphKeys.REGULARIZATION_LOSSES)
+        assert len(collected) == 2 and len(layer.losses) == 2
+        with v1.Session() as sess:
+            assert sess.run(collected) == [4.0, 1.0]
+
+
+def test_old_style_cell_tracks_the_variables_its_call_creates():
+    class GetVariableCell(rnn_cell.RNNCell):
+        state_size = output_size = 2
+
+        def call(self, inputs, state):
+            w = v1.get_variable("w", [int(inputs.shape[-1]) + 2, 2])
+            return tf.matmul(tf.concat([inputs, state], 1), w), state
+
+    with tf.Graph().as_default():
+        cell = GetVariableCell()
+        v1.nn.dynamic_rnn(cell, ones(1, 3, 4), dtype=tf.float32)
+        assert [v.op.name for v in cell.weights] == ["rnn/get_variable_cell/w"]

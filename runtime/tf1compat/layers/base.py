@@ -141,7 +141,7 @@ class Layer:
         self._non_trainable_weights: list[tf.Variable] = []
         self._regularized: list[tuple[tf.Variable, Callable]] = []
         self._graph_losses: list[tf.Tensor] = []
-        self._activity_losses: list[tf.Tensor] = []
+        self._added_losses: list[tf.Tensor] = []
         self._updates: list[Any] = []
         self._current_scope: v1.VariableScope | None = None
 
@@ -208,7 +208,7 @@ class Layer:
 
     @property
     def losses(self) -> list[tf.Tensor]:
-        """Regularization losses of this layer's own weights, then its activity losses.
+        """Regularization losses of this layer's own weights, then activity/added losses.
 
         In a TF1 graph these are the tensors put in REGULARIZATION_LOSSES at creation; in
         TF2 they are recomputed from the current weight values.
@@ -217,7 +217,21 @@ class Layer:
             weight_losses = list(self._graph_losses)
         else:
             weight_losses = [loss for var, reg in self._regularized if (loss := reg(var)) is not None]
-        return weight_losses + list(self._activity_losses)
+        return weight_losses + list(self._added_losses)
+
+    def add_loss(self, losses: Any, inputs: Any = None) -> None:
+        """Add loss tensors (or zero-argument callables) computed by a custom layer.
+
+        Like TF1: in a graph they also go to REGULARIZATION_LOSSES; in a decorated call they
+        become the owner's losses (through ``hooks.add_activity_loss``).
+        """
+        for loss in tf.nest.flatten(losses):
+            value = loss() if callable(loss) else loss
+            if value is None:
+                continue
+            value = tf.convert_to_tensor(value)
+            self._added_losses.append(value)
+            hooks.add_activity_loss(value)
 
     @property
     def updates(self) -> list[Any]:
@@ -364,6 +378,8 @@ class Layer:
     def __call__(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
         """Enter the layer's variable scope, build on first use, call, record losses/updates."""
         scope_arg = kwargs.pop("scope", None)
+        if not in_tf1_graph():  # TF2 losses describe the latest call; TF1 graphs accumulate
+            self._added_losses = []
         self._set_scope(scope_arg)
         reuse = True if self.built else self._reuse
         inputs = tf.nest.map_structure(_to_tensor, inputs)
@@ -377,6 +393,9 @@ class Layer:
                     self.built = True
                 if _accepts(self.call, "scope"):
                     kwargs["scope"] = scope
+                for keras_only in ("training", "mask"):  # Keras dropped these for calls without them
+                    if keras_only in kwargs and not _accepts(self.call, keras_only):
+                        del kwargs[keras_only]
                 outputs = self.call(inputs, *args, **kwargs)
                 self._record_activity_loss(outputs)
         if in_tf1_graph() and self._updates:
@@ -410,14 +429,12 @@ class Layer:
         """Mean-over-batch activity loss, as tf-keras computed it; see ``hooks.add_activity_loss``."""
         if self._activity_regularizer is None:
             return
-        self._activity_losses = []
         for output in tf.nest.flatten(outputs):
             with tf.name_scope("ActivityRegularizer"):
                 loss = tf.convert_to_tensor(self._activity_regularizer(output))
                 batch_size = tf.cast(tf.shape(output)[0], loss.dtype)
                 mean_loss = tf.math.divide_no_nan(loss, batch_size)
-            self._activity_losses.append(mean_loss)
-            hooks.add_activity_loss(mean_loss)
+            self.add_loss(mean_loss)
 
     def __repr__(self) -> str:
         return f"<{type(self).__module__}.{type(self).__name__} name={self.name!r}>"

@@ -271,6 +271,8 @@ class BatchNormalization(Layer):
 
     # ------------------------------------------------------------------ call
     def call(self, inputs: tf.Tensor, training: Any = False) -> tf.Tensor:
+        if self.dtype is not None and inputs.dtype.base_dtype != self.dtype:
+            inputs = tf.cast(inputs, self.dtype)
         training_value = _static_bool(training)
         if training is None:
             training = False
