@@ -102,6 +102,12 @@ class _Builder:
         self.module = module
         self.indent = module.default_indent
         self.params = _signature(function, module, skip_self=root.kind != "function")
+        if root.scope_default is not None:  # every call site passes the same scope=/name=
+            self.params = [
+                Param(p.name, repr(root.scope_default), p.keyword_only)
+                if p.name in ("scope", "name") and p.default is not None else p
+                for p in self.params
+            ]
         by_name = {p.name: p for p in self.params}
         self.tensors = [by_name[n] for n in root.tensor_params if n in by_name]
         self.configs = [by_name[n] for n in root.config_params if n in by_name]

@@ -1,0 +1,239 @@
+"""The project index: who creates variables, what is training code, which callables are roots."""
+
+from __future__ import annotations
+
+import json
+import pickle
+from dataclasses import asdict
+from textwrap import dedent
+
+from tf1migrate.engine import module_name_for
+from tf1migrate.index import ProjectIndex, summarize_module
+from tf1migrate.types import Options
+
+OPS = '''
+import tensorflow as tf
+
+def linear(input_, output_size, scope=None):
+    with tf.variable_scope(scope or "linear"):
+        w = tf.get_variable("w", [input_.get_shape()[-1], output_size])
+        return tf.matmul(input_, w)
+
+def lrelu(x, leak=0.2):
+    return tf.maximum(x, leak * x)
+'''
+
+MODEL = '''
+import tensorflow as tf
+from .ops import linear, lrelu
+
+def generator(z, units=8):
+    return lrelu(linear(z, units, scope="g_lin"))
+
+def discriminator(image, reuse=False):
+    with tf.variable_scope("disc", reuse=reuse):
+        return linear(image, 1, scope="d_lin")
+'''
+
+TRAIN = '''
+import tensorflow as tf
+from gan import model
+
+def build():
+    z = tf.placeholder(tf.float32, [None, 4])
+    with tf.variable_scope("generator"):
+        fake = model.generator(z)
+    score = model.discriminator(fake)
+    opt = tf.train.AdamOptimizer(1e-3)
+    return opt.minimize(tf.reduce_mean(score))
+
+def main():
+    with tf.Session() as sess:
+        sess.run(build())
+'''
+
+
+def index_of(files: dict[str, str], options: Options = Options()) -> ProjectIndex:
+    summaries = [
+        summarize_module(dedent(source), module=module_name_for(path), path=path)
+        for path, source in files.items()
+    ]
+    return ProjectIndex.from_summaries(summaries, options)
+
+
+GAN = {"gan/__init__.py": "", "gan/ops.py": OPS, "gan/model.py": MODEL, "gan/train.py": TRAIN}
+
+
+def root_keys(index: ProjectIndex) -> set[str]:
+    return {root.key for roots in index.roots.values() for root in roots}
+
+
+def test_roots_helpers_and_training_code_across_modules():
+    index = index_of(GAN)
+    assert root_keys(index) == {"gan.model:generator", "gan.model:discriminator"}
+    # helpers create variables (propagated through `from .ops import linear`) but are not roots
+    assert "gan.ops:linear" in index.creates_variables
+    assert "gan.ops:linear" in index.model_code
+    assert "gan.ops:lrelu" not in index.creates_variables
+    # training code calls the roots, creates variables through them, and is never a root
+    assert {"gan.train:build", "gan.train:main"} <= index.training_code
+    assert "placeholder" in index.training_reasons["gan.train:build"]
+    assert "optimizer" in index.training_reasons["gan.train:build"]
+
+
+def test_tensor_and_configuration_parameters():
+    index = index_of(GAN)
+    generator, discriminator = (
+        next(r for r in index.roots_in("gan.model") if r.qualname == name)
+        for name in ("generator", "discriminator")
+    )
+    assert generator.tensor_params == ("z",)  # flows into linear's tensor parameter
+    assert generator.config_params == ("units",)
+    assert discriminator.tensor_params == ("image",)
+    assert discriminator.config_params == ("reuse",)
+
+
+def test_common_call_site_scope_is_reproduced_only_when_every_site_agrees():
+    index = index_of(GAN)
+    roots = {r.qualname: r for r in index.roots_in("gan.model")}
+    assert roots["generator"].outer_scope == "generator"
+    assert roots["discriminator"].outer_scope is None  # called outside any scope
+    assert roots["generator"].placeholder_inputs == (("z", "float32[None, 4]"),)
+
+    two_sites = dict(GAN)
+    two_sites["gan/sample.py"] = (
+        "from gan.model import generator\n"
+        "import tensorflow as tf\n"
+        "def sample():\n"
+        "    z = tf.placeholder(tf.float32, [1, 4])\n"
+        "    with tf.variable_scope('other'):\n"
+        "        return generator(z)\n"
+    )
+    index = index_of(two_sites)
+    generator = next(r for r in index.roots_in("gan.model") if r.qualname == "generator")
+    assert generator.outer_scope is None
+
+
+def test_common_scope_keyword_becomes_the_default():
+    files = {
+        "net.py": "import tensorflow as tf\n"
+        "def tower(x, scope='tower'):\n"
+        "    with tf.variable_scope(scope):\n"
+        "        return tf.layers.dense(x, 3)\n",
+        "run.py": "import tensorflow as tf\nimport net\n"
+        "def main():\n"
+        "    x = tf.placeholder(tf.float32, [None, 3])\n"
+        "    a = net.tower(x, scope='shared')\n"
+        "    b = net.tower(x * 2, scope='shared')\n"
+        "    return tf.Session().run([a, b])\n",
+    }
+    (root,) = index_of(files).roots_in("net")
+    assert root.scope_default == "shared"
+
+
+def test_model_class_init_and_methods():
+    source = '''
+    import tensorflow as tf
+
+    class Encoder(object):
+        """Builds the graph in __init__."""
+        def __init__(self, config, is_training, input_ids, scope=None):
+            self.config = config
+            with tf.variable_scope(scope, default_name="enc"):
+                self.output = tf.layers.dense(tf.cast(input_ids, tf.float32), config.width)
+
+        def get_output(self):
+            return self.output
+
+    class Gan(object):
+        def __init__(self, width):
+            self.width = width
+
+        def generator(self, z, train=True):
+            return tf.layers.dense(z, self.width, name="g")
+    '''
+    index = index_of({"models.py": source})
+    roots = {r.qualname: r for r in index.roots_in("models")}
+    assert set(roots) == {"Encoder.__init__", "Gan.generator"}
+    encoder = roots["Encoder.__init__"]
+    assert encoder.kind == "init"
+    assert encoder.training_param == "is_training"
+    assert encoder.tensor_params == ("input_ids",)
+    assert encoder.config_params == ("config", "scope")
+    assert encoder.outputs == ("output",)  # `self.config = config` is not an output
+    assert roots["Gan.generator"].kind == "method"
+    assert roots["Gan.generator"].training_param == "train"
+
+
+def test_star_imports_helper_objects_and_templates_are_followed():
+    ops = '''
+    import tensorflow as tf
+
+    class batch_norm(object):
+        def __init__(self, name="bn"):
+            self.name = name
+        def __call__(self, x, train=True):
+            return tf.layers.batch_normalization(x, training=train, name=self.name)
+
+    def tower(images):
+        return tf.layers.dense(images, 4)
+    '''
+    model = '''
+    import tensorflow as tf
+    from ops import *
+
+    class Net(object):
+        def __init__(self):
+            self.bn = batch_norm(name="bn0")
+        def forward(self, x):
+            return self.bn(tower(x))
+
+    def siamese(left, right):
+        with tf.variable_scope("siamese"):
+            shared = tf.make_template("tower", tower)
+            return shared(left) - shared(right)
+    '''
+    index = index_of({"ops.py": ops, "model.py": model})
+    assert root_keys(index) == {"model:Net.forward", "model:siamese"}
+
+
+def test_wrap_and_no_wrap_options_force_the_choice():
+    index = index_of(GAN, Options(wrap=("gan.ops:linear",), no_wrap=("gan.model:discriminator",)))
+    keys = root_keys(index)
+    assert "gan.ops:linear" in keys and "gan.model:generator" in keys
+    assert "gan.model:discriminator" not in keys
+
+
+def test_skip_comment_on_a_def_keeps_it_out_of_the_roots():
+    source = MODEL.replace("def generator", "# tf1migrate: skip\ndef generator")
+    index = index_of({**GAN, "gan/model.py": source})
+    assert root_keys(index) == {"gan.model:discriminator"}
+
+
+def test_skip_file_removes_the_module():
+    source = "# tf1migrate: skip-file\n" + MODEL
+    index = index_of({**GAN, "gan/model.py": source})
+    assert not any(key.startswith("gan.model:") for key in root_keys(index))
+
+
+def test_project_reexport_of_tensorflow_is_followed():
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/tfcompat.py": "import tensorflow.compat.v1 as tf\nlayers = tf.layers\n",
+        "pkg/net.py": "from .tfcompat import tf, layers\n"
+        "def head(x, scope='head'):\n"
+        "    with tf.variable_scope(scope):\n"
+        "        return layers.dense(x, 2)\n",
+    }
+    index = index_of(files)
+    assert root_keys(index) == {"pkg.net:head"}
+    assert index.reexports["pkg.tfcompat.tf"] == "tensorflow.compat.v1"
+
+
+def test_summary_is_picklable_and_json_friendly():
+    summary = summarize_module(dedent(MODEL), module="gan.model", path="gan/model.py")
+    assert pickle.loads(pickle.dumps(summary)) == summary
+    json.dumps(asdict(summary))
+    generator = next(f for f in summary.functions if f.qualname == "generator")
+    assert generator.line == 5
+    assert [c.target for c in generator.calls] == ["gan.ops.lrelu", "gan.ops.linear"]
