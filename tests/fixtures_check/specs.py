@@ -15,6 +15,9 @@ FIXTURES = REPO_ROOT / "fixtures"
 REPOS = FIXTURES / "repos"
 REFERENCE = FIXTURES / "reference"
 
+#: Fixture files that are deliberately not Python 3 (relative to REPOS).
+PYTHON2_FILES = frozenset({"py2/old_utils.py"})
+
 
 def fixture_names() -> list[str]:
     return sorted(p.name for p in REPOS.iterdir() if p.is_dir())

@@ -7,6 +7,7 @@ import ast
 import pytest
 
 from tests.fixtures_check.specs import (
+    PYTHON2_FILES,
     REFERENCE,
     REPOS,
     fixture_names,
@@ -14,9 +15,6 @@ from tests.fixtures_check.specs import (
     runnable_fixtures,
     verify_specs,
 )
-
-#: Files that are deliberately not Python 3.
-PYTHON2_FILES = {"py2/old_utils.py"}
 
 ALL_SOURCES = sorted(str(p.relative_to(REPOS)) for p in REPOS.rglob("*.py"))
 

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fixtures_check.specs import REPOS
-from tests.fixtures_check.test_sources import PYTHON2_FILES
+from tests.fixtures_check.specs import PYTHON2_FILES, REPOS
 from tests.fixtures_check.tf_names import tf_names
 
 USES = {
