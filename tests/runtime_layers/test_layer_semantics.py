@@ -237,3 +237,29 @@ def test_old_style_cell_tracks_the_variables_its_call_creates():
         cell = GetVariableCell()
         v1.nn.dynamic_rnn(cell, ones(1, 3, 4), dtype=tf.float32)
         assert [v.op.name for v in cell.weights] == ["rnn/get_variable_cell/w"]
+
+
+@needs_tracking
+def test_functional_keras3_model_fits_with_layers_cells_and_batch_norm():
+    import keras
+
+    class Net(keras.layers.Layer):
+        @tf1compat.track_tf1_style_variables
+        def call(self, x, training=None):
+            with v1.variable_scope("net"):
+                h = layers.dense(x, 6, activation=tf.nn.relu, kernel_regularizer="l2")
+                h = layers.batch_normalization(h, training=training)
+                # dynamic_rnn gives its scope a device-function caching device
+                out, _ = v1.nn.dynamic_rnn(rnn_cell.GRUCell(3), tf.stack([h, h], axis=1), dtype=tf.float32)
+                return layers.dense(out[:, -1], 1)
+
+    inputs = keras.Input((4,))
+    net = Net()
+    model = keras.Model(inputs, net(inputs))
+    model.compile("sgd", "mse")
+    data = np.random.RandomState(0).rand(16, 4).astype("float32")
+    history = model.fit(data, data[:, :1], epochs=1, verbose=0)
+    assert np.isfinite(history.history["loss"][0])
+    variables = tf1compat.tf1_variables(net)
+    assert "net/rnn/gru_cell/gates/kernel" in variables
+    assert np.any(variables["net/batch_normalization/moving_mean"].numpy() != 0)

@@ -322,6 +322,10 @@ class Layer:
             with self._op_name_scope(scope):
                 if initializer is None:
                     initializer = scope.initializer
+                if not graph_mode and callable(scope.caching_device):
+                    # dynamic_rnn sets a device-function caching device; TF2 variables are
+                    # created eagerly, where tf.device refuses functions (and caching is moot).
+                    scope.set_caching_device(None)
                 variable = v1.get_variable(
                     name,
                     shape=shape,
