@@ -29,6 +29,12 @@ def run_migrated(job: dict[str, Any], stage) -> dict[str, Any]:
     import tensorflow as tf
 
     import tf1compat
+
+    if not tf.executing_eagerly():
+        raise RuntimeError(
+            f"importing {job['module']} disabled eager execution (tf.disable_v2_behavior() or "
+            "disable_eager_execution() at import time?): migrated code must run eagerly, remove that call"
+        )
     wrapper_class = getattr(module, job["class_name"])
     stage("evaluating the configuration arguments")
     init_names = set(job["init_params"])
@@ -74,10 +80,7 @@ def run_migrated(job: dict[str, Any], stage) -> dict[str, Any]:
         reference_outputs = dict(np.load(reference["outputs"]))
         stochastic = set(reference.get("stochastic_outputs", []))
         messages: list[str] = []
-        notes = [
-            f"output {key.rstrip('/')} depends on random ops (dropout?) in the reference: not compared"
-            for key in sorted(stochastic)
-        ]
+        notes = _stochastic_notes(stochastic)
         worst: float | None = None
         for training in reference["training_values"]:
             assigned = assign_by_name(variables, weights)
@@ -102,6 +105,19 @@ def run_migrated(job: dict[str, Any], stage) -> dict[str, Any]:
             )
         result["numerics"] = {"max_abs_diff": worst, "messages": messages, "notes": notes}
     return result
+
+
+def _stochastic_notes(keys: set[str]) -> list[str]:
+    """One note per training flag listing the outputs that random ops make incomparable."""
+    by_flag: dict[str, list[str]] = {}
+    for key in sorted(keys):
+        flag, _, path = key.partition("/")
+        by_flag.setdefault(flag, []).append(path or "the output")
+    return [
+        f"with {flag}, {len(paths)} output(s) depend on random ops (dropout?) in the reference "
+        f"and were not compared: {', '.join(paths)}"
+        for flag, paths in by_flag.items()
+    ]
 
 
 def assign_by_name(variables: dict[str, Any], weights: dict[str, np.ndarray]) -> set[str]:

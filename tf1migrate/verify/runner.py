@@ -340,7 +340,9 @@ def _variables(records: list[dict[str, Any]]) -> list[VariableInfo]:
 def _conclude(plan: _Plan, settings: _Settings) -> None:
     """Fold the children's answers into the layer's status and messages."""
     result = plan.result
-    result.seconds = sum(o.seconds for o in (plan.reference, plan.migrated) if o is not None)
+    children = [o for o in (plan.reference, plan.migrated) if o is not None]
+    if children:  # wall time: the two children overlap when no numerics are run
+        result.seconds = max(o.started + o.seconds for o in children) - min(o.started for o in children)
     if settings.checkpoint is not None:
         result.reference = ReferenceKind.CHECKPOINT
     elif settings.graph_mode == "tf-keras":

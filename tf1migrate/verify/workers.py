@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+from functools import partial
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ class ChildOutcome:
     seconds: float
     stdout_tail: str
     stderr_tail: str
+    started: float = 0.0  # time.monotonic() at start, to measure a layer's wall time
 
 
 def run_child(
@@ -72,6 +74,7 @@ def run_child(
             _kill_group(process)
             returncode = process.wait()
     seconds = time.monotonic() - started
+    outcome = partial(ChildOutcome, started=started)
     stdout_tail = _tail(workdir / "stdout.txt")
     stderr_tail = _tail(workdir / "stderr.txt")
     result: dict[str, Any] = {}
@@ -82,13 +85,13 @@ def run_child(
             result = {}
     if timed_out:
         error = f"timed out after {timeout:g} s (killed); last output:\n{stderr_tail or stdout_tail}"
-        return ChildOutcome(False, result, error.rstrip(), seconds, stdout_tail, stderr_tail)
+        return outcome(False, result, error.rstrip(), seconds, stdout_tail, stderr_tail)
     if result.get("status") == "error":
-        return ChildOutcome(False, result, result.get("error", "failed"), seconds, stdout_tail, stderr_tail)
+        return outcome(False, result, result.get("error", "failed"), seconds, stdout_tail, stderr_tail)
     if returncode != 0 or result.get("status") != "ok":
         error = _describe_exit(returncode, memory_limit_mb) + (f":\n{stderr_tail}" if stderr_tail else "")
-        return ChildOutcome(False, result, error, seconds, stdout_tail, stderr_tail)
-    return ChildOutcome(True, result, None, seconds, stdout_tail, stderr_tail)
+        return outcome(False, result, error, seconds, stdout_tail, stderr_tail)
+    return outcome(True, result, None, seconds, stdout_tail, stderr_tail)
 
 
 def _describe_exit(returncode: int, memory_limit_mb: int | None) -> str:
