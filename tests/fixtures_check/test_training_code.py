@@ -30,8 +30,8 @@ def training_case(fixture: str, module: str, body: str) -> str:
         "    with tf1_behavior():\n"
         f"        mod = import_tf1_module({str(REPOS / fixture)!r}, {module!r})\n"
         "        report = graph_report(lambda: build(mod), feed=globals().get('FEED'))\n"
-        "    return {'variables': names(report), 'outputs': shapes(report),\n"
-        "            'values': {k: v.tolist() for k, v in report['outputs'].items() if v.size <= 16}}\n"
+        "    small = {k: v.tolist() for k, v in report['outputs'].items() if v.size <= 16}\n"
+        "    return {'variables': names(report), 'outputs': shapes(report), 'values': small}\n"
     )
 
 
