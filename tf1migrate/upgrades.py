@@ -54,7 +54,7 @@ def apply_upgrades(
 ) -> UpgradeOutcome:
     """Apply every enabled upgrade rule to `module` (resolved by `resolver`)."""
     ctx = Context(resolver, rules, options)
-    if not ctx.uses_tensorflow:
+    if not (ctx.uses_tensorflow or ctx.uses_user_packages):
         return UpgradeOutcome(module)
     ctx.not_aliases = call_results_at_module_level(module)
     active = all_rules()

@@ -127,3 +127,5 @@ def test_readme_worked_example_is_a_valid_pack_that_works(tmp_path: Path) -> Non
     assert outcome.imports == {"acme.cells"}
     assert "ACME001" in rules_reported(outcome)
     assert "acme.nn.fc" in load_rule_packs([pack]).creators["direct"]
+    without_tf = upgrade("import acme.legacy\nacme.legacy.restore_session(p)\n", packs=(str(pack),))
+    assert rules_reported(without_tf) == {"ACME001"}

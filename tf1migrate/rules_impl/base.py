@@ -73,7 +73,11 @@ class Context:
         self.repointed_locals: set[str] = set()  # names bound by imports a rule re-pointed
         self.uses_tensorflow = bool(resolver.tf_aliases) or bool(resolver.uses_compat_v1)
         self._enabled: dict[str, bool] = {}
+        self._creators: dict[str, bool] = {}
         self._user_roots = _user_roots(rules)
+        self.uses_user_packages = any(
+            bound.split(".")[0] in self._user_roots for bound in resolver.project_bindings.values()
+        )
         self.not_aliases: frozenset[str] = frozenset()  # see `call_results_at_module_level`
 
     # ------------------------------------------------------------------ rule selection
@@ -122,10 +126,14 @@ class Context:
 
     def is_creator(self, symbol: str) -> bool:
         """Does calling `symbol` create variables (rules' `creators`, minus `exclude`)?"""
-        creators = self.rules.creators
-        if _matches_any(symbol, creators.get("exclude", ())):
-            return False
-        return _matches_any(symbol, creators.get("direct", ())) or symbol in self.rules.layer_map
+        known = self._creators.get(symbol)
+        if known is None:
+            creators = self.rules.creators
+            known = not _matches_any(symbol, creators.get("exclude", ())) and (
+                _matches_any(symbol, creators.get("direct", ())) or symbol in self.rules.layer_map
+            )
+            self._creators[symbol] = known
+        return known
 
     # ---------------------------------------------------------------------- results
     def changed(self) -> None:
