@@ -145,6 +145,7 @@ def tables(summary: dict[str, dict[str, object]], pairs: dict[str, report.Spread
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=DEFAULT_FILES)
+    parser.add_argument("--lines", type=int, default=None, help="total lines (default ~311/file)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
@@ -157,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="tf1bench-corpus-") as tmp:
         corpus = args.corpus or Path(tmp)
         if args.corpus is None:
-            generate_corpus(corpus, args.files, seed=args.seed)
+            generate_corpus(corpus, args.files, args.lines, seed=args.seed)
         files, lines = corpus_size(corpus)
         only = set(args.only.split(",")) if args.only else None
         field = contenders(corpus, args.jobs, only)

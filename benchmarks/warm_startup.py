@@ -124,6 +124,7 @@ def tables(prime: Measurement, runs: dict[str, list[Measurement]],
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=DEFAULT_FILES)
+    parser.add_argument("--lines", type=int, default=None, help="total lines (default ~311/file)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--corpus", type=Path,
@@ -137,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.corpus:
             shutil.copytree(args.corpus, corpus, ignore=shutil.ignore_patterns(".tf1migrate_cache"))
         else:
-            generate_corpus(corpus, args.files, seed=args.seed)
+            generate_corpus(corpus, args.files, args.lines, seed=args.seed)
         files = len(list(corpus.rglob("*.py")))
         small_in_repo = pick_small_file(corpus)
         small_alone = Path(tmp, "alone", small_in_repo.name)
