@@ -11,6 +11,10 @@ TensorFlow (``tensorflow.python.ops.variable_scope``):
   ``get_variable_scope_store`` / ``_VariableScopeStore.variable_scopes_count``
                          the per-thread scope counters that ``variable_scope(None, default)``
                          uniquifies with (we snapshot and restore them per call).
+  ``tf.__internal__.decorator.make_decorator``
+                         wraps the decorated method so that both ``inspect.signature``
+                         (Keras 3) and ``tf_inspect`` (tf-keras) still see its arguments,
+                         e.g. ``training``.
 Keras 3:
   ``keras.src.backend.common.global_state`` attribute ``"stateless_scope"``
                          cleared while a variable is created during a symbolic call;
@@ -29,6 +33,7 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
+import tensorflow as _tf
 from tensorflow.python.framework import ops as _tf_ops
 from tensorflow.python.ops import variable_scope as _tf_vs
 
@@ -61,6 +66,12 @@ if "variable_scopes_count" not in vars(_get_variable_scope_store()):
         "tf1compat needs tensorflow.python.ops.variable_scope._VariableScopeStore"
         ".variable_scopes_count, which this TensorFlow version does not have."
     )
+
+make_decorator = _require(
+    _require(_require(_tf, "__internal__", "tensorflow"), "decorator", "tf.__internal__"),
+    "make_decorator",
+    "tf.__internal__.decorator",
+)
 
 try:
     from keras.src.backend.common import global_state as _keras_global_state

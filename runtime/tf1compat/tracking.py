@@ -15,7 +15,6 @@ depends on the owner (see runtime/README.md, "Design"):
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -194,7 +193,6 @@ def track_tf1_style_variables(method: F) -> F:
         sorted(tf1compat.tf1_variables(layer))  # ['dense/kernel']
     """
 
-    @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
         owner = _owner_of(self, create=True)
         owner.begin_call()
@@ -203,8 +201,10 @@ def track_tf1_style_variables(method: F) -> F:
         owner.end_call()
         return outputs
 
-    wrapper.__tf1compat_tracked__ = True
-    return wrapper  # type: ignore[return-value]
+    # Like functools.wraps, and also visible to tf-keras's tf_inspect (it finds `training`).
+    decorated = _private.make_decorator(target=method, decorator_func=wrapper)
+    decorated.__tf1compat_tracked__ = True
+    return decorated  # type: ignore[return-value]
 
 
 # ============================================================================ helpers API

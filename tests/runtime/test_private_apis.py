@@ -1,0 +1,58 @@
+"""Every private TF/Keras API the runtime uses exists in this TensorFlow/Keras (see _private)."""
+
+from __future__ import annotations
+
+import keras
+import pytest
+from tensorflow.python.framework import ops
+from tensorflow.python.ops import variable_scope
+
+from tf1compat import _private
+
+
+@pytest.mark.parametrize("name", ["_VARSTORE_KEY", "_VariableStore",
+                                  "get_variable_scope_store", "_get_default_variable_store"])
+def test_tensorflow_variable_scope_internals(name):
+    assert hasattr(variable_scope, name)
+
+
+def test_scope_store_keeps_counts_in_variable_scopes_count():
+    assert isinstance(variable_scope.get_variable_scope_store().variable_scopes_count, dict)
+
+
+def test_variable_store_lives_in_a_graph_collection():
+    with ops.Graph().as_default() as graph:
+        store = variable_scope._get_default_variable_store()
+        assert graph.get_collection(variable_scope._VARSTORE_KEY) == [store]
+
+
+def test_keras_layer_tracker_and_tracking_methods():
+    layer = keras.layers.Layer()
+    for name in ("locked", "lock", "unlock", "track"):
+        assert hasattr(layer._tracker, name)
+    assert callable(layer._track_variable) and callable(layer._track_trackable)
+
+
+def test_keras_stateless_scope_is_a_global_state_attribute():
+    from keras.src.backend.common import global_state
+    from keras.src.backend.common.stateless_scope import StatelessScope
+
+    with StatelessScope():
+        assert global_state.get_global_attribute("stateless_scope") is not None
+        with _private.outside_stateless_scope():
+            assert global_state.get_global_attribute("stateless_scope") is None
+        assert global_state.get_global_attribute("stateless_scope") is not None
+
+
+def test_a_missing_private_api_fails_loudly():
+    with pytest.raises(_private.PrivateApiMissing, match="module.attr_that_moved"):
+        _private._require(object(), "attr_that_moved", "module")
+
+
+def test_unlocking_restores_the_lock():
+    layer = keras.layers.Dense(1)
+    layer.build((None, 2))
+    assert layer._tracker.locked
+    with _private.keras_state_unlocked(layer):
+        assert not layer._tracker.locked
+    assert layer._tracker.locked
