@@ -167,6 +167,8 @@ def _rewrite(
     upgraded, layers = _insert_wrappers(upgraded, roots, options, path, findings, applied)
     if layers:
         imports.add(RUNTIME_MODULE)
+        if any(layer.scope for layer in layers) and not _binds_tensorflow(upgraded):
+            imports.add(TF_ROOT)
     findings += _training_findings(project, module_name, path, options)
     if imports and (layers or upgrade_count):
         upgraded = _add_imports(upgraded, imports)
@@ -236,9 +238,9 @@ def _insert_wrappers(
         return tree, []
     body = list(tree.body)
     existing = {generated_wrapper_target(s) for s in body if isinstance(s, cst.ClassDef)} - {None}
-    taken = {
-        s.name.value for s in body if isinstance(s, (cst.ClassDef, cst.FunctionDef))
-    }
+    bindings = Resolver.from_module(tree)
+    taken = {s.name.value for s in body if isinstance(s, (cst.ClassDef, cst.FunctionDef))}
+    taken |= set(bindings.tf_aliases) | set(bindings.project_bindings)
     insert_after: dict[int, list[cst.ClassDef]] = {}
     layers: list[GeneratedLayer] = []
     tf_v1: str | None = None
@@ -252,7 +254,7 @@ def _insert_wrappers(
         if def_has_skip_comment(tree, function) or (owner is not None and def_has_skip_comment(tree, owner)):
             continue
         if root.outer_scope and tf_v1 is None:
-            tf_v1 = _tf_v1_prefix(tree)
+            tf_v1 = _tf_v1_prefix(bindings)
         class_name = class_name_for(root, options.target, taken)
         taken.add(class_name)
         wrapper = generate_wrapper(
@@ -290,16 +292,19 @@ def _find_definition(
     return None
 
 
-def _tf_v1_prefix(tree: cst.Module) -> str:
+def _tf_v1_prefix(resolver: Resolver) -> str:
     """How generated code names `tensorflow.compat.v1` in this module (its own alias)."""
-    resolver = Resolver.from_module(tree)
     for alias, qual in sorted(resolver.tf_aliases.items()):
         if qual == COMPAT_V1:
             return alias
     for alias, qual in sorted(resolver.tf_aliases.items()):
         if qual == TF_ROOT:
             return f"{alias}.compat.v1"
-    return "tf.compat.v1"  # the engine's import step adds `import tensorflow as tf`
+    return f"{TF_ROOT}.compat.v1"  # `import tensorflow` is added with the wrapper
+
+
+def _binds_tensorflow(tree: cst.Module) -> bool:
+    return any(q in (TF_ROOT, COMPAT_V1) for q in Resolver.from_module(tree).tf_aliases.values())
 
 
 def function_line(tree: cst.Module, function: cst.FunctionDef, owner: cst.ClassDef | None) -> int:

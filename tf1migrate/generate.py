@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from tf1migrate.index import WRAPS_ATTRIBUTE, RootInfo
+from tf1migrate.index import WRAPS_ATTRIBUTE, RootInfo, is_staticmethod
 
 #: Attributes a Keras 3 Layer or tf.Module already defines: configuration stored under one of
 #: these names would break the base class, so it is stored as `tf1_<name>` instead.
@@ -270,7 +270,7 @@ class _Builder:
 def _signature(function: cst.FunctionDef, module: cst.Module, *, skip_self: bool) -> list[Param]:
     params = function.params
     positional = [*params.posonly_params, *params.params]
-    if skip_self and positional:
+    if skip_self and positional and not is_staticmethod(function):
         positional = positional[1:]
     result = [Param(p.name.value, _code(module, p.default)) for p in positional]
     result += [Param(p.name.value, _code(module, p.default), keyword_only=True) for p in params.kwonly_params]

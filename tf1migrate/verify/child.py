@@ -18,7 +18,9 @@ from typing import Any
 
 TRACEBACK_LINES = 12
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
-_KERAS_WRAPPED = re.compile(r"Exception encountered when calling [^\n]*\n\n(.*?)\n\nArguments received by", re.S)
+_KERAS_WRAPPED = re.compile(
+    r"Exception encountered when calling [^\n]*\n\n(.*?)\n\nArguments received by", re.S
+)
 
 
 class Stage:
@@ -41,7 +43,8 @@ def main(job_file: str) -> int:
         result = _run(job, stage)
         payload: dict[str, Any] = {"status": "ok", **result}
     except BaseException as exc:  # user code may raise anything, including SystemExit
-        payload = {"status": "error", "stage": stage.name, "error": describe_exception(exc, stage.name)}
+        error = describe_exception(exc, stage.name)
+        payload = {"status": "error", "stage": stage.name, "error": error}
     _write_result(Path(job["workdir"]) / "result.json", payload)
     return 0
 

@@ -57,9 +57,11 @@ def evaluate_args(module: Any, args: dict[str, str]) -> dict[str, Any]:
     values = {}
     for name, expression in args.items():
         try:
-            values[name] = eval(compile(expression, f"<verify arg {name}>", "eval"), namespace)  # noqa: S307
+            code = compile(expression, f"<verify arg {name}>", "eval")
+            values[name] = eval(code, namespace)  # noqa: S307 - the user's own configuration
         except Exception as exc:
-            raise ValueError(f"argument {name} = {expression!r} failed: {type(exc).__name__}: {exc}") from exc
+            problem = f"{type(exc).__name__}: {exc}"
+            raise ValueError(f"argument {name} = {expression!r} failed: {problem}") from exc
     return values
 
 
@@ -120,7 +122,8 @@ def compare_outputs(
             continue
         ref, new = np.asarray(reference[path]), np.asarray(migrated[path])
         if ref.shape != new.shape:
-            messages.append(f"{label}: shape {list(ref.shape)} in reference, {list(new.shape)} migrated")
+            shapes = f"{list(ref.shape)} in the reference, {list(new.shape)} migrated"
+            messages.append(f"{label}: shape {shapes}")
             continue
         if ref.size == 0:
             continue
@@ -128,9 +131,12 @@ def compare_outputs(
             diff = float(np.max(np.abs(ref.astype(np.float64) - new.astype(np.float64))))
             close = np.allclose(new, ref, rtol=rtol, atol=atol, equal_nan=True)
         else:
-            diff = float(np.max(np.abs(ref.astype(np.int64) - new.astype(np.int64)))) if ref.dtype.kind in "iub" else 0.0
             close = bool(np.array_equal(ref, new))
+            diff = 0.0 if close else float("inf")
+            if ref.dtype.kind in "iub" and new.dtype.kind in "iub":
+                diff = float(np.max(np.abs(ref.astype(np.int64) - new.astype(np.int64))))
         worst = diff if worst is None else max(worst, diff)
         if not close:
-            messages.append(f"{label}: max abs diff {diff:.3g} exceeds rtol={rtol:g}, atol={atol:g}")
+            tolerance = f"rtol={rtol:g}, atol={atol:g}"
+            messages.append(f"{label}: max abs diff {diff:.3g} exceeds {tolerance}")
     return worst, messages

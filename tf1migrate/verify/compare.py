@@ -42,7 +42,10 @@ def closest(name: str, candidates: list[str]) -> str | None:
 
 
 def compare_variables(
-    reference: list[VariableInfo], migrated: list[VariableInfo], *, reference_label: str = "reference"
+    reference: list[VariableInfo],
+    migrated: list[VariableInfo],
+    *,
+    reference_label: str = "reference",
 ) -> Comparison:
     """Names must be equal sets; for shared names, shape, dtype and trainable must agree."""
     ref = {v.name: v for v in reference}
@@ -53,18 +56,20 @@ def compare_variables(
     )
     for name in result.missing:
         hint = closest(name, result.unexpected) or closest(name, list(new))
-        near = f" (closest in the migrated layer: {hint}{_describe(new.get(hint))})" if hint else ""
+        near = _near("closest in the migrated layer", hint, new)
         result.messages.append(f"missing variable {name}{_describe(ref[name])}{near}")
     for name in result.unexpected:
         hint = closest(name, result.missing) or closest(name, list(ref))
-        near = f" (closest in the {reference_label}: {hint}{_describe(ref.get(hint))})" if hint else ""
+        near = _near(f"closest in the {reference_label}", hint, ref)
         result.messages.append(f"unexpected variable {name}{_describe(new[name])}{near}")
     for name in sorted(set(ref) & set(new)):
         result.messages += _attribute_differences(ref[name], new[name], reference_label)
     return result
 
 
-def compare_with_checkpoint(checkpoint: list[VariableInfo], migrated: list[VariableInfo]) -> Comparison:
+def compare_with_checkpoint(
+    checkpoint: list[VariableInfo], migrated: list[VariableInfo]
+) -> Comparison:
     """Every migrated variable must be in the checkpoint with its shape and dtype.
 
     Checkpoint entries the layer lacks count against it only inside the layer's own top-level
@@ -89,14 +94,15 @@ def compare_with_checkpoint(checkpoint: list[VariableInfo], migrated: list[Varia
     )
     for name in result.missing:
         hint = closest(name, result.unexpected) or closest(name, list(in_checkpoint))
-        near = f" (closest checkpoint entry: {hint}{_describe(in_checkpoint.get(hint))})" if hint else ""
-        result.messages.append(f"missing from the checkpoint: {name}{_describe(in_layer[name])}{near}")
+        near = _near("closest checkpoint entry", hint, in_checkpoint)
+        described = f"{name}{_describe(in_layer[name])}"
+        result.messages.append(f"missing from the checkpoint: {described}{near}")
     for name in result.unexpected:
         hint = closest(name, result.missing) or closest(name, list(in_layer))
-        near = f" (closest in the migrated layer: {hint}{_describe(in_layer.get(hint))})" if hint else ""
-        result.messages.append(
-            f"unexpected checkpoint entry in the layer's scope: {name}{_describe(in_checkpoint[name])}{near}"
-        )
+        near = _near("closest in the migrated layer", hint, in_layer)
+        described = f"{name}{_describe(in_checkpoint[name])}"
+        what = "unexpected checkpoint entry in the layer's scope"
+        result.messages.append(f"{what}: {described}{near}")
     for name in sorted(set(in_checkpoint) & set(in_layer)):
         result.messages += _attribute_differences(in_checkpoint[name], in_layer[name], "checkpoint")
     return result
@@ -106,7 +112,8 @@ def _attribute_differences(ref: VariableInfo, new: VariableInfo, label: str) -> 
     messages = []
     if ref.shape != new.shape:
         hint = " (transposed?)" if sorted(ref.shape) == sorted(new.shape) else ""
-        messages.append(f"{ref.name}: shape {list(ref.shape)} in the {label}, {list(new.shape)} migrated{hint}")
+        shapes = f"{list(ref.shape)} in the {label}, {list(new.shape)} migrated"
+        messages.append(f"{ref.name}: shape {shapes}{hint}")
     if ref.dtype != new.dtype and "unknown" not in (ref.dtype, new.dtype):
         messages.append(f"{ref.name}: dtype {ref.dtype} in the {label}, {new.dtype} migrated")
     if ref.trainable is not None and new.trainable is not None and ref.trainable != new.trainable:
@@ -115,6 +122,10 @@ def _attribute_differences(ref: VariableInfo, new: VariableInfo, label: str) -> 
             f"{'trainable' if new.trainable else 'not trainable'} migrated"
         )
     return messages
+
+
+def _near(what: str, hint: str | None, variables: dict[str, VariableInfo]) -> str:
+    return f" ({what}: {hint}{_describe(variables.get(hint))})" if hint else ""
 
 
 def _describe(var: VariableInfo | None) -> str:

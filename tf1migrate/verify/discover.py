@@ -29,7 +29,7 @@ def iter_python_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]
             yield path
             continue
         for dirpath, dirnames, filenames in os.walk(path):
-            dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
+            dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and d[0] != ".")
             for name in sorted(filenames):
                 if name.endswith(".py"):
                     yield Path(dirpath, name)
@@ -49,7 +49,9 @@ def import_location(path: Path) -> tuple[str, Path]:
     return ".".join(parts), directory
 
 
-def discover_wrappers(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[WrapperTarget], list[str]]:
+def discover_wrappers(
+    paths: Iterable[str | os.PathLike[str]],
+) -> tuple[list[WrapperTarget], list[str]]:
     """All wrappers under ``paths`` sorted by (path, line), and one message per unreadable file."""
     targets: list[WrapperTarget] = []
     problems: list[str] = []
@@ -72,7 +74,9 @@ def discover_wrappers(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Wra
     return targets, problems
 
 
-def wrappers_in_module(module: cst.Module, path: str, module_name: str, root: str) -> list[WrapperTarget]:
+def wrappers_in_module(
+    module: cst.Module, path: str, module_name: str, root: str
+) -> list[WrapperTarget]:
     """The wrappers defined in one parsed module (top level or nested in classes/functions)."""
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     collector = _WrapperCollector(path, module_name, root)
@@ -197,7 +201,8 @@ def _training_mapping(method: cst.FunctionDef, wraps: str) -> tuple[str | None, 
     for call in finder.calls:
         positional = 0
         for arg in call.args:
-            uses_training = _mentions(arg.value, "training")  # `training`, `False if training is None else training`
+            # `training`, or `False if training is None else training`
+            uses_training = _mentions(arg.value, "training")
             if arg.keyword is not None:
                 if uses_training:
                     return arg.keyword.value, None
@@ -240,7 +245,9 @@ def _output_attributes(method: cst.FunctionDef, wraps: str) -> dict[str, str]:
                         assignments[target.target.value] = item.value
             elif isinstance(item, cst.Return) and isinstance(item.value, cst.Dict):
                 for element in item.value.elements:
-                    if not isinstance(element, cst.DictElement) or not isinstance(element.key, cst.SimpleString):
+                    if not isinstance(element, cst.DictElement):
+                        continue
+                    if not isinstance(element.key, cst.SimpleString):
                         continue
                     value = element.value
                     if (
@@ -258,7 +265,12 @@ class _WrappedCallFinder(cst.CSTVisitor):
         self.calls: list[cst.Call] = []
 
     def visit_Call(self, node: cst.Call) -> None:
-        func = node.func
-        called = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", None)
-        if called == self.name:
+        if _called_name(node.func) == self.name:
             self.calls.append(node)
+
+
+def _called_name(func: cst.BaseExpression) -> str | None:
+    """``f`` for ``f(...)``, ``obj.f(...)`` and ``a.b.f(...)``."""
+    if isinstance(func, cst.Attribute):
+        return func.attr.value
+    return func.value if isinstance(func, cst.Name) else None

@@ -23,7 +23,11 @@ FREE_DIM = 8
 _PLACEHOLDERS = {"placeholder", "placeholder_with_default"}
 # Dimension names in docstrings whose size is free to choose (any other name is unknown).
 _BATCH_WORDS = {"batch", "batch_size", "bs", "b", "n", "none", "?", "num_examples"}
-_FREE_WORDS = {"seq", "seq_len", "seq_length", "sequence_length", "length", "len", "time", "timesteps", "steps", "t"}
+_FREE_WORDS = {
+    "seq", "seq_len", "seq_length", "sequence_length", "length", "len", "time", "timesteps",
+    "steps", "t",
+}  # fmt: skip
+_VAGUE_DTYPES = {"float", "double", "half"}  # ordinary English in a docstring
 
 
 def infer_from_call_sites(target: WrapperTarget, original_root: Path) -> CallSpec | None:
@@ -44,7 +48,7 @@ def infer_from_call_sites(target: WrapperTarget, original_root: Path) -> CallSpe
         except (cst.ParserSyntaxError, OSError):
             continue
         same_module = import_location(file)[0] == target.module
-        finder = _CallSiteFinder(module, function_name, module_leaf, same_module)
+        finder = _CallSiteFinder(function_name, module_leaf, same_module)
         module.visit(finder)
         for call, assignments in finder.calls:
             for name, value in _bind_arguments(call, signature).items():
@@ -140,7 +144,8 @@ def _docstring_tensor(docstring: str, name: str) -> TensorSpec | None:
         if shape is None:
             continue
         words = re.findall(r"[A-Za-z0-9_]+", text)
-        dtype = next((normalise_dtype(w) for w in words if w in DTYPES and w not in ("float", "double", "half")), None)
+        named = [w for w in words if w in DTYPES and w not in _VAGUE_DTYPES]
+        dtype = normalise_dtype(named[0]) if named else None
         return TensorSpec(dtype or "float32", shape)
     return None
 
@@ -178,10 +183,8 @@ def _original_function(target: WrapperTarget, original_root: Path) -> cst.Functi
     body: list[cst.CSTNode] = list(module.body)
     node: cst.CSTNode | None = None
     for part in target.wraps.split("."):
-        node = next(
-            (n for n in body if isinstance(n, cst.FunctionDef | cst.ClassDef) and n.name.value == part),
-            None,
-        )
+        definitions = [n for n in body if isinstance(n, cst.FunctionDef | cst.ClassDef)]
+        node = next((n for n in definitions if n.name.value == part), None)
         if node is None:
             return None
         body = list(node.body.body) if isinstance(node.body, cst.IndentedBlock) else []
@@ -212,8 +215,9 @@ def _module_level_names(file: Path) -> set[str]:
                 if isinstance(item, cst.Import):
                     for alias in item.names:
                         names.add(_alias_name(alias).split(".")[0])
-                elif isinstance(item, cst.ImportFrom) and not isinstance(item.names, cst.ImportStar):
-                    names.update(_alias_name(alias) for alias in item.names)
+                elif isinstance(item, cst.ImportFrom):
+                    if not isinstance(item.names, cst.ImportStar):
+                        names.update(_alias_name(alias) for alias in item.names)
                 elif isinstance(item, cst.Assign):
                     for target in item.targets:
                         if isinstance(target.target, cst.Name):
@@ -263,7 +267,9 @@ def _bind_arguments(call: cst.Call, signature: list[str]) -> dict[str, cst.BaseE
     return bound
 
 
-def _resolve_name(value: cst.BaseExpression, assignments: dict[str, cst.BaseExpression]) -> cst.BaseExpression:
+def _resolve_name(
+    value: cst.BaseExpression, assignments: dict[str, cst.BaseExpression]
+) -> cst.BaseExpression:
     seen: set[str] = set()
     while isinstance(value, cst.Name) and value.value in assignments and value.value not in seen:
         seen.add(value.value)
@@ -274,7 +280,7 @@ def _resolve_name(value: cst.BaseExpression, assignments: dict[str, cst.BaseExpr
 class _CallSiteFinder(cst.CSTVisitor):
     """Calls of the original callable, each with the simple assignments visible before it."""
 
-    def __init__(self, module: cst.Module, function: str, module_leaf: str, same_module: bool) -> None:
+    def __init__(self, function: str, module_leaf: str, same_module: bool) -> None:
         self.function, self.module_leaf = function, module_leaf
         self.imported_names = {function} if same_module else set()
         self.module_aliases: set[str] = set()

@@ -33,41 +33,28 @@ def run_migrated(job: dict[str, Any], stage) -> dict[str, Any]:
     if not tf.executing_eagerly():
         raise RuntimeError(
             f"importing {job['module']} disabled eager execution (tf.disable_v2_behavior() or "
-            "disable_eager_execution() at import time?): migrated code must run eagerly, remove that call"
+            "disable_eager_execution() at import time?): migrated code must run eagerly; "
+            "remove that call"
         )
-    wrapper_class = getattr(module, job["class_name"])
     stage("evaluating the configuration arguments")
-    init_names = set(job["init_params"])
-    kwargs = evaluate_args(module, {k: v for k, v in job["args"].items() if k in init_names})
+    wanted = {name: expr for name, expr in job["args"].items() if name in job["init_params"]}
+    kwargs = evaluate_args(module, wanted)
     reference = job.get("reference") or {}
     if reference.get("inputs"):
         arrays = dict(np.load(reference["inputs"]))
     else:
         arrays = make_inputs(job["inputs"], job["seed"])
     stage(f"constructing {job['class_name']}")
-    layer = wrapper_class(**kwargs)
-
-    def call(training: bool) -> Any:
-        positional = []
-        for name in job["call_params"]:  # positional up to the first gap, keywords after it
-            if name not in arrays:
-                break
-            positional.append(tf.constant(arrays[name]))
-        extra = {name: tf.constant(arrays[name]) for name in arrays if name not in job["call_params"][: len(positional)]}
-        if job["has_training"]:
-            extra["training"] = training
-        return layer(*positional, **extra)
-
-    first_training = job["training"][0] if job["training"] else False
+    layer = getattr(module, job["class_name"])(**kwargs)
+    call = _Caller(tf, layer, arrays, job)
     stage(f"calling {job['class_name']}")
-    call(first_training)
+    call(job["training"][0] if job["training"] else False)
     variables = tf1compat.tf1_variables(layer)
-    result: dict[str, Any] = {
-        "variables": [
-            variable_record(name, var.shape.as_list(), var.dtype.base_dtype.name, bool(var.trainable))
-            for name, var in variables.items()
-        ]
-    }
+    records = [
+        variable_record(name, var.shape.as_list(), var.dtype.base_dtype.name, bool(var.trainable))
+        for name, var in variables.items()
+    ]
+    result: dict[str, Any] = {"variables": records}
     if job.get("checkpoint"):
         stage("reading the checkpoint")
         result["checkpoint_variables"] = _checkpoint_variables(tf, job["checkpoint"])
@@ -75,36 +62,69 @@ def run_migrated(job: dict[str, Any], stage) -> dict[str, Any]:
         report = tf1compat.load_tf1_checkpoint(layer, job["checkpoint"], strict=False)
         result["checkpoint_load"] = _report_dict(report)
     if reference.get("weights"):
-        stage("assigning the reference weights")
-        weights = dict(np.load(reference["weights"]))
-        reference_outputs = dict(np.load(reference["outputs"]))
-        stochastic = set(reference.get("stochastic_outputs", []))
-        messages: list[str] = []
-        notes = _stochastic_notes(stochastic)
-        worst: float | None = None
-        for training in reference["training_values"]:
-            assigned = assign_by_name(variables, weights)
-            stage(f"calling {job['class_name']} with the reference weights (training={training})")
-            returned = call(training)
-            mine = {path: np.asarray(value) for path, value in flatten_outputs(returned, tf.is_tensor)}
-            prefix = f"training={training}/"
-            theirs = {key[len(prefix) :]: value for key, value in reference_outputs.items() if key.startswith(prefix)}
-            skipped = {key[len(prefix) :] for key in stochastic if key.startswith(prefix)}
-            theirs = {path: value for path, value in theirs.items() if path not in skipped}
-            mine = {path: value for path, value in mine.items() if path not in skipped}
-            diff, problems = compare_outputs(theirs, mine, job["rtol"], job["atol"])
-            messages += [f"training={training}: {p}" for p in problems] if len(reference["training_values"]) > 1 else problems
-            if diff is not None:
-                worst = diff if worst is None else max(worst, diff)
-        unassigned = sorted(set(weights) - set(assigned))
-        if unassigned:
-            notes.append(
-                f"{len(unassigned)} reference weight(s) could not be copied in (no variable of that "
-                f"name and shape), so outputs cannot agree: {', '.join(unassigned[:5])}"
-                + (" ..." if len(unassigned) > 5 else "")
-            )
-        result["numerics"] = {"max_abs_diff": worst, "messages": messages, "notes": notes}
+        result["numerics"] = _numerics(tf, call, variables, reference, job, stage)
     return result
+
+
+class _Caller:
+    """Calls the layer on the seeded inputs: positional up to the first gap, then keywords."""
+
+    def __init__(self, tf: Any, layer: Any, arrays: dict[str, np.ndarray], job: dict[str, Any]):
+        self.layer, self.has_training = layer, job["has_training"]
+        self.positional = []
+        for name in job["call_params"]:
+            if name not in arrays:
+                break
+            self.positional.append(tf.constant(arrays[name]))
+        given = set(job["call_params"][: len(self.positional)])
+        self.keywords = {n: tf.constant(a) for n, a in arrays.items() if n not in given}
+
+    def __call__(self, training: bool) -> Any:
+        keywords = dict(self.keywords)
+        if self.has_training:
+            keywords["training"] = training
+        return self.layer(*self.positional, **keywords)
+
+
+def _numerics(tf, call, variables, reference, job, stage) -> dict[str, Any]:
+    """Copy the reference weights in by TF1 name, call again, compare every output."""
+    weights = dict(np.load(reference["weights"]))
+    reference_outputs = dict(np.load(reference["outputs"]))
+    stochastic = set(reference.get("stochastic_outputs", []))
+    flags = reference["training_values"]
+    messages: list[str] = []
+    notes = _stochastic_notes(stochastic)
+    worst: float | None = None
+    assigned: set[str] = set()
+    for training in flags:
+        stage("assigning the reference weights")
+        assigned = assign_by_name(variables, weights)  # again: training=True moves BN statistics
+        stage(f"calling {job['class_name']} with the reference weights (training={training})")
+        returned = call(training)
+        prefix = f"training={training}/"
+        skipped = {key[len(prefix) :] for key in stochastic if key.startswith(prefix)}
+        theirs = {
+            key[len(prefix) :]: value
+            for key, value in reference_outputs.items()
+            if key.startswith(prefix) and key[len(prefix) :] not in skipped
+        }
+        mine = {
+            path: np.asarray(value)
+            for path, value in flatten_outputs(returned, tf.is_tensor)
+            if path not in skipped
+        }
+        diff, problems = compare_outputs(theirs, mine, job["rtol"], job["atol"])
+        messages += [f"training={training}: {p}" for p in problems] if len(flags) > 1 else problems
+        if diff is not None:
+            worst = diff if worst is None else max(worst, diff)
+    unassigned = sorted(set(weights) - assigned)
+    if unassigned:
+        shown = ", ".join(unassigned[:5]) + (" ..." if len(unassigned) > 5 else "")
+        notes.append(
+            f"{len(unassigned)} reference weight(s) could not be copied in (no variable of that "
+            f"name and shape), so outputs cannot agree: {shown}"
+        )
+    return {"max_abs_diff": worst, "messages": messages, "notes": notes}
 
 
 def _stochastic_notes(keys: set[str]) -> list[str]:
@@ -143,10 +163,9 @@ def _checkpoint_variables(tf: Any, path: str) -> list[dict[str, Any]]:
 def _report_dict(report: Any) -> dict[str, Any]:
     """The runtime's checkpoint report as plain lists (a mapping or an object with fields)."""
     fields = ("loaded", "missing", "unexpected", "shape_mismatched")
-    get = report.get if isinstance(report, dict) else lambda key, default=None: getattr(report, key, default)
     out: dict[str, Any] = {}
     for field in fields:
-        value = get(field, None)
+        value = report.get(field) if isinstance(report, dict) else getattr(report, field, None)
         if value is None:
             continue
         out[field] = sorted(str(v) for v in (value.keys() if isinstance(value, dict) else value))

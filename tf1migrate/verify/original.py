@@ -57,7 +57,8 @@ def from_git(rev: str, anywhere_in_repo: Path) -> OriginalTree:
     toplevel = git_toplevel(anywhere_in_repo)
     if toplevel is None:
         raise OriginalSourceError(
-            f"{anywhere_in_repo} is not in a git repository: pass --original DIR or --checkpoint PATH"
+            f"{anywhere_in_repo} is not in a git repository: "
+            "pass --original DIR or --checkpoint PATH"
         )
     resolved = _git(["rev-parse", "--verify", f"{rev}^{{commit}}"], toplevel, check=False)
     if resolved.returncode != 0:
@@ -67,11 +68,13 @@ def from_git(rev: str, anywhere_in_repo: Path) -> OriginalTree:
         ["git", "archive", "--format=tar", commit], cwd=toplevel, capture_output=True, check=False
     )
     if archive.returncode != 0:
-        raise OriginalSourceError(f"git archive {commit[:10]} failed: {archive.stderr.decode(errors='replace')}")
+        why = archive.stderr.decode(errors="replace")
+        raise OriginalSourceError(f"git archive {commit[:10]} failed: {why}")
     destination = Path(tempfile.mkdtemp(prefix="tf1migrate-original-"))
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
         tar.extractall(destination, filter="data")
-    return OriginalTree(destination, toplevel, f"git {rev} ({commit[:10]})", temporary=True, commit=commit)
+    description = f"git {rev} ({commit[:10]})"
+    return OriginalTree(destination, toplevel, description, temporary=True, commit=commit)
 
 
 def has_uncommitted_changes(paths: list[Path], toplevel: Path) -> bool:
@@ -95,7 +98,8 @@ def resolve_original(
         return from_git(base, anchor), []
     toplevel = git_toplevel(anchor)
     if toplevel is None:
-        return None, ["no original source: not a git repository; pass --original DIR or --checkpoint PATH"]
+        why = "no original source: not a git repository; pass --original DIR or --checkpoint PATH"
+        return None, [why]
     notes = []
     if not has_uncommitted_changes(migrated_files, toplevel):
         notes.append(

@@ -34,7 +34,9 @@ _RANDOM_OPS = {
     "RandomUniform", "RandomUniformInt", "RandomStandardNormal", "TruncatedNormal",
     "Multinomial", "RandomShuffle", "RandomGamma", "RandomPoisson", "RandomPoissonV2",
 }  # fmt: skip
-_NOT_ALIASED = {"compat", "python", "core", "compiler", "lite", "tools", "tsl", "keras", "estimator"}
+_NOT_ALIASED = {
+    "compat", "python", "core", "compiler", "lite", "tools", "tsl", "keras", "estimator",
+}  # fmt: skip
 
 
 def load_tf1(graph_mode: str) -> tuple[Any, Any]:
@@ -53,7 +55,8 @@ def load_tf1(graph_mode: str) -> tuple[Any, Any]:
         sys.modules["tensorflow.compat.v1.nn.rnn_cell"] = tf1compat.nn.rnn_cell
     sys.modules["tensorflow"] = v1
     for name, value in list(vars(v1).items()):
-        if isinstance(value, types.ModuleType) and not name.startswith("_") and name not in _NOT_ALIASED:
+        public = not name.startswith("_") and name not in _NOT_ALIASED
+        if public and isinstance(value, types.ModuleType):
             sys.modules[f"tensorflow.{name}"] = value
     if graph_mode == "tf1compat":
         sys.modules["tensorflow.nn.rnn_cell"] = v1.nn.rnn_cell
@@ -121,7 +124,10 @@ def run_reference(job: dict[str, Any], stage) -> dict[str, Any]:
         with graph.as_default():
             v1.set_random_seed(job["seed"])
             with v1.name_scope("tf1migrate_inputs"):
-                feeds = {name: v1.placeholder(array.dtype, array.shape, name=name) for name, array in arrays.items()}
+                feeds = {
+                    name: v1.placeholder(array.dtype, array.shape, name=name)
+                    for name, array in arrays.items()
+                }
             call_kwargs = {**kwargs, **feeds}
             if flag is not None:
                 call_kwargs[flag] = training
@@ -131,7 +137,9 @@ def run_reference(job: dict[str, Any], stage) -> dict[str, Any]:
             if index == 0:
                 trainable = {id(v) for v in v1.trainable_variables()}
                 variables = [
-                    variable_record(v.op.name, v.shape.as_list(), v.dtype.base_dtype.name, id(v) in trainable)
+                    variable_record(
+                        v.op.name, v.shape.as_list(), v.dtype.base_dtype.name, id(v) in trainable
+                    )
                     for v in graph_variables
                 ]
             if not numerics:
@@ -142,7 +150,8 @@ def run_reference(job: dict[str, Any], stage) -> dict[str, Any]:
                 session.run([v1.global_variables_initializer(), v1.local_variables_initializer()])
                 session.run(v1.tables_initializer())
                 if index == 0:
-                    weights = dict(zip([v.op.name for v in graph_variables], session.run(graph_variables)))
+                    values = session.run(graph_variables)
+                    weights = {v.op.name: value for v, value in zip(graph_variables, values)}
                 else:
                     for variable in graph_variables:
                         if variable.op.name in weights:

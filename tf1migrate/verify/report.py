@@ -59,9 +59,11 @@ def print_table(result: VerifyResult, console: Console) -> None:
     console.print(table)
     for layer in result.layers:
         if layer.messages:
-            console.print(f"\n[bold]{layer.layer}[/] ({layer.path}:{layer.line}) {layer.status.value}:", highlight=False)
+            heading = f"\n[bold]{layer.layer}[/] ({layer.path}:{layer.line}) {layer.status.value}:"
+            console.print(heading, highlight=False)
             for message in layer.messages:
-                console.print("  • " + message.replace("\n", "\n    "), markup=False, highlight=False)
+                text = "  • " + message.replace("\n", "\n    ")
+                console.print(text, markup=False, highlight=False)
     for message in result.messages:
         console.print(f"note: {message}", markup=False, highlight=False)
     console.print(summary_line(result), highlight=False)
@@ -87,8 +89,9 @@ def render_markdown(result: VerifyResult) -> str:
     ]
     for layer in result.layers:
         lines.append(
-            f"| `{layer.layer}` | {layer.status.value} | {layer.reference.value} | {layer.variables} | "
-            f"{layer.params:,} | {names_mark(layer)} | {numerics_cell(layer)} | {layer.seconds:.1f} s |"
+            f"| `{layer.layer}` | {layer.status.value} | {layer.reference.value} | "
+            f"{layer.variables} | {layer.params:,} | {names_mark(layer)} | "
+            f"{numerics_cell(layer)} | {layer.seconds:.1f} s |"
         )
     lines += ["", summary_line(result)]
     for layer in result.layers:
@@ -97,7 +100,8 @@ def render_markdown(result: VerifyResult) -> str:
             for message in layer.messages:
                 if "\n" in message:
                     head, _, body = message.partition("\n")
-                    lines += [f"- {head}", "", "  ```", *[f"  {b}" for b in body.splitlines()], "  ```"]
+                    block = [f"  {line}" for line in body.splitlines()]
+                    lines += [f"- {head}", "", "  ```", *block, "  ```"]
                 else:
                     lines.append(f"- {message}")
     if result.messages:
@@ -138,7 +142,13 @@ def render_junit(result: VerifyResult) -> str:
     suites = ET.Element("testsuites")
     suites.append(suite)
     ET.indent(suites)
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+    body = ET.tostring(suites, encoding="unicode")
+    return f'<?xml version="1.0" encoding="utf-8"?>\n{body}\n'
 
 
-RENDERERS = {"table": render_table, "json": render_json, "markdown": render_markdown, "junit": render_junit}
+RENDERERS = {
+    "table": render_table,
+    "json": render_json,
+    "markdown": render_markdown,
+    "junit": render_junit,
+}

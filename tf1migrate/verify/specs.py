@@ -132,7 +132,11 @@ def wrapper_args(target: WrapperTarget, spec: CallSpec) -> dict[str, str]:
 def missing_arguments(target: WrapperTarget, spec: CallSpec) -> list[str]:
     """Required constructor or tensor arguments the spec does not give."""
     given = wrapper_args(target, spec)
-    missing = [p.name for p in target.init_params if p.required and not p.variadic and p.name not in given]
+    missing = [
+        p.name
+        for p in target.init_params
+        if p.required and not p.variadic and p.name not in given
+    ]
     missing += [p.name for p in target.call_params if p.required and p.name not in spec.inputs]
     return missing
 

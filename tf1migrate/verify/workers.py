@@ -84,12 +84,15 @@ def run_child(
         except json.JSONDecodeError:
             result = {}
     if timed_out:
-        error = f"timed out after {timeout:g} s (killed); last output:\n{stderr_tail or stdout_tail}"
+        last = stderr_tail or stdout_tail
+        error = f"timed out after {timeout:g} s (killed); last output:\n{last}"
         return outcome(False, result, error.rstrip(), seconds, stdout_tail, stderr_tail)
     if result.get("status") == "error":
-        return outcome(False, result, result.get("error", "failed"), seconds, stdout_tail, stderr_tail)
+        error = result.get("error", "failed")
+        return outcome(False, result, error, seconds, stdout_tail, stderr_tail)
     if returncode != 0 or result.get("status") != "ok":
-        error = _describe_exit(returncode, memory_limit_mb) + (f":\n{stderr_tail}" if stderr_tail else "")
+        error = _describe_exit(returncode, memory_limit_mb)
+        error += f":\n{stderr_tail}" if stderr_tail else ""
         return outcome(False, result, error, seconds, stdout_tail, stderr_tail)
     return outcome(True, result, None, seconds, stdout_tail, stderr_tail)
 

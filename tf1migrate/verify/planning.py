@@ -1,0 +1,109 @@
+"""Per-layer planning: where the original lives, which input spec applies, and whether the
+layer can run at all (a layer that cannot says why, with the TOML to add)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from tf1migrate.verify import specs as spec_mod
+from tf1migrate.verify.infer import infer_from_call_sites, infer_from_docstring
+from tf1migrate.verify.model import CallSpec, LayerResult, Status, WrapperTarget
+from tf1migrate.verify.original import OriginalTree
+from tf1migrate.verify.workers import ChildOutcome
+
+NO_REFERENCE = "not verified: no reference; pass --base REV, --original DIR or --checkpoint PATH"
+
+
+@dataclass
+class LayerPlan:
+    """One layer's work: what to run, and the children's answers once they ran."""
+
+    target: WrapperTarget
+    result: LayerResult
+    spec: CallSpec | None = None
+    original_root: Path | None = None
+    reference: ChildOutcome | None = None
+    migrated: ChildOutcome | None = None
+    workdir: Path | None = None
+
+    @property
+    def runnable(self) -> bool:
+        return self.spec is not None and self.result.status is Status.VERIFIED
+
+
+def layer_result(target: WrapperTarget, status: Status, messages: list[str]) -> LayerResult:
+    return LayerResult(
+        layer=target.label,
+        wraps=target.key,
+        path=target.path,
+        line=target.line,
+        status=status,
+        messages=list(messages),
+    )
+
+
+def plan_layer(
+    target: WrapperTarget, tree: OriginalTree | None, migrated_root: Path, *, checkpoint: bool
+) -> LayerPlan:
+    """Resolve the original's location and the spec; a plan that cannot run says why."""
+    plan = LayerPlan(target, layer_result(target, Status.VERIFIED, []))
+    if tree is not None:
+        try:
+            plan.original_root = tree.counterpart(Path(target.import_root))
+        except ValueError:
+            plan.result.status = Status.ERROR
+            outside = f"{target.path} is outside {tree.mirror_of}, the tree the original mirrors"
+            plan.result.messages.append(outside)
+            return plan
+    try:
+        spec = resolve_spec(target, migrated_root, plan.original_root)
+    except spec_mod.SpecError as exc:
+        plan.result.status = Status.ERROR
+        plan.result.messages.append(str(exc))
+        return plan
+    missing = spec_mod.missing_arguments(target, spec or CallSpec(args={}, inputs={}))
+    if spec is None or missing:
+        plan.result.status = Status.NOT_VERIFIED
+        plan.result.snippet = spec_mod.render_snippet(target, spec)
+        detail = f" (missing {', '.join(missing)})" if missing else ""
+        where = migrated_root / "pyproject.toml"
+        plan.result.messages.append(
+            f"not verified: no input spec{detail}; add to {where}:\n{plan.result.snippet}"
+        )
+        return plan
+    plan.result.spec_source = spec.source
+    if plan.original_root is None and not checkpoint:
+        plan.result.status = Status.NOT_VERIFIED
+        plan.result.messages.append(NO_REFERENCE)
+        return plan
+    plan.spec = spec
+    return plan
+
+
+def resolve_spec(
+    target: WrapperTarget, migrated_root: Path, original_root: Path | None
+) -> CallSpec | None:
+    """pyproject (migrated, then original) → placeholder call sites → docstring → None."""
+    for pyproject in _pyprojects(migrated_root, original_root, target):
+        tables = spec_mod.load_verify_tables(pyproject)
+        if target.key in tables:
+            return spec_mod.parse_call_spec(tables[target.key], target.key)
+    roots = [r for r in (original_root, Path(target.import_root)) if r is not None and r.is_dir()]
+    for infer in (infer_from_call_sites, infer_from_docstring):
+        for root in roots:
+            spec = infer(target, root)
+            if spec is not None:
+                return spec
+    return None
+
+
+def _pyprojects(
+    migrated_root: Path, original_root: Path | None, target: WrapperTarget
+) -> list[Path]:
+    found = [migrated_root / "pyproject.toml"]
+    candidates = [spec_mod.find_pyproject(Path(target.path).parent)]
+    if original_root is not None:
+        candidates.append(spec_mod.find_pyproject(original_root))
+    found += [c for c in candidates if c is not None and c not in found]
+    return [p for p in found if p.is_file()]
