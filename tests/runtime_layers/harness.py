@@ -51,8 +51,10 @@ class Case:
             PRELUDE
             + self.source
             + "\n\ndef run():\n"
-            + "    return graph_report(lambda: model(tf.compat.v1.layers, tf.compat.v1.nn.rnn_cell),"
-            + f" run_update_ops={self.updates})\n"
+            + "    return graph_report(\n"
+            + "        lambda: model(tf.compat.v1.layers, tf.compat.v1.nn.rnn_cell),\n"
+            + f"        run_update_ops={self.updates},\n"
+            + "    )\n"
         )
 
 
@@ -111,7 +113,8 @@ def graph_report(
                 after = dict(zip(names, sess.run(variables)))
     return {
         "variables": [
-            (v.op.name, tuple(v.shape.as_list()), v.dtype.base_dtype.name, id(v) in trainable) for v in variables
+            (v.op.name, tuple(v.shape.as_list()), v.dtype.base_dtype.name, id(v) in trainable)
+            for v in variables
         ],
         "initial": initial,
         "outputs": {k: np.asarray(v) for k, v in outputs.items()},
@@ -125,7 +128,8 @@ def assert_close(actual: Mapping[str, Any], expected: Mapping[str, Any], what: s
     assert sorted(actual) == sorted(expected), f"{what}: keys differ"
     for key, value in expected.items():
         got = np.asarray(actual[key])
-        assert got.shape == np.asarray(value).shape, f"{what}[{key}]: shape {got.shape} != {np.shape(value)}"
+        expected_shape = np.shape(value)
+        assert got.shape == expected_shape, f"{what}[{key}]: shape {got.shape} != {expected_shape}"
         diff = float(np.max(np.abs(got - value))) if got.size else 0.0
         assert diff <= TOLERANCE * max(1.0, float(np.max(np.abs(value))) if got.size else 1.0), (
             f"{what}[{key}]: max abs diff {diff}"
@@ -137,7 +141,9 @@ def compare_graph(case: Case, reference: Mapping[str, Any]) -> None:
     model = model_function(case)
     layers, rnn_cell = tf1compat_modules()
     ours = graph_report(
-        lambda: model(layers, rnn_cell), initial_values=reference["initial"], run_update_ops=case.updates
+        lambda: model(layers, rnn_cell),
+        initial_values=reference["initial"],
+        run_update_ops=case.updates,
     )
     assert ours["variables"] == reference["variables"]
     assert ours["update_ops"] == reference["update_ops"]
@@ -184,7 +190,10 @@ def compare_decorated(case: Case, reference: Mapping[str, Any], *, in_function: 
     call = tf.function(step) if in_function else step
     call(dummy)  # creates the variables (and may update moving statistics: reloaded below)
     variables = tf1compat.tf1_variables(layer)
-    described = [(name, tuple(v.shape.as_list()), v.dtype.base_dtype.name, v.trainable) for name, v in variables.items()]
+    described = [
+        (name, tuple(v.shape.as_list()), v.dtype.base_dtype.name, v.trainable)
+        for name, v in variables.items()
+    ]
     assert described == reference["variables"]
     for name, variable in variables.items():
         variable.assign(reference["initial"][name])

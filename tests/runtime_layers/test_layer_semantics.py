@@ -15,7 +15,8 @@ layers = tf1compat.layers
 rnn_cell = tf1compat.nn.rnn_cell
 
 needs_tracking = pytest.mark.skipif(
-    not tracking_available(), reason="tf1compat.tracking (the decorator) is not in this checkout yet"
+    not tracking_available(),
+    reason="tf1compat.tracking (the decorator) is not in this checkout yet",
 )
 
 
@@ -49,7 +50,10 @@ def test_graph_layer_reports_its_weights_losses_and_updates():
     with tf.Graph().as_default():
         bn = layers.BatchNormalization(gamma_regularizer=lambda g: tf.reduce_sum(g))
         bn(ones(4, 3), training=True)
-        assert [v.op.name for v in bn.trainable_weights] == ["batch_normalization/gamma", "batch_normalization/beta"]
+        assert [v.op.name for v in bn.trainable_weights] == [
+            "batch_normalization/gamma",
+            "batch_normalization/beta",
+        ]
         assert [v.op.name for v in bn.non_trainable_weights] == [
             "batch_normalization/moving_mean",
             "batch_normalization/moving_variance",
@@ -183,7 +187,10 @@ def test_names_and_losses_are_stable_across_calls_and_instances():
 
 @needs_tracking
 def test_training_call_updates_moving_statistics_in_place_and_inference_does_not():
-    layer = _decorated(lambda x, training: layers.batch_normalization(x, training=training, momentum=0.5))
+    def model(x, training):
+        return layers.batch_normalization(x, training=training, momentum=0.5)
+
+    layer = _decorated(model)
     x = tf.fill([4, 2], 3.0)
     layer(x)
     moving_mean = tf1compat.tf1_variables(layer)["batch_normalization/moving_mean"]
@@ -250,7 +257,8 @@ def test_functional_keras3_model_fits_with_layers_cells_and_batch_norm():
                 h = layers.dense(x, 6, activation=tf.nn.relu, kernel_regularizer="l2")
                 h = layers.batch_normalization(h, training=training)
                 # dynamic_rnn gives its scope a device-function caching device
-                out, _ = v1.nn.dynamic_rnn(rnn_cell.GRUCell(3), tf.stack([h, h], axis=1), dtype=tf.float32)
+                sequence = tf.stack([h, h], axis=1)
+                out, _ = v1.nn.dynamic_rnn(rnn_cell.GRUCell(3), sequence, dtype=tf.float32)
                 return layers.dense(out[:, -1], 1)
 
     inputs = keras.Input((4,))

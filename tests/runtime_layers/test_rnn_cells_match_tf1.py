@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.runtime_layers.harness import Case, compare_decorated, compare_graph, oracle_cases, tracking_available
+from tests.runtime_layers.harness import (
+    Case,
+    compare_decorated,
+    compare_graph,
+    oracle_cases,
+    tracking_available,
+)
 
 CASES: dict[str, Case] = {
     "basic-rnn-and-gru-dynamic-with-lengths": Case(
@@ -118,7 +124,8 @@ def model(layers, rnn_cell):
 ORACLE_CASES = oracle_cases(CASES, prefix="runtime_rnn_cells/")
 
 needs_tracking = pytest.mark.skipif(
-    not tracking_available(), reason="tf1compat.tracking (the decorator) is not in this checkout yet"
+    not tracking_available(),
+    reason="tf1compat.tracking (the decorator) is not in this checkout yet",
 )
 
 

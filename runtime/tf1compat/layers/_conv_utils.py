@@ -21,9 +21,13 @@ def normalize_tuple(value: Any, n: int, name: str) -> tuple[int, ...]:
     try:
         result = tuple(int(v) for v in value)
     except (TypeError, ValueError):
-        raise ValueError(f"The `{name}` argument must be a tuple of {n} integers. Received: {value!r}") from None
+        raise ValueError(
+            f"The `{name}` argument must be a tuple of {n} integers. Received: {value!r}"
+        ) from None
     if len(result) != n:
-        raise ValueError(f"The `{name}` argument must be a tuple of {n} integers. Received: {value!r}")
+        raise ValueError(
+            f"The `{name}` argument must be a tuple of {n} integers. Received: {value!r}"
+        )
     return result
 
 
@@ -31,7 +35,8 @@ def normalize_data_format(data_format: str | None) -> str:
     value = (data_format or "channels_last").lower()
     if value not in ("channels_first", "channels_last"):
         raise ValueError(
-            f'The `data_format` argument must be one of "channels_first", "channels_last". Received: {data_format!r}'
+            'The `data_format` argument must be one of "channels_first", "channels_last". '
+            f"Received: {data_format!r}"
         )
     return value
 
@@ -66,7 +71,9 @@ def channel_axis(data_format: str) -> int:
     return 1 if data_format == "channels_first" else -1
 
 
-def conv_output_length(length: int | None, kernel: int, padding: str, stride: int, dilation: int = 1) -> int | None:
+def conv_output_length(
+    length: int | None, kernel: int, padding: str, stride: int, dilation: int = 1
+) -> int | None:
     """Spatial output length of a forward convolution or pool."""
     if length is None:
         return None
@@ -78,7 +85,9 @@ def conv_output_length(length: int | None, kernel: int, padding: str, stride: in
     return (out + stride - 1) // stride
 
 
-def deconv_output_length(length: Any, kernel: int, padding: str, stride: int, dilation: int = 1) -> Any:
+def deconv_output_length(
+    length: Any, kernel: int, padding: str, stride: int, dilation: int = 1
+) -> Any:
     """Spatial output length of a transposed convolution (int or scalar tensor)."""
     if length is None:
         return None

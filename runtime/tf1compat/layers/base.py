@@ -95,13 +95,21 @@ class InputSpec:
         rank = shape.rank
         where = f"Input {index} of layer {layer_name}"
         if self.ndim is not None and rank is not None and rank != self.ndim:
-            raise ValueError(f"{where} is incompatible: expected ndim={self.ndim}, found ndim={rank}")
+            raise ValueError(
+                f"{where} is incompatible: expected ndim={self.ndim}, found ndim={rank}"
+            )
         if self.max_ndim is not None and rank is not None and rank > self.max_ndim:
-            raise ValueError(f"{where} is incompatible: expected max_ndim={self.max_ndim}, found {rank}")
+            raise ValueError(
+                f"{where} is incompatible: expected max_ndim={self.max_ndim}, found {rank}"
+            )
         if self.min_ndim is not None and rank is not None and rank < self.min_ndim:
-            raise ValueError(f"{where} is incompatible: expected min_ndim={self.min_ndim}, found {rank}")
+            raise ValueError(
+                f"{where} is incompatible: expected min_ndim={self.min_ndim}, found {rank}"
+            )
         if self.dtype is not None and tensor.dtype.base_dtype.name != self.dtype:
-            raise ValueError(f"{where} is incompatible: expected dtype={self.dtype}, found {tensor.dtype.name}")
+            raise ValueError(
+                f"{where} is incompatible: expected dtype={self.dtype}, found {tensor.dtype.name}"
+            )
         if self.axes and rank is not None:
             for axis, value in self.axes.items():
                 found = shape[axis] if -rank <= axis < rank else None
@@ -113,10 +121,20 @@ class InputSpec:
         if self.shape is not None and rank is not None:
             for expected, found in zip(self.shape, shape):
                 if expected is not None and found is not None and expected != found:
-                    raise ValueError(f"{where} is incompatible: expected shape={self.shape}, found {shape}")
+                    raise ValueError(
+                        f"{where} is incompatible: expected shape={self.shape}, found {shape}"
+                    )
 
 
-_LEGACY_KERAS_KWARGS = {"input_shape", "batch_input_shape", "batch_size", "weights", "autocast", "input_dim"}
+# Keras constructor arguments TF1 layers accepted and that mean nothing here.
+_LEGACY_KERAS_KWARGS = {
+    "input_shape",
+    "batch_input_shape",
+    "batch_size",
+    "weights",
+    "autocast",
+    "input_dim",
+}
 
 
 class Layer:
@@ -132,7 +150,9 @@ class Layer:
         self._activity_regularizer = _resolve.regularizer(kwargs.pop("activity_regularizer", None))
         unknown = set(kwargs) - _LEGACY_KERAS_KWARGS
         if unknown:
-            raise TypeError(f"{type(self).__name__}() got unexpected keyword arguments {sorted(unknown)}")
+            raise TypeError(
+                f"{type(self).__name__}() got unexpected keyword arguments {sorted(unknown)}"
+            )
         self._trainable = bool(trainable)
         self._dtype = tf.as_dtype(dtype).base_dtype if dtype is not None else None
         self.built = False
@@ -169,7 +189,9 @@ class Layer:
     @property
     def scope_name(self) -> str:
         if self._scope is None:
-            raise ValueError("No name available for layer scope because the layer has not been used yet.")
+            raise ValueError(
+                "No name available for layer scope because the layer has not been used yet."
+            )
         return self._scope.name
 
     @property
@@ -216,7 +238,9 @@ class Layer:
         if in_tf1_graph() and self._graph_losses:
             weight_losses = list(self._graph_losses)
         else:
-            weight_losses = [loss for var, reg in self._regularized if (loss := reg(var)) is not None]
+            weight_losses = [
+                loss for var, reg in self._regularized if (loss := reg(var)) is not None
+            ]
         return weight_losses + list(self._added_losses)
 
     def add_loss(self, losses: Any, inputs: Any = None) -> None:
@@ -316,7 +340,7 @@ class Layer:
         self._set_scope(None)
         reuse = self.built or self._reuse
         graph_mode = in_tf1_graph()
-        existing = set(map(id, v1.global_variables())) if graph_mode else set()
+        existing = set(map(id, v1.global_variables())) if graph_mode and regularizer else set()
         with self._reentered_scope(reuse) as scope:
             self._current_scope = scope
             with self._op_name_scope(scope):
@@ -397,7 +421,8 @@ class Layer:
                     self.built = True
                 if _accepts(self.call, "scope"):
                     kwargs["scope"] = scope
-                for keras_only in ("training", "mask"):  # Keras dropped these for calls without them
+                # Keras dropped these for calls that do not take them.
+                for keras_only in ("training", "mask"):
                     if keras_only in kwargs and not _accepts(self.call, keras_only):
                         del kwargs[keras_only]
                 outputs = self.call(inputs, *args, **kwargs)
@@ -430,7 +455,7 @@ class Layer:
                 spec.check(self.name, index, tensor)
 
     def _record_activity_loss(self, outputs: Any) -> None:
-        """Mean-over-batch activity loss, as tf-keras computed it; see ``hooks.add_activity_loss``."""
+        """The activity loss averaged over the batch, as tf-keras computed it."""
         if self._activity_regularizer is None:
             return
         for output in tf.nest.flatten(outputs):

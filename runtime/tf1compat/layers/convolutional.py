@@ -66,7 +66,9 @@ class _Conv(Layer):
         name: Any = None,
         **kwargs: Any,
     ):
-        super().__init__(trainable=trainable, name=name, activity_regularizer=activity_regularizer, **kwargs)
+        super().__init__(
+            trainable=trainable, name=name, activity_regularizer=activity_regularizer, **kwargs
+        )
         self.filters = int(filters)
         self.kernel_size = cu.normalize_tuple(kernel_size, self.rank, "kernel_size")
         self.strides = cu.normalize_tuple(strides, self.rank, "strides")
@@ -87,8 +89,12 @@ class _Conv(Layer):
         shape = tf.TensorShape(input_shape)
         channels = shape[cu.channel_axis(self.data_format)]
         if channels is None:
-            raise ValueError(f"The channel dimension of the inputs should be defined. Found None: {shape}")
-        self.input_spec = InputSpec(ndim=self.rank + 2, axes={cu.channel_axis(self.data_format): channels})
+            raise ValueError(
+                f"The channel dimension of the inputs should be defined. Found None: {shape}"
+            )
+        self.input_spec = InputSpec(
+            ndim=self.rank + 2, axes={cu.channel_axis(self.data_format): channels}
+        )
         return int(channels)
 
     def _kernel_shape(self, channels: int) -> list[int]:
@@ -155,7 +161,12 @@ class _Conv(Layer):
         shape = tf.TensorShape(input_shape)
         spatial = [
             cu.conv_output_length(n, k, self.padding, s, d)
-            for n, k, s, d in zip(cu.spatial_dims(shape, self.data_format), self.kernel_size, self.strides, self.dilation_rate)
+            for n, k, s, d in zip(
+                cu.spatial_dims(shape, self.data_format),
+                self.kernel_size,
+                self.strides,
+                self.dilation_rate,
+            )
         ]
         if self.data_format == "channels_first":
             return tf.TensorShape([shape[0], self.filters, *spatial])
@@ -182,7 +193,7 @@ class Conv3D(_Conv):
 
 
 class _SeparableConv(_Conv):
-    """Depthwise then pointwise convolution (``depthwise_kernel``, ``pointwise_kernel``, ``bias``)."""
+    """Depthwise then pointwise convolution (``depthwise_kernel``, ``pointwise_kernel``)."""
 
     def __init__(
         self,
@@ -279,7 +290,10 @@ class SeparableConv1D(_SeparableConv):
 
 
 class SeparableConv2D(_SeparableConv):
-    """2-D separable convolution: ``depthwise_kernel [kh, kw, in, dm]``, ``pointwise_kernel [1, 1, in*dm, filters]``."""
+    """2-D separable convolution.
+
+    ``depthwise_kernel [kh, kw, in, dm]``, ``pointwise_kernel [1, 1, in*dm, filters]``.
+    """
 
     rank = 2
 
@@ -384,7 +398,9 @@ class _ConvTranspose(_Conv):
         shape = tf.TensorShape(input_shape)
         spatial = [
             cu.deconv_output_length(n, k, self.padding, s)
-            for n, k, s in zip(cu.spatial_dims(shape, self.data_format), self.kernel_size, self.strides)
+            for n, k, s in zip(
+                cu.spatial_dims(shape, self.data_format), self.kernel_size, self.strides
+            )
         ]
         if self.data_format == "channels_first":
             return tf.TensorShape([shape[0], self.filters, *spatial])
@@ -403,109 +419,343 @@ class Conv3DTranspose(_ConvTranspose):
     rank = 3
 
 
-def _apply(layer_class: type[Layer], inputs: Any, name: Any, reuse: Any, **kwargs: Any) -> tf.Tensor:
+def _apply(
+    layer_class: type[Layer], inputs: Any, name: Any, reuse: Any, **kwargs: Any
+) -> tf.Tensor:
     """Functional form: a new layer per call, ``name`` as exact scope (TF1 ``_scope=name``)."""
     return layer_class(name=name, _scope=name, _reuse=reuse, **kwargs)(inputs)
 
 
-def conv1d(inputs, filters, kernel_size, strides=1, padding="valid", data_format="channels_last", dilation_rate=1,
-           activation=None, use_bias=True, kernel_initializer=None, bias_initializer=v1.zeros_initializer(),
-           kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
-           bias_constraint=None, trainable=True, name=None, reuse=None):  # fmt: skip
-    """Functional ``Conv1D`` (default scope ``conv1d``, ``conv1d_1``...)."""
-    return _apply(Conv1D, inputs, name, reuse, filters=filters, kernel_size=kernel_size, strides=strides,
-                  padding=padding, data_format=data_format, dilation_rate=dilation_rate, activation=activation,
-                  use_bias=use_bias, kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
-                  kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
-                  activity_regularizer=activity_regularizer, kernel_constraint=kernel_constraint,
-                  bias_constraint=bias_constraint, trainable=trainable)  # fmt: skip
+
+def conv1d(
+    inputs: Any,
+    filters: int,
+    kernel_size: Any,
+    strides: Any = 1,
+    padding: str = "valid",
+    data_format: str = "channels_last",
+    dilation_rate: Any = 1,
+    activation: Any = None,
+    use_bias: bool = True,
+    kernel_initializer: Any = None,
+    bias_initializer: Any = v1.zeros_initializer(),
+    kernel_regularizer: Any = None,
+    bias_regularizer: Any = None,
+    activity_regularizer: Any = None,
+    kernel_constraint: Any = None,
+    bias_constraint: Any = None,
+    trainable: bool = True,
+    name: Any = None,
+    reuse: Any = None,
+) -> tf.Tensor:
+    """Functional ``Conv1D``: one new layer per call, default scope ``conv1d``."""
+    return _apply(
+        Conv1D,
+        inputs,
+        name,
+        reuse,
+        filters=filters,
+        kernel_size=kernel_size,
+        strides=strides,
+        padding=padding,
+        data_format=data_format,
+        dilation_rate=dilation_rate,
+        activation=activation,
+        use_bias=use_bias,
+        kernel_initializer=kernel_initializer,
+        bias_initializer=bias_initializer,
+        kernel_regularizer=kernel_regularizer,
+        bias_regularizer=bias_regularizer,
+        activity_regularizer=activity_regularizer,
+        kernel_constraint=kernel_constraint,
+        bias_constraint=bias_constraint,
+        trainable=trainable,
+    )
 
 
-def conv2d(inputs, filters, kernel_size, strides=(1, 1), padding="valid", data_format="channels_last",
-           dilation_rate=(1, 1), activation=None, use_bias=True, kernel_initializer=None,
-           bias_initializer=v1.zeros_initializer(), kernel_regularizer=None, bias_regularizer=None,
-           activity_regularizer=None, kernel_constraint=None, bias_constraint=None, trainable=True, name=None,
-           reuse=None):  # fmt: skip
-    """Functional ``Conv2D`` (default scope ``conv2d``, ``conv2d_1``...)."""
-    return _apply(Conv2D, inputs, name, reuse, filters=filters, kernel_size=kernel_size, strides=strides,
-                  padding=padding, data_format=data_format, dilation_rate=dilation_rate, activation=activation,
-                  use_bias=use_bias, kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
-                  kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
-                  activity_regularizer=activity_regularizer, kernel_constraint=kernel_constraint,
-                  bias_constraint=bias_constraint, trainable=trainable)  # fmt: skip
+def conv2d(
+    inputs: Any,
+    filters: int,
+    kernel_size: Any,
+    strides: Any = (1, 1),
+    padding: str = "valid",
+    data_format: str = "channels_last",
+    dilation_rate: Any = (1, 1),
+    activation: Any = None,
+    use_bias: bool = True,
+    kernel_initializer: Any = None,
+    bias_initializer: Any = v1.zeros_initializer(),
+    kernel_regularizer: Any = None,
+    bias_regularizer: Any = None,
+    activity_regularizer: Any = None,
+    kernel_constraint: Any = None,
+    bias_constraint: Any = None,
+    trainable: bool = True,
+    name: Any = None,
+    reuse: Any = None,
+) -> tf.Tensor:
+    """Functional ``Conv2D``: one new layer per call, default scope ``conv2d``."""
+    return _apply(
+        Conv2D,
+        inputs,
+        name,
+        reuse,
+        filters=filters,
+        kernel_size=kernel_size,
+        strides=strides,
+        padding=padding,
+        data_format=data_format,
+        dilation_rate=dilation_rate,
+        activation=activation,
+        use_bias=use_bias,
+        kernel_initializer=kernel_initializer,
+        bias_initializer=bias_initializer,
+        kernel_regularizer=kernel_regularizer,
+        bias_regularizer=bias_regularizer,
+        activity_regularizer=activity_regularizer,
+        kernel_constraint=kernel_constraint,
+        bias_constraint=bias_constraint,
+        trainable=trainable,
+    )
 
 
-def conv3d(inputs, filters, kernel_size, strides=(1, 1, 1), padding="valid", data_format="channels_last",
-           dilation_rate=(1, 1, 1), activation=None, use_bias=True, kernel_initializer=None,
-           bias_initializer=v1.zeros_initializer(), kernel_regularizer=None, bias_regularizer=None,
-           activity_regularizer=None, kernel_constraint=None, bias_constraint=None, trainable=True, name=None,
-           reuse=None):  # fmt: skip
-    """Functional ``Conv3D`` (default scope ``conv3d``, ``conv3d_1``...)."""
-    return _apply(Conv3D, inputs, name, reuse, filters=filters, kernel_size=kernel_size, strides=strides,
-                  padding=padding, data_format=data_format, dilation_rate=dilation_rate, activation=activation,
-                  use_bias=use_bias, kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
-                  kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
-                  activity_regularizer=activity_regularizer, kernel_constraint=kernel_constraint,
-                  bias_constraint=bias_constraint, trainable=trainable)  # fmt: skip
+def conv3d(
+    inputs: Any,
+    filters: int,
+    kernel_size: Any,
+    strides: Any = (1, 1, 1),
+    padding: str = "valid",
+    data_format: str = "channels_last",
+    dilation_rate: Any = (1, 1, 1),
+    activation: Any = None,
+    use_bias: bool = True,
+    kernel_initializer: Any = None,
+    bias_initializer: Any = v1.zeros_initializer(),
+    kernel_regularizer: Any = None,
+    bias_regularizer: Any = None,
+    activity_regularizer: Any = None,
+    kernel_constraint: Any = None,
+    bias_constraint: Any = None,
+    trainable: bool = True,
+    name: Any = None,
+    reuse: Any = None,
+) -> tf.Tensor:
+    """Functional ``Conv3D``: one new layer per call, default scope ``conv3d``."""
+    return _apply(
+        Conv3D,
+        inputs,
+        name,
+        reuse,
+        filters=filters,
+        kernel_size=kernel_size,
+        strides=strides,
+        padding=padding,
+        data_format=data_format,
+        dilation_rate=dilation_rate,
+        activation=activation,
+        use_bias=use_bias,
+        kernel_initializer=kernel_initializer,
+        bias_initializer=bias_initializer,
+        kernel_regularizer=kernel_regularizer,
+        bias_regularizer=bias_regularizer,
+        activity_regularizer=activity_regularizer,
+        kernel_constraint=kernel_constraint,
+        bias_constraint=bias_constraint,
+        trainable=trainable,
+    )
 
 
-def separable_conv1d(inputs, filters, kernel_size, strides=1, padding="valid", data_format="channels_last",
-                     dilation_rate=1, depth_multiplier=1, activation=None, use_bias=True, depthwise_initializer=None,
-                     pointwise_initializer=None, bias_initializer=v1.zeros_initializer(), depthwise_regularizer=None,
-                     pointwise_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-                     depthwise_constraint=None, pointwise_constraint=None, bias_constraint=None, trainable=True,
-                     name=None, reuse=None):  # fmt: skip
-    """Functional ``SeparableConv1D`` (default scope ``separable_conv1d``)."""
-    return _apply(SeparableConv1D, inputs, name, reuse, filters=filters, kernel_size=kernel_size, strides=strides,
-                  padding=padding, data_format=data_format, dilation_rate=dilation_rate,
-                  depth_multiplier=depth_multiplier, activation=activation, use_bias=use_bias,
-                  depthwise_initializer=depthwise_initializer, pointwise_initializer=pointwise_initializer,
-                  bias_initializer=bias_initializer, depthwise_regularizer=depthwise_regularizer,
-                  pointwise_regularizer=pointwise_regularizer, bias_regularizer=bias_regularizer,
-                  activity_regularizer=activity_regularizer, depthwise_constraint=depthwise_constraint,
-                  pointwise_constraint=pointwise_constraint, bias_constraint=bias_constraint,
-                  trainable=trainable)  # fmt: skip
+def separable_conv1d(
+    inputs: Any,
+    filters: int,
+    kernel_size: Any,
+    strides: Any = 1,
+    padding: str = "valid",
+    data_format: str = "channels_last",
+    dilation_rate: Any = 1,
+    depth_multiplier: int = 1,
+    activation: Any = None,
+    use_bias: bool = True,
+    depthwise_initializer: Any = None,
+    pointwise_initializer: Any = None,
+    bias_initializer: Any = v1.zeros_initializer(),
+    depthwise_regularizer: Any = None,
+    pointwise_regularizer: Any = None,
+    bias_regularizer: Any = None,
+    activity_regularizer: Any = None,
+    depthwise_constraint: Any = None,
+    pointwise_constraint: Any = None,
+    bias_constraint: Any = None,
+    trainable: bool = True,
+    name: Any = None,
+    reuse: Any = None,
+) -> tf.Tensor:
+    """Functional ``SeparableConv1D``: a new layer per call, scope ``separable_conv1d``."""
+    return _apply(
+        SeparableConv1D,
+        inputs,
+        name,
+        reuse,
+        filters=filters,
+        kernel_size=kernel_size,
+        strides=strides,
+        padding=padding,
+        data_format=data_format,
+        dilation_rate=dilation_rate,
+        depth_multiplier=depth_multiplier,
+        activation=activation,
+        use_bias=use_bias,
+        depthwise_initializer=depthwise_initializer,
+        pointwise_initializer=pointwise_initializer,
+        bias_initializer=bias_initializer,
+        depthwise_regularizer=depthwise_regularizer,
+        pointwise_regularizer=pointwise_regularizer,
+        bias_regularizer=bias_regularizer,
+        activity_regularizer=activity_regularizer,
+        depthwise_constraint=depthwise_constraint,
+        pointwise_constraint=pointwise_constraint,
+        bias_constraint=bias_constraint,
+        trainable=trainable,
+    )
 
 
-def separable_conv2d(inputs, filters, kernel_size, strides=(1, 1), padding="valid", data_format="channels_last",
-                     dilation_rate=(1, 1), depth_multiplier=1, activation=None, use_bias=True,
-                     depthwise_initializer=None, pointwise_initializer=None, bias_initializer=v1.zeros_initializer(),
-                     depthwise_regularizer=None, pointwise_regularizer=None, bias_regularizer=None,
-                     activity_regularizer=None, depthwise_constraint=None, pointwise_constraint=None,
-                     bias_constraint=None, trainable=True, name=None, reuse=None):  # fmt: skip
-    """Functional ``SeparableConv2D`` (default scope ``separable_conv2d``)."""
-    return _apply(SeparableConv2D, inputs, name, reuse, filters=filters, kernel_size=kernel_size, strides=strides,
-                  padding=padding, data_format=data_format, dilation_rate=dilation_rate,
-                  depth_multiplier=depth_multiplier, activation=activation, use_bias=use_bias,
-                  depthwise_initializer=depthwise_initializer, pointwise_initializer=pointwise_initializer,
-                  bias_initializer=bias_initializer, depthwise_regularizer=depthwise_regularizer,
-                  pointwise_regularizer=pointwise_regularizer, bias_regularizer=bias_regularizer,
-                  activity_regularizer=activity_regularizer, depthwise_constraint=depthwise_constraint,
-                  pointwise_constraint=pointwise_constraint, bias_constraint=bias_constraint,
-                  trainable=trainable)  # fmt: skip
+def separable_conv2d(
+    inputs: Any,
+    filters: int,
+    kernel_size: Any,
+    strides: Any = (1, 1),
+    padding: str = "valid",
+    data_format: str = "channels_last",
+    dilation_rate: Any = (1, 1),
+    depth_multiplier: int = 1,
+    activation: Any = None,
+    use_bias: bool = True,
+    depthwise_initializer: Any = None,
+    pointwise_initializer: Any = None,
+    bias_initializer: Any = v1.zeros_initializer(),
+    depthwise_regularizer: Any = None,
+    pointwise_regularizer: Any = None,
+    bias_regularizer: Any = None,
+    activity_regularizer: Any = None,
+    depthwise_constraint: Any = None,
+    pointwise_constraint: Any = None,
+    bias_constraint: Any = None,
+    trainable: bool = True,
+    name: Any = None,
+    reuse: Any = None,
+) -> tf.Tensor:
+    """Functional ``SeparableConv2D``: a new layer per call, scope ``separable_conv2d``."""
+    return _apply(
+        SeparableConv2D,
+        inputs,
+        name,
+        reuse,
+        filters=filters,
+        kernel_size=kernel_size,
+        strides=strides,
+        padding=padding,
+        data_format=data_format,
+        dilation_rate=dilation_rate,
+        depth_multiplier=depth_multiplier,
+        activation=activation,
+        use_bias=use_bias,
+        depthwise_initializer=depthwise_initializer,
+        pointwise_initializer=pointwise_initializer,
+        bias_initializer=bias_initializer,
+        depthwise_regularizer=depthwise_regularizer,
+        pointwise_regularizer=pointwise_regularizer,
+        bias_regularizer=bias_regularizer,
+        activity_regularizer=activity_regularizer,
+        depthwise_constraint=depthwise_constraint,
+        pointwise_constraint=pointwise_constraint,
+        bias_constraint=bias_constraint,
+        trainable=trainable,
+    )
 
 
-def conv2d_transpose(inputs, filters, kernel_size, strides=(1, 1), padding="valid", data_format="channels_last",
-                     activation=None, use_bias=True, kernel_initializer=None, bias_initializer=v1.zeros_initializer(),
-                     kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
-                     bias_constraint=None, trainable=True, name=None, reuse=None):  # fmt: skip
-    """Functional ``Conv2DTranspose`` (default scope ``conv2d_transpose``)."""
-    return _apply(Conv2DTranspose, inputs, name, reuse, filters=filters, kernel_size=kernel_size, strides=strides,
-                  padding=padding, data_format=data_format, activation=activation, use_bias=use_bias,
-                  kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
-                  kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
-                  activity_regularizer=activity_regularizer, kernel_constraint=kernel_constraint,
-                  bias_constraint=bias_constraint, trainable=trainable)  # fmt: skip
+def conv2d_transpose(
+    inputs: Any,
+    filters: int,
+    kernel_size: Any,
+    strides: Any = (1, 1),
+    padding: str = "valid",
+    data_format: str = "channels_last",
+    activation: Any = None,
+    use_bias: bool = True,
+    kernel_initializer: Any = None,
+    bias_initializer: Any = v1.zeros_initializer(),
+    kernel_regularizer: Any = None,
+    bias_regularizer: Any = None,
+    activity_regularizer: Any = None,
+    kernel_constraint: Any = None,
+    bias_constraint: Any = None,
+    trainable: bool = True,
+    name: Any = None,
+    reuse: Any = None,
+) -> tf.Tensor:
+    """Functional ``Conv2DTranspose``: a new layer per call, scope ``conv2d_transpose``."""
+    return _apply(
+        Conv2DTranspose,
+        inputs,
+        name,
+        reuse,
+        filters=filters,
+        kernel_size=kernel_size,
+        strides=strides,
+        padding=padding,
+        data_format=data_format,
+        activation=activation,
+        use_bias=use_bias,
+        kernel_initializer=kernel_initializer,
+        bias_initializer=bias_initializer,
+        kernel_regularizer=kernel_regularizer,
+        bias_regularizer=bias_regularizer,
+        activity_regularizer=activity_regularizer,
+        kernel_constraint=kernel_constraint,
+        bias_constraint=bias_constraint,
+        trainable=trainable,
+    )
 
 
-def conv3d_transpose(inputs, filters, kernel_size, strides=(1, 1, 1), padding="valid", data_format="channels_last",
-                     activation=None, use_bias=True, kernel_initializer=None, bias_initializer=v1.zeros_initializer(),
-                     kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
-                     bias_constraint=None, trainable=True, name=None, reuse=None):  # fmt: skip
-    """Functional ``Conv3DTranspose`` (default scope ``conv3d_transpose``)."""
-    return _apply(Conv3DTranspose, inputs, name, reuse, filters=filters, kernel_size=kernel_size, strides=strides,
-                  padding=padding, data_format=data_format, activation=activation, use_bias=use_bias,
-                  kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
-                  kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
-                  activity_regularizer=activity_regularizer, kernel_constraint=kernel_constraint,
-                  bias_constraint=bias_constraint, trainable=trainable)  # fmt: skip
+def conv3d_transpose(
+    inputs: Any,
+    filters: int,
+    kernel_size: Any,
+    strides: Any = (1, 1, 1),
+    padding: str = "valid",
+    data_format: str = "channels_last",
+    activation: Any = None,
+    use_bias: bool = True,
+    kernel_initializer: Any = None,
+    bias_initializer: Any = v1.zeros_initializer(),
+    kernel_regularizer: Any = None,
+    bias_regularizer: Any = None,
+    activity_regularizer: Any = None,
+    kernel_constraint: Any = None,
+    bias_constraint: Any = None,
+    trainable: bool = True,
+    name: Any = None,
+    reuse: Any = None,
+) -> tf.Tensor:
+    """Functional ``Conv3DTranspose``: a new layer per call, scope ``conv3d_transpose``."""
+    return _apply(
+        Conv3DTranspose,
+        inputs,
+        name,
+        reuse,
+        filters=filters,
+        kernel_size=kernel_size,
+        strides=strides,
+        padding=padding,
+        data_format=data_format,
+        activation=activation,
+        use_bias=use_bias,
+        kernel_initializer=kernel_initializer,
+        bias_initializer=bias_initializer,
+        kernel_regularizer=kernel_regularizer,
+        bias_regularizer=bias_regularizer,
+        activity_regularizer=activity_regularizer,
+        kernel_constraint=kernel_constraint,
+        bias_constraint=bias_constraint,
+        trainable=trainable,
+    )

@@ -24,7 +24,7 @@ __all__ = ["Dense", "Dropout", "Flatten", "dense", "dropout", "flatten"]
 
 
 class Dense(Layer):
-    """``outputs = activation(inputs @ kernel + bias)``; kernel ``[in_dim, units]``, bias ``[units]``.
+    """``activation(inputs @ kernel + bias)``; kernel ``[in_dim, units]``, bias ``[units]``.
 
     Inputs of rank > 2 are contracted on their last axis (``tensordot``), as TF1 did.
     """
@@ -45,7 +45,9 @@ class Dense(Layer):
         name: Any = None,
         **kwargs: Any,
     ):
-        super().__init__(trainable=trainable, name=name, activity_regularizer=activity_regularizer, **kwargs)
+        super().__init__(
+            trainable=trainable, name=name, activity_regularizer=activity_regularizer, **kwargs
+        )
         self.units = int(units)
         self.activation = _resolve.activation(activation)
         self.use_bias = use_bias
@@ -61,7 +63,10 @@ class Dense(Layer):
         input_shape = tf.TensorShape(input_shape)
         last_dim = input_shape[-1] if input_shape.rank else None
         if last_dim is None:
-            raise ValueError(f"The last dimension of the inputs to `Dense` should be defined. Found None: {input_shape}")
+            raise ValueError(
+                "The last dimension of the inputs to `Dense` should be defined. "
+                f"Found None: {input_shape}"
+            )
         self.input_spec = InputSpec(min_ndim=2, axes={-1: last_dim})
         self.kernel = self.add_weight(
             "kernel",
@@ -150,9 +155,16 @@ def _is_training(training: Any) -> Any:
 
 
 class Dropout(Layer):
-    """Drops ``rate`` of the inputs when ``training`` (a bool or bool tensor); identity otherwise."""
+    """Drops ``rate`` of the inputs when ``training`` (bool or bool tensor), else identity."""
 
-    def __init__(self, rate: float = 0.5, noise_shape: Any = None, seed: int | None = None, name: Any = None, **kwargs: Any):
+    def __init__(
+        self,
+        rate: float = 0.5,
+        noise_shape: Any = None,
+        seed: int | None = None,
+        name: Any = None,
+        **kwargs: Any,
+    ):
         super().__init__(name=name, **kwargs)
         self.rate = rate
         self.noise_shape = noise_shape
@@ -162,7 +174,9 @@ class Dropout(Layer):
         if self.noise_shape is None:
             return None
         concrete = tf.shape(inputs)
-        return tf.stack([concrete[i] if value is None else value for i, value in enumerate(self.noise_shape)])
+        return tf.stack(
+            [concrete[i] if value is None else value for i, value in enumerate(self.noise_shape)]
+        )
 
     def call(self, inputs: tf.Tensor, training: Any = False) -> tf.Tensor:
         training = _is_training(training)
@@ -170,7 +184,9 @@ class Dropout(Layer):
             return tf.identity(inputs)
 
         def dropped() -> tf.Tensor:
-            return tf.nn.dropout(inputs, rate=self.rate, noise_shape=self._noise_shape(inputs), seed=self.seed)
+            return tf.nn.dropout(
+                inputs, rate=self.rate, noise_shape=self._noise_shape(inputs), seed=self.seed
+            )
 
         if training is True:
             return dropped()

@@ -86,7 +86,10 @@ class BatchNormalization(Layer):
         elif isinstance(axis, int):
             self.axis = axis
         else:
-            raise TypeError(f"Expected an int or a list/tuple of ints for the argument 'axis', but received: {axis!r}")
+            raise TypeError(
+                "Expected an int or a list/tuple of ints for the argument 'axis', "
+                f"but received: {axis!r}"
+            )
         self.momentum = momentum
         self.epsilon = epsilon
         self.center = center
@@ -137,7 +140,9 @@ class BatchNormalization(Layer):
         result = []
         for axis in axes:
             if not -rank <= axis < rank:
-                raise ValueError(f"Invalid value for `axis` argument: {self.axis}; input has rank {rank}.")
+                raise ValueError(
+                    f"Invalid value for `axis` argument: {self.axis}; input has rank {rank}."
+                )
             axis = axis + rank if axis < 0 else axis
             if axis in result:
                 raise ValueError(f"Duplicate axis: {self.axis}")
@@ -153,11 +158,15 @@ class BatchNormalization(Layer):
         if self.virtual_batch_size is not None:
             if self.virtual_batch_size <= 0:
                 raise ValueError(
-                    "`virtual_batch_size` must be a positive integer that divides the true batch size of the "
-                    f"input tensor. Received: virtual_batch_size={self.virtual_batch_size}"
+                    "`virtual_batch_size` must be a positive integer that divides the true "
+                    "batch size of the input tensor. "
+                    f"Received: virtual_batch_size={self.virtual_batch_size}"
                 )
             if 0 in self.axis:
-                raise ValueError(f"When using `virtual_batch_size`, axis cannot include 0. Received axis={self.axis}")
+                raise ValueError(
+                    "When using `virtual_batch_size`, axis cannot include 0. "
+                    f"Received axis={self.axis}"
+                )
             if self.adjustment is not None:
                 raise ValueError("When using `virtual_batch_size`, adjustment cannot be specified")
         if self.fused:
@@ -167,14 +176,17 @@ class BatchNormalization(Layer):
             if self._data_format is None:
                 if rank == 4:
                     raise ValueError(
-                        "Unsupported axis. The use of `fused=True` is only possible with `axis=1` or `axis=3` "
-                        f"for 4D input tensors. Received: axis={tuple(self.axis)}"
+                        "Unsupported axis. The use of `fused=True` is only possible with "
+                        "`axis=1` or `axis=3` for 4D input tensors. "
+                        f"Received: axis={tuple(self.axis)}"
                     )
                 self.fused = False
         axis_to_dim = {axis: input_shape[axis] for axis in self.axis}
         for dim in axis_to_dim.values():
             if dim is None:
-                raise ValueError(f"Input has undefined `axis` dimension. Received input with shape {input_shape}")
+                raise ValueError(
+                    f"Input has undefined `axis` dimension. Received input with shape {input_shape}"
+                )
         self.input_spec = InputSpec(ndim=rank, axes=axis_to_dim)
         if len(axis_to_dim) == 1 and self.virtual_batch_size is None:
             param_shape: list[int] = [next(iter(axis_to_dim.values()))]
@@ -215,13 +227,23 @@ class BatchNormalization(Layer):
         if scope_partitioner is not None:  # moving statistics are never partitioned (TF1)
             self._scope.set_partitioner(None)
         try:
-            self.moving_mean = self._statistic("moving_mean", param_shape, self.moving_mean_initializer)
-            self.moving_variance = self._statistic("moving_variance", param_shape, self.moving_variance_initializer)
+            self.moving_mean = self._statistic(
+                "moving_mean", param_shape, self.moving_mean_initializer
+            )
+            self.moving_variance = self._statistic(
+                "moving_variance", param_shape, self.moving_variance_initializer
+            )
             if self.renorm:
                 stddev_initializer = _sqrt_of(self.moving_variance_initializer)
-                self.moving_stddev = self._statistic("moving_stddev", param_shape, stddev_initializer)
-                self.renorm_mean = self._statistic("renorm_mean", param_shape, self.moving_mean_initializer)
-                self.renorm_stddev = self._statistic("renorm_stddev", param_shape, stddev_initializer)
+                self.moving_stddev = self._statistic(
+                    "moving_stddev", param_shape, stddev_initializer
+                )
+                self.renorm_mean = self._statistic(
+                    "renorm_mean", param_shape, self.moving_mean_initializer
+                )
+                self.renorm_stddev = self._statistic(
+                    "renorm_stddev", param_shape, stddev_initializer
+                )
         finally:
             if scope_partitioner is not None:
                 self._scope.set_partitioner(scope_partitioner)
@@ -280,7 +302,9 @@ class BatchNormalization(Layer):
         if self.virtual_batch_size is not None:
             original_shape = tf.concat([tf.constant([-1]), tf.shape(inputs)[1:]], axis=0)
             leading = [self.virtual_batch_size, -1] if training_value else [-1, 1]
-            inputs = tf.reshape(inputs, tf.concat([tf.constant(leading), tf.shape(inputs)[1:]], axis=0))
+            inputs = tf.reshape(
+                inputs, tf.concat([tf.constant(leading), tf.shape(inputs)[1:]], axis=0)
+            )
         if self.fused:
             return self._fused_batch_norm(inputs, training, training_value)
         outputs = self._batch_norm(inputs, training, training_value)
@@ -288,7 +312,9 @@ class BatchNormalization(Layer):
             outputs = tf.reshape(outputs, original_shape)
         return outputs
 
-    def _fused_batch_norm(self, inputs: tf.Tensor, training: Any, training_value: bool | None) -> tf.Tensor:
+    def _fused_batch_norm(
+        self, inputs: tf.Tensor, training: Any, training_value: bool | None
+    ) -> tf.Tensor:
         dtype = self._param_dtype
         gamma = self.gamma if self.scale else tf.constant(1.0, dtype=dtype, shape=self._param_shape)
         beta = self.beta if self.center else tf.constant(0.0, dtype=dtype, shape=self._param_shape)
@@ -312,11 +338,17 @@ class BatchNormalization(Layer):
             else:
                 momentum = tf.convert_to_tensor(self.momentum)
             # fused_batch_norm's batch variance is Bessel-corrected; TF1 averaged it as is.
-            self._apply_update(lambda: self._assign_moving_average(self.moving_mean, mean, momentum))
-            self._apply_update(lambda: self._assign_moving_average(self.moving_variance, variance, momentum))
+            self._apply_update(
+                lambda: self._assign_moving_average(self.moving_mean, mean, momentum)
+            )
+            self._apply_update(
+                lambda: self._assign_moving_average(self.moving_variance, variance, momentum)
+            )
         return output
 
-    def _batch_norm(self, inputs: tf.Tensor, training: Any, training_value: bool | None) -> tf.Tensor:
+    def _batch_norm(
+        self, inputs: tf.Tensor, training: Any, training_value: bool | None
+    ) -> tf.Tensor:
         inputs_dtype = inputs.dtype.base_dtype
         if inputs_dtype in (tf.float16, tf.bfloat16):
             inputs = tf.cast(inputs, tf.float32)
@@ -328,7 +360,8 @@ class BatchNormalization(Layer):
         broadcast_shape[self.axis[0]] = inputs.shape[self.axis[0]]
 
         def broadcast(value: Any) -> Any:
-            if value is not None and len(value.shape) != ndims and reduction_axes != list(range(ndims - 1)):
+            needs_reshape = reduction_axes != list(range(ndims - 1))
+            if value is not None and len(value.shape) != ndims and needs_reshape:
                 return tf.reshape(value, broadcast_shape)
             return value
 
@@ -338,7 +371,9 @@ class BatchNormalization(Layer):
         else:
             if self.adjustment:
                 adj_scale, adj_bias = self.adjustment(tf.shape(inputs))
-                adj_scale = _smart_cond(training, lambda: adj_scale, lambda: tf.ones_like(adj_scale))
+                adj_scale = _smart_cond(
+                    training, lambda: adj_scale, lambda: tf.ones_like(adj_scale)
+                )
                 adj_bias = _smart_cond(training, lambda: adj_bias, lambda: tf.zeros_like(adj_bias))
                 scale, offset = _compose(adj_scale, adj_bias, scale, offset)
             keep_dims = self.virtual_batch_size is not None or len(self.axis) > 1
@@ -346,15 +381,21 @@ class BatchNormalization(Layer):
                 tf.cast(inputs, self._param_dtype), reduction_axes, keepdims=keep_dims
             )
             moving_mean, moving_variance = self.moving_mean, self.moving_variance
-            mean = _smart_cond(training, lambda: batch_mean, lambda: tf.convert_to_tensor(moving_mean))
-            variance = _smart_cond(training, lambda: batch_variance, lambda: tf.convert_to_tensor(moving_variance))
+            mean = _smart_cond(
+                training, lambda: batch_mean, lambda: tf.convert_to_tensor(moving_mean)
+            )
+            variance = _smart_cond(
+                training, lambda: batch_variance, lambda: tf.convert_to_tensor(moving_variance)
+            )
             if self.virtual_batch_size is not None:
                 new_mean = tf.reduce_mean(mean, axis=1, keepdims=True)
                 new_variance = tf.reduce_mean(variance, axis=1, keepdims=True)
             else:
                 new_mean, new_variance = mean, variance
             if self.renorm:
-                r, d, new_mean, new_variance = self._renorm_correction(new_mean, new_variance, training)
+                r, d, new_mean, new_variance = self._renorm_correction(
+                    new_mean, new_variance, training
+                )
                 r = broadcast(tf.stop_gradient(r, name="renorm_r"))
                 d = broadcast(tf.stop_gradient(d, name="renorm_d"))
                 scale, offset = _compose(r, d, scale, offset)
@@ -367,14 +408,18 @@ class BatchNormalization(Layer):
             )
             self._apply_update(
                 lambda: _smart_cond(
-                    training, lambda: self._variance_update(new_variance), lambda: self.moving_variance
+                    training,
+                    lambda: self._variance_update(new_variance),
+                    lambda: self.moving_variance,
                 )
             )
         if offset is not None:
             offset = tf.cast(offset, inputs.dtype)
         if scale is not None:
             scale = tf.cast(scale, inputs.dtype)
-        outputs = tf.nn.batch_normalization(inputs, broadcast(mean), broadcast(variance), offset, scale, self.epsilon)
+        outputs = tf.nn.batch_normalization(
+            inputs, broadcast(mean), broadcast(variance), offset, scale, self.epsilon
+        )
         if inputs_dtype in (tf.float16, tf.bfloat16):
             outputs = tf.cast(outputs, inputs_dtype)
         return outputs
@@ -382,10 +427,16 @@ class BatchNormalization(Layer):
     def _variance_update(self, new_variance: tf.Tensor) -> Any:
         if not self.renorm:
             return self._assign_moving_average(self.moving_variance, new_variance, self.momentum)
-        moving_stddev = self._assign_moving_average(self.moving_stddev, tf.sqrt(new_variance + self.epsilon), self.momentum)
-        return self._assign_new_value(self.moving_variance, tf.nn.relu(moving_stddev * moving_stddev - self.epsilon))
+        moving_stddev = self._assign_moving_average(
+            self.moving_stddev, tf.sqrt(new_variance + self.epsilon), self.momentum
+        )
+        return self._assign_new_value(
+            self.moving_variance, tf.nn.relu(moving_stddev * moving_stddev - self.epsilon)
+        )
 
-    def _renorm_correction(self, mean: tf.Tensor, variance: tf.Tensor, training: Any) -> tuple[Any, Any, Any, Any]:
+    def _renorm_correction(
+        self, mean: tf.Tensor, variance: tf.Tensor, training: Any
+    ) -> tuple[Any, Any, Any, Any]:
         """Batch renormalisation: the (r, d) correction and the renorm moving averages."""
         stddev = tf.sqrt(variance + self.epsilon)
         renorm_mean = self.renorm_mean

@@ -54,7 +54,9 @@ class _Pooling(Layer):
     ):
         super().__init__(name=name, **kwargs)
         self.pool_size = cu.normalize_tuple(pool_size, self.rank, "pool_size")
-        self.strides = cu.normalize_tuple(strides if strides is not None else pool_size, self.rank, "strides")
+        self.strides = cu.normalize_tuple(
+            strides if strides is not None else pool_size, self.rank, "strides"
+        )
         self.padding = cu.normalize_padding(padding)
         self.data_format = cu.normalize_data_format(data_format)
         self.input_spec = InputSpec(ndim=self.rank + 2)
@@ -75,7 +77,9 @@ class _Pooling(Layer):
         shape = tf.TensorShape(input_shape)
         spatial = [
             cu.conv_output_length(n, k, self.padding, s)
-            for n, k, s in zip(cu.spatial_dims(shape, self.data_format), self.pool_size, self.strides)
+            for n, k, s in zip(
+                cu.spatial_dims(shape, self.data_format), self.pool_size, self.strides
+            )
         ]
         channels = shape[cu.channel_axis(self.data_format)]
         if self.data_format == "channels_first":
@@ -130,7 +134,13 @@ def _functional(layer_class: type[_Pooling], function_name: str) -> Callable[...
         data_format: str = "channels_last",
         name: Any = None,
     ) -> tf.Tensor:
-        layer = layer_class(pool_size=pool_size, strides=strides, padding=padding, data_format=data_format, name=name)
+        layer = layer_class(
+            pool_size=pool_size,
+            strides=strides,
+            padding=padding,
+            data_format=data_format,
+            name=name,
+        )
         return layer(inputs)
 
     pool.__name__ = pool.__qualname__ = function_name

@@ -51,7 +51,9 @@ def _check_float(dtype: Any) -> None:
         return
     dtype = tf.as_dtype(dtype)
     if not (dtype.is_floating or dtype.is_complex):
-        raise ValueError(f"RNN cell only supports floating point inputs, but received dtype: {dtype}")
+        raise ValueError(
+            f"RNN cell only supports floating point inputs, but received dtype: {dtype}"
+        )
 
 
 def _check_inputs_dtype(values: Any) -> None:
@@ -64,7 +66,9 @@ def _batched_shape(batch_size: Any, size: Any) -> tuple[Any, list[int | None]]:
     suffix = tf.TensorShape(size).as_list() if not isinstance(size, int) else [size]
     if tf.is_tensor(batch_size):
         static_batch = tf.get_static_value(batch_size)
-        dynamic = tf.concat([tf.reshape(batch_size, [1]), tf.constant(suffix, dtype=batch_size.dtype)], 0)
+        dynamic = tf.concat(
+            [tf.reshape(batch_size, [1]), tf.constant(suffix, dtype=batch_size.dtype)], 0
+        )
         return dynamic, [None if static_batch is None else int(static_batch), *suffix]
     return [int(batch_size), *suffix], [int(batch_size), *suffix]
 
@@ -97,7 +101,9 @@ class RNNCell(Layer):
         if first_scope is None:
             first_scope = v1.get_variable_scope()
             self._rnncell_scope = first_scope
-        with v1.variable_scope(first_scope, custom_getter=self._rnn_get_variable, auxiliary_name_scope=False):
+        with v1.variable_scope(
+            first_scope, custom_getter=self._rnn_get_variable, auxiliary_name_scope=False
+        ):
             return super().__call__(inputs, state)
 
     def _rnn_get_variable(self, getter: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -114,14 +120,16 @@ class RNNCell(Layer):
     def output_size(self) -> Any:
         raise NotImplementedError("Abstract method")
 
-    def get_initial_state(self, inputs: Any = None, batch_size: Any = None, dtype: Any = None) -> Any:
+    def get_initial_state(
+        self, inputs: Any = None, batch_size: Any = None, dtype: Any = None
+    ) -> Any:
         """Zero state sized from ``inputs`` or from ``batch_size`` and ``dtype``."""
         if inputs is not None:
             inputs = tf.convert_to_tensor(inputs, name="inputs")
             if dtype is not None and inputs.dtype != dtype:
                 raise ValueError(
-                    f"dtype from input tensor is different from the input param. Input tensor dtype: "
-                    f"{inputs.dtype}, dtype: {dtype}"
+                    "dtype from input tensor is different from the input param. "
+                    f"Input tensor dtype: {inputs.dtype}, dtype: {dtype}"
                 )
             batch_size = inputs.shape[0] if inputs.shape[0] is not None else tf.shape(inputs)[0]
             dtype = inputs.dtype
@@ -141,7 +149,9 @@ class RNNCell(Layer):
 class LayerRNNCell(RNNCell):
     """An RNN cell whose variables come from ``build`` (``add_weight``), like a layer."""
 
-    def __call__(self, inputs: Any, state: Any, scope: Any = None, *args: Any, **kwargs: Any) -> Any:
+    def __call__(
+        self, inputs: Any, state: Any, scope: Any = None, *args: Any, **kwargs: Any
+    ) -> Any:
         return Layer.__call__(self, inputs, state, *args, scope=scope, **kwargs)
 
 
@@ -153,9 +163,17 @@ def _input_depth(input_shape: Any) -> int:
 
 
 class BasicRNNCell(LayerRNNCell):
-    """``output = new_state = activation(W [inputs, state] + b)``; variables ``kernel``, ``bias``."""
+    """``output = new_state = activation(W [inputs, state] + b)``; ``kernel`` and ``bias``."""
 
-    def __init__(self, num_units: int, activation: Any = None, reuse: Any = None, name: Any = None, dtype: Any = None, **kwargs: Any):
+    def __init__(
+        self,
+        num_units: int,
+        activation: Any = None,
+        reuse: Any = None,
+        name: Any = None,
+        dtype: Any = None,
+        **kwargs: Any,
+    ):
         super().__init__(_reuse=reuse, name=name, dtype=dtype, **kwargs)
         _check_float(self.dtype)
         self.input_spec = InputSpec(ndim=2)
@@ -174,12 +192,16 @@ class BasicRNNCell(LayerRNNCell):
         depth = _input_depth(input_shape)
         _check_float(self.dtype)
         self._kernel = self.add_weight(_WEIGHTS, shape=[depth + self._num_units, self._num_units])
-        self._bias = self.add_weight(_BIAS, shape=[self._num_units], initializer=v1.zeros_initializer(dtype=self.dtype))
+        self._bias = self.add_weight(
+            _BIAS, shape=[self._num_units], initializer=v1.zeros_initializer(dtype=self.dtype)
+        )
         self.built = True
 
     def call(self, inputs: tf.Tensor, state: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
         _check_inputs_dtype([inputs, state])
-        gate_inputs = tf.nn.bias_add(tf.matmul(tf.concat([inputs, state], 1), self._kernel), self._bias)
+        gate_inputs = tf.nn.bias_add(
+            tf.matmul(tf.concat([inputs, state], 1), self._kernel), self._bias
+        )
         output = self._activation(gate_inputs)
         return output, output
 
@@ -222,7 +244,9 @@ class GRUCell(LayerRNNCell):
         _check_float(self.dtype)
         units = self._num_units
         self._gate_kernel = self.add_weight(
-            f"gates/{_WEIGHTS}", shape=[depth + units, 2 * units], initializer=self._kernel_initializer
+            f"gates/{_WEIGHTS}",
+            shape=[depth + units, 2 * units],
+            initializer=self._kernel_initializer,
         )
         self._gate_bias = self.add_weight(
             f"gates/{_BIAS}",
@@ -230,7 +254,9 @@ class GRUCell(LayerRNNCell):
             initializer=self._bias_initializer or v1.constant_initializer(1.0, dtype=self.dtype),
         )
         self._candidate_kernel = self.add_weight(
-            f"candidate/{_WEIGHTS}", shape=[depth + units, units], initializer=self._kernel_initializer
+            f"candidate/{_WEIGHTS}",
+            shape=[depth + units, units],
+            initializer=self._kernel_initializer,
         )
         self._candidate_bias = self.add_weight(
             f"candidate/{_BIAS}",
@@ -241,9 +267,14 @@ class GRUCell(LayerRNNCell):
 
     def call(self, inputs: tf.Tensor, state: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
         _check_inputs_dtype([inputs, state])
-        gates = tf.nn.bias_add(tf.matmul(tf.concat([inputs, state], 1), self._gate_kernel), self._gate_bias)
+        gates = tf.nn.bias_add(
+            tf.matmul(tf.concat([inputs, state], 1), self._gate_kernel), self._gate_bias
+        )
         r, u = tf.split(tf.sigmoid(gates), num_or_size_splits=2, axis=1)
-        candidate = tf.nn.bias_add(tf.matmul(tf.concat([inputs, r * state], 1), self._candidate_kernel), self._candidate_bias)
+        candidate = tf.nn.bias_add(
+            tf.matmul(tf.concat([inputs, r * state], 1), self._candidate_kernel),
+            self._candidate_bias,
+        )
         c = self._activation(candidate)
         new_h = u * state + (1 - u) * c
         return new_h, new_h
@@ -301,7 +332,9 @@ class BasicLSTMCell(LayerRNNCell):
         _check_float(self.dtype)
         units = self._num_units
         self._kernel = self.add_weight(_WEIGHTS, shape=[depth + units, 4 * units])
-        self._bias = self.add_weight(_BIAS, shape=[4 * units], initializer=v1.zeros_initializer(dtype=self.dtype))
+        self._bias = self.add_weight(
+            _BIAS, shape=[4 * units], initializer=v1.zeros_initializer(dtype=self.dtype)
+        )
         self.built = True
 
     def call(self, inputs: tf.Tensor, state: Any) -> tuple[tf.Tensor, Any]:
@@ -315,7 +348,9 @@ class BasicLSTMCell(LayerRNNCell):
         forget_bias = tf.constant(self._forget_bias, dtype=f.dtype)
         new_c = c * tf.sigmoid(f + forget_bias) + tf.sigmoid(i) * self._activation(j)
         new_h = self._activation(new_c) * tf.sigmoid(o)
-        new_state = LSTMStateTuple(new_c, new_h) if self._state_is_tuple else tf.concat([new_c, new_h], 1)
+        new_state = LSTMStateTuple(new_c, new_h) if self._state_is_tuple else tf.concat(
+            [new_c, new_h], 1
+        )
         return new_h, new_state
 
 
@@ -356,7 +391,10 @@ class LSTMCell(LayerRNNCell):
         self._state_is_tuple = state_is_tuple
         self._activation = _resolve.activation(activation) if activation else tf.tanh
         memory = num_proj if num_proj else num_units
-        self._state_size = LSTMStateTuple(num_units, memory) if state_is_tuple else num_units + memory
+        if state_is_tuple:
+            self._state_size: Any = LSTMStateTuple(num_units, memory)
+        else:
+            self._state_size = num_units + memory
         self._output_size = memory
 
     @property
@@ -378,11 +416,19 @@ class LSTMCell(LayerRNNCell):
             initializer=self._initializer,
             partitioner=_shards(self._num_unit_shards),
         )
-        self._bias = self.add_weight(_BIAS, shape=[4 * units], initializer=v1.zeros_initializer(dtype=self.dtype))
+        self._bias = self.add_weight(
+            _BIAS, shape=[4 * units], initializer=v1.zeros_initializer(dtype=self.dtype)
+        )
         if self._use_peepholes:
-            self._w_f_diag = self.add_weight("w_f_diag", shape=[units], initializer=self._initializer)
-            self._w_i_diag = self.add_weight("w_i_diag", shape=[units], initializer=self._initializer)
-            self._w_o_diag = self.add_weight("w_o_diag", shape=[units], initializer=self._initializer)
+            self._w_f_diag = self.add_weight(
+                "w_f_diag", shape=[units], initializer=self._initializer
+            )
+            self._w_i_diag = self.add_weight(
+                "w_i_diag", shape=[units], initializer=self._initializer
+            )
+            self._w_o_diag = self.add_weight(
+                "w_o_diag", shape=[units], initializer=self._initializer
+            )
         if self._num_proj is not None:
             self._proj_kernel = self.add_weight(
                 f"projection/{_WEIGHTS}",
@@ -401,8 +447,13 @@ class LSTMCell(LayerRNNCell):
             c_prev = tf.slice(state, [0, 0], [-1, self._num_units])
             m_prev = tf.slice(state, [0, self._num_units], [-1, num_proj])
         if inputs.shape.with_rank(2)[1] is None:
-            raise ValueError(f"Could not infer input size from inputs.get_shape()[-1]. Received input shape: {inputs.shape}")
-        lstm_matrix = tf.nn.bias_add(tf.matmul(tf.concat([inputs, m_prev], 1), self._kernel), self._bias)
+            raise ValueError(
+                "Could not infer input size from inputs.get_shape()[-1]. "
+                f"Received input shape: {inputs.shape}"
+            )
+        lstm_matrix = tf.nn.bias_add(
+            tf.matmul(tf.concat([inputs, m_prev], 1), self._kernel), self._bias
+        )
         i, j, f, o = tf.split(lstm_matrix, num_or_size_splits=4, axis=1)
         sigmoid = tf.sigmoid
         if self._use_peepholes:
@@ -467,13 +518,19 @@ class MultiRNNCell(RNNCell):
     def trainable_weights(self) -> list[tf.Variable]:
         if not self.trainable:
             return []
-        return [w for cell in self._cells if isinstance(cell, Layer) for w in cell.trainable_weights]
+        return [
+            w for cell in self._cells if isinstance(cell, Layer) for w in cell.trainable_weights
+        ]
 
     @property
     def non_trainable_weights(self) -> list[tf.Variable]:
-        weights = [w for cell in self._cells if isinstance(cell, Layer) for w in cell.non_trainable_weights]
+        weights = [
+            w for cell in self._cells if isinstance(cell, Layer) for w in cell.non_trainable_weights
+        ]
         if not self.trainable:
-            trainable = [w for cell in self._cells if isinstance(cell, Layer) for w in cell.trainable_weights]
+            trainable = [
+                w for cell in self._cells if isinstance(cell, Layer) for w in cell.trainable_weights
+            ]
             return trainable + weights
         return weights
 
@@ -494,7 +551,8 @@ class MultiRNNCell(RNNCell):
                 if self._state_is_tuple:
                     if not tf.nest.is_nested(state):
                         raise ValueError(
-                            f"Expected state to be a tuple of length {len(self.state_size)}, but received: {state}"
+                            "Expected state to be a tuple of length "
+                            f"{len(self.state_size)}, but received: {state}"
                         )
                     cell_state = state[i]
                 else:
@@ -574,7 +632,7 @@ def _enumerated_map_up_to(shallow: Any, fn: Callable[..., Any], *structures: Any
 
 
 class DropoutWrapper(_Wrapper):
-    """Dropout on a cell's inputs, outputs and (except LSTM ``c``) states, given keep probabilities."""
+    """Dropout on a cell's inputs, outputs and states (never the LSTM memory ``c``)."""
 
     def __init__(
         self,
@@ -591,7 +649,10 @@ class DropoutWrapper(_Wrapper):
     ):
         super().__init__(cell, dtype=dtype, **kwargs)
         if dropout_state_filter_visitor is not None and not callable(dropout_state_filter_visitor):
-            raise TypeError(f"dropout_state_filter_visitor must be callable. Received: {dropout_state_filter_visitor}")
+            raise TypeError(
+                "dropout_state_filter_visitor must be callable. "
+                f"Received: {dropout_state_filter_visitor}"
+            )
         self._dropout_state_filter = dropout_state_filter_visitor or _default_dropout_state_filter
         for prob, attr in (
             (input_keep_prob, "input_keep_prob"),
@@ -602,14 +663,18 @@ class DropoutWrapper(_Wrapper):
             constant = tf.get_static_value(tensor)
             if constant is not None:
                 if constant < 0 or constant > 1:
-                    raise ValueError(f"Parameter {attr} must be between 0 and 1. Received {constant}")
+                    raise ValueError(
+                        f"Parameter {attr} must be between 0 and 1. Received {constant}"
+                    )
                 setattr(self, f"_{attr}", float(constant))
             else:
                 setattr(self, f"_{attr}", tensor)
         self._variational_recurrent = variational_recurrent
         self._input_size = input_size
         self._seed = seed
-        self._recurrent_input_noise = self._recurrent_state_noise = self._recurrent_output_noise = None
+        self._recurrent_input_noise: Any = None
+        self._recurrent_state_noise: Any = None
+        self._recurrent_output_noise: Any = None
         if variational_recurrent:
             self._make_recurrent_noise(cell, input_size, dtype)
 
@@ -627,11 +692,18 @@ class DropoutWrapper(_Wrapper):
         if not isinstance(self._input_keep_prob, numbers.Real) or self._input_keep_prob < 1.0:
             if input_size is None:
                 raise ValueError(
-                    "When variational_recurrent=True and input_keep_prob < 1.0 or is unknown, input_size must be provided"
+                    "When variational_recurrent=True and input_keep_prob < 1.0 or is unknown, "
+                    "input_size must be provided"
                 )
-            self._recurrent_input_noise = _enumerated_map_up_to(input_size, noise("input"), input_size)
-        self._recurrent_state_noise = _enumerated_map_up_to(cell.state_size, noise("state"), cell.state_size)
-        self._recurrent_output_noise = _enumerated_map_up_to(cell.output_size, noise("output"), cell.output_size)
+            self._recurrent_input_noise = _enumerated_map_up_to(
+                input_size, noise("input"), input_size
+            )
+        self._recurrent_state_noise = _enumerated_map_up_to(
+            cell.state_size, noise("state"), cell.state_size
+        )
+        self._recurrent_output_noise = _enumerated_map_up_to(
+            cell.output_size, noise("output"), cell.output_size
+        )
 
     def _gen_seed(self, salt_prefix: str, index: int) -> int | None:
         if self._seed is None:
@@ -639,13 +711,17 @@ class DropoutWrapper(_Wrapper):
         digest = hashlib.md5(f"{self._seed}{salt_prefix}_{index}".encode()).hexdigest()
         return int(digest[:8], 16) & 0x7FFFFFFF
 
-    def _dropout(self, values: Any, prefix: str, noise: Any, keep_prob: Any, shallow: Any = None) -> Any:
+    def _dropout(
+        self, values: Any, prefix: str, noise: Any, keep_prob: Any, shallow: Any = None
+    ) -> Any:
         shallow = values if shallow is None else shallow
         if not self._variational_recurrent:
 
             def plain(i: int, do_dropout: Any, value: Any) -> Any:
                 if not isinstance(do_dropout, bool) or do_dropout:
-                    return tf.nn.dropout(value, rate=1.0 - keep_prob, seed=self._gen_seed(prefix, i))
+                    return tf.nn.dropout(
+                        value, rate=1.0 - keep_prob, seed=self._gen_seed(prefix, i)
+                    )
                 return value
 
             return _enumerated_map_up_to(shallow, plain, shallow, values)
@@ -662,20 +738,30 @@ class DropoutWrapper(_Wrapper):
             return not isinstance(prob, float) or prob < 1
 
         if should_drop(self._input_keep_prob):
-            inputs = self._dropout(inputs, "input", self._recurrent_input_noise, self._input_keep_prob)
+            inputs = self._dropout(
+                inputs, "input", self._recurrent_input_noise, self._input_keep_prob
+            )
         output, new_state = self.cell(inputs, state, scope=scope)
         if should_drop(self._state_keep_prob):
-            shallow = tf.__internal__.nest.get_traverse_shallow_structure(self._dropout_state_filter, new_state)
-            new_state = self._dropout(new_state, "state", self._recurrent_state_noise, self._state_keep_prob, shallow)
+            shallow = tf.__internal__.nest.get_traverse_shallow_structure(
+                self._dropout_state_filter, new_state
+            )
+            new_state = self._dropout(
+                new_state, "state", self._recurrent_state_noise, self._state_keep_prob, shallow
+            )
         if should_drop(self._output_keep_prob):
-            output = self._dropout(output, "output", self._recurrent_output_noise, self._output_keep_prob)
+            output = self._dropout(
+                output, "output", self._recurrent_output_noise, self._output_keep_prob
+            )
         return output, new_state
 
 
 class ResidualWrapper(_Wrapper):
     """Adds the cell's inputs to its outputs (or applies ``residual_fn(inputs, outputs)``)."""
 
-    def __init__(self, cell: Any, residual_fn: Callable[[Any, Any], Any] | None = None, **kwargs: Any):
+    def __init__(
+        self, cell: Any, residual_fn: Callable[[Any, Any], Any] | None = None, **kwargs: Any
+    ):
         super().__init__(cell, **kwargs)
         self._residual_fn = residual_fn
 
