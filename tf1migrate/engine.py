@@ -164,7 +164,7 @@ def _rewrite(
     upgraded, upgrade_count, imports = _upgrade(tree, resolver, rules, options, path, findings, applied)
 
     roots = [r for r in project.roots_in(module_name) if _enabled("TFM301", options)]
-    upgraded, layers = _insert_wrappers(upgraded, roots, options, path, findings, applied)
+    upgraded, layers = _insert_wrappers(upgraded, roots, options, path, findings, applied, project.lines)
     if layers:
         imports.add(RUNTIME_MODULE)
         if any(layer.scope for layer in layers) and not _binds_tensorflow(upgraded):
@@ -232,8 +232,9 @@ def _after_docstring(body: Sequence[cst.BaseStatement]) -> int:
 # ---------------------------------------------------------------------- wrappers
 def _insert_wrappers(
     tree: cst.Module, roots: Sequence[RootInfo], options: Options, path: str,
-    findings: list[Finding], applied: set[str],
+    findings: list[Finding], applied: set[str], lines: Mapping[str, int],
 ) -> tuple[cst.Module, list[GeneratedLayer]]:
+    """Each root's class right after its def (or class); `lines` are the defs' lines."""
     if not roots:
         return tree, []
     body = list(tree.body)
@@ -264,7 +265,7 @@ def _insert_wrappers(
         )
         insert_after.setdefault(index, []).append(wrapper)
         layers.append(GeneratedLayer(class_name, wrapped_name(root), 0, BASES[options.target], root.outer_scope))
-        findings.extend(_wrap_findings(root, class_name, path, function_line(tree, function, owner)))
+        findings.extend(_wrap_findings(root, class_name, path, lines.get(root.key, 1)))
         applied.add("TFM303" if root.kind != "function" else "TFM301")
     if not insert_after:
         return tree, []
@@ -305,18 +306,6 @@ def _tf_v1_prefix(resolver: Resolver) -> str:
 
 def _binds_tensorflow(tree: cst.Module) -> bool:
     return any(q in (TF_ROOT, COMPAT_V1) for q in Resolver.from_module(tree).tf_aliases.values())
-
-
-def function_line(tree: cst.Module, function: cst.FunctionDef, owner: cst.ClassDef | None) -> int:
-    """1-based line of `def` (cheap: counts newlines of the code before it)."""
-    code = tree.code
-    name = function.name.value
-    start = 0
-    if owner is not None:
-        match = re.search(rf"^class[ \t]+{re.escape(owner.name.value)}\b", code, re.MULTILINE)
-        start = match.start() if match else 0
-    match = re.compile(rf"^[ \t]*(?:async[ \t]+)?def[ \t]+{re.escape(name)}\b", re.MULTILINE).search(code, start)
-    return code.count("\n", 0, match.start()) + 1 if match else 1
 
 
 def _locate_layers(code: str, layers: list[GeneratedLayer]) -> list[GeneratedLayer]:
