@@ -34,6 +34,7 @@ _EXPORTS = {
     "CheckpointReport": "tf1compat.checkpoint",
     "MigratedLayer": "tf1compat.migrated",
     "MigratedModule": "tf1compat.migrated",
+    "DeterministicRandomTestTool": "tf1compat.determinism",
 }
 _SUBMODULES = {"layers", "nn"}
 

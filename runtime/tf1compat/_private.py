@@ -11,6 +11,9 @@ TensorFlow (``tensorflow.python.ops.variable_scope``):
   ``get_variable_scope_store`` / ``_VariableScopeStore.variable_scopes_count``
                          the per-thread scope counters that ``variable_scope(None, default)``
                          uniquifies with (we snapshot and restore them per call).
+  ``tensorflow.python.framework.random_seed.get_seed``
+                         patched by ``determinism.DeterministicRandomTestTool`` (module
+                         attribute, looked up by every random op at call time);
   ``tf.__internal__.decorator.make_decorator``
                          wraps the decorated method so that both ``inspect.signature``
                          (Keras 3) and ``tf_inspect`` (tf-keras) still see its arguments,
@@ -35,6 +38,7 @@ from typing import Any
 
 import tensorflow as _tf
 from tensorflow.python.framework import ops as _tf_ops
+from tensorflow.python.framework import random_seed as _tf_random_seed
 from tensorflow.python.ops import variable_scope as _tf_vs
 
 
@@ -66,6 +70,9 @@ if "variable_scopes_count" not in vars(_get_variable_scope_store()):
         "tf1compat needs tensorflow.python.ops.variable_scope._VariableScopeStore"
         ".variable_scopes_count, which this TensorFlow version does not have."
     )
+
+_require(_tf_random_seed, "get_seed", "tensorflow.python.framework.random_seed")
+RANDOM_SEED_MODULE = _tf_random_seed
 
 make_decorator = _require(
     _require(_require(_tf, "__internal__", "tensorflow"), "decorator", "tf.__internal__"),
