@@ -16,6 +16,7 @@ import argparse
 import statistics
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from benchmarks import report, tools
@@ -69,25 +70,44 @@ def paired_ratio(mine: list[Measurement], theirs: list[Measurement]) -> report.S
     return report.Spread.of(values) if values else None
 
 
+@dataclass(frozen=True)
+class Summary:
+    """One contender over all rounds: spreads of the successful runs, or why none succeeded."""
+
+    runs: int
+    ok_runs: int
+    error: str | None = None
+    wall_s: report.Spread | None = None
+    cpu_s: report.Spread | None = None
+    files_per_s: report.Spread | None = None
+    lines_per_s: report.Spread | None = None
+    peak_rss_mb: report.Spread | None = None
+    statuses: dict[str, int] | None = None  # what the tool said it did to the files
+
+    def to_json(self) -> dict[str, object]:
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        return {k: v.to_json() if isinstance(v, report.Spread) else v
+                for k, v in values.items() if v is not None}
+
+
 def summarise(runs: dict[str, list[Measurement]], by_name: dict[str, Contender],
-              files: int, lines: int) -> dict[str, dict[str, object]]:
-    summary: dict[str, dict[str, object]] = {}
+              files: int, lines: int) -> dict[str, Summary]:
+    summary: dict[str, Summary] = {}
     for name, measurements in runs.items():
         ok = [m for m in measurements if succeeded(by_name[name], m)]
-        entry: dict[str, object] = {"runs": len(measurements), "ok_runs": len(ok)}
-        if ok:
-            wall = report.Spread.of(m.wall_s for m in ok)
-            entry.update(
-                wall_s=wall,
-                cpu_s=report.Spread.of(m.cpu_s for m in ok),
-                files_per_s=report.Spread.of(files / m.wall_s for m in ok),
-                lines_per_s=report.Spread.of(lines / m.wall_s for m in ok),
-                peak_rss_mb=report.Spread.of(m.peak_rss_mb for m in ok),
-                statuses=ok[-1].details.get("statuses"),  # what the tool said it did
-            )
-        else:
-            entry["error"] = failure_reason(measurements[-1])
-        summary[name] = entry
+        if not ok:
+            summary[name] = Summary(len(measurements), 0, failure_reason(measurements[-1]))
+            continue
+        statuses = ok[-1].details.get("statuses")
+        summary[name] = Summary(
+            len(measurements), len(ok),
+            wall_s=report.Spread.of(m.wall_s for m in ok),
+            cpu_s=report.Spread.of(m.cpu_s for m in ok),
+            files_per_s=report.Spread.of(files / m.wall_s for m in ok),
+            lines_per_s=report.Spread.of(lines / m.wall_s for m in ok),
+            peak_rss_mb=report.Spread.of(m.peak_rss_mb for m in ok),
+            statuses=dict(statuses) if isinstance(statuses, dict) else None,
+        )
     return summary
 
 
@@ -102,36 +122,39 @@ def ratios(runs: dict[str, list[Measurement]]) -> dict[str, report.Spread | None
     return found
 
 
-def tables(summary: dict[str, dict[str, object]], pairs: dict[str, report.Spread | None],
+def _fmt_ratio(spread: report.Spread | None) -> str:
+    if spread is None:
+        return "n/a"
+    return f"{spread.median:.2f}× (range {spread.low:.2f}–{spread.high:.2f})"
+
+
+def tables(summary: dict[str, Summary], pairs: dict[str, report.Spread | None],
            files: int, lines: int) -> list[str]:
     rows = []
     for name, entry in summary.items():
-        if "error" in entry:
-            rows.append([name, "failed", "", "", "", "", "",
-                         f"0/{entry['runs']}: {entry['error']}"])
+        if entry.error is not None or entry.wall_s is None:
+            rows.append([name, "failed", "", "", "", "", "", f"0/{entry.runs}: {entry.error}"])
             continue
-        statuses = entry.get("statuses") or {}
-        outcome = ", ".join(f"{k} {v}" for k, v in sorted(statuses.items()))  # type: ignore[union-attr]
-        rows.append([name, entry["files_per_s"].fmt(), entry["lines_per_s"].fmt(),  # type: ignore[union-attr]
-                     entry["wall_s"].fmt(), entry["cpu_s"].fmt(),  # type: ignore[union-attr]
-                     entry["peak_rss_mb"].fmt(),  # type: ignore[union-attr]
-                     outcome or "—", f"{entry['ok_runs']}/{entry['runs']}"])
+        assert entry.files_per_s and entry.lines_per_s and entry.cpu_s and entry.peak_rss_mb
+        outcome = ", ".join(f"{k} {v}" for k, v in sorted((entry.statuses or {}).items()))
+        rows.append([name, entry.files_per_s.fmt(), entry.lines_per_s.fmt(), entry.wall_s.fmt(),
+                     entry.cpu_s.fmt(), entry.peak_rss_mb.fmt(), outcome or "—",
+                     f"{entry.ok_runs}/{entry.runs}"])
     main = report.markdown_table(
         ["contender", "files/s", "LOC/s", "wall s", "CPU s", "peak RSS MB (largest process)",
          "files by status", "runs ok"], rows)
-    ratio_rows = [[k, "n/a" if v is None else f"{v.median:.2f}× (range {v.low:.2f}–{v.high:.2f})"]
-                  for k, v in pairs.items()]
+    ratio_rows = [[k, _fmt_ratio(v)] for k, v in pairs.items()]
     ratio_table = report.markdown_table(
         ["throughput ratio (paired per round; > 1 = tf1migrate faster)", "median"], ratio_rows)
     target_rows = []
-    jobs2 = summary.get(tf1migrate_name(2), {})
-    if "files_per_s" in jobs2:
-        fps = jobs2["files_per_s"].median  # type: ignore[union-attr]
+    jobs2 = summary.get(tf1migrate_name(2))
+    if jobs2 is not None and jobs2.files_per_s is not None:
+        fps = jobs2.files_per_s.median
         target_rows.append([f"≥ {TARGET_FILES_PER_S_JOBS2:.0f} files/s with --jobs 2",
                             f"{fps:.1f}", "met" if fps >= TARGET_FILES_PER_S_JOBS2 else "NOT met"])
     for name, entry in summary.items():
-        if name.startswith("tf1migrate") and "peak_rss_mb" in entry:
-            rss = entry["peak_rss_mb"].high  # type: ignore[union-attr]
+        if name.startswith("tf1migrate") and entry.peak_rss_mb is not None:
+            rss = entry.peak_rss_mb.high
             target_rows.append([f"peak RSS per worker ≤ {TARGET_PEAK_RSS_MB:.0f} MB ({name})",
                                 f"{rss:.0f}", "met" if rss <= TARGET_PEAK_RSS_MB else "NOT met"])
     out = [f"Corpus: {files} files, {lines} lines.", main]

@@ -153,6 +153,11 @@ class ModuleWriter:
         self.used_names.add(name)
         return name
 
+    def combo(self, *pools: Sequence[str], camel: bool = False) -> str:
+        """A fresh name made of one word from each pool (``a_b`` or ``AB``)."""
+        name = self.fresh_name(lambda: "_".join(self.rng.choice(pool) for pool in pools))
+        return _snake_to_camel(name) if camel else name
+
     def func_name(self) -> str:
         return self.fresh_name(
             lambda: f"{self.rng.choice(FUNC_MODIFIERS)}_{self.rng.choice(FUNC_BASES)}")
@@ -246,7 +251,8 @@ def tpl_conv1d(w: ModuleWriter) -> list[str]:
         f'        w = {s.get_variable}("w", [1, nx, n_units], '
         f"initializer={s.tf}.random_normal_initializer(stddev=w_init_stdev))",
         f'        b = {s.get_variable}("b", [n_units], initializer={s.tf}.constant_initializer(0))',
-        f"        c = {s.tf}.matmul({s.tf}.reshape(x, [-1, nx]), {s.tf}.reshape(w, [-1, n_units])) + b",
+        f"        c = {s.tf}.matmul({s.tf}.reshape(x, [-1, nx]), "
+        f"{s.tf}.reshape(w, [-1, n_units])) + b",
         f"        return {s.tf}.reshape(c, [-1] + start[1:] + [n_units])",
     ]
 
@@ -305,16 +311,19 @@ def tpl_attention(w: ModuleWriter) -> list[str]:
         f'def {name}(x, n_units, scope="{name}", n_heads=8, causal=True):',
         *w.docstring("    ", [("x", "a Tensor [batch, length, depth]."),
                               ("n_heads", "number of attention heads."),
-                              ("causal", "mask future positions.")], "a Tensor [batch, length, n_units]."),
+                              ("causal", "mask future positions.")],
+                               "a Tensor [batch, length, n_units]."),
         f"    with {s.variable_scope}(scope):",
         *qkv,
         "",
         "        def split_heads(t):",
-        f"            t = {s.tf}.reshape(t, [{s.tf}.shape(t)[0], {s.tf}.shape(t)[1], n_heads, n_units // n_heads])",
+        f"            t = {s.tf}.reshape(t, [{s.tf}.shape(t)[0], {s.tf}.shape(t)[1], n_heads, "
+        "n_units // n_heads])",
         f"            return {s.tf}.transpose(t, [0, 2, 1, 3])",
         "",
         "        q, k, v = split_heads(q), split_heads(k), split_heads(v)",
-        f"        w = {s.tf}.matmul(q, k, transpose_b=True) * {s.tf}.rsqrt({s.tf}.cast(n_units // n_heads, {s.tf}.float32))",
+        f"        w = {s.tf}.matmul(q, k, transpose_b=True) * "
+        f"{s.tf}.rsqrt({s.tf}.cast(n_units // n_heads, {s.tf}.float32))",
         "        if causal:",
         f"            length = {s.tf}.shape(w)[-1]",
         f"            mask = {s.tf}.matrix_band_part({s.tf}.ones([length, length]), -1, 0)",
@@ -336,7 +345,8 @@ def tpl_embedding(w: ModuleWriter) -> list[str]:
                               ("vocab_size", "an integer.")], "a float Tensor [..., n_units]."),
         f"    with {s.variable_scope}(scope, reuse={s.tf}.AUTO_REUSE):",
         f'        table = {s.get_variable}("weights", [vocab_size, n_units],',
-        f"                                 initializer={s.tf}.random_normal_initializer(0.0, n_units ** -0.5))",
+        "                                 "
+        f"initializer={s.tf}.random_normal_initializer(0.0, n_units ** -0.5))",
         f"        out = {s.tf}.gather(table, ids)",
         "        if multiply_by_sqrt:",
         "            out *= n_units ** 0.5",
@@ -351,7 +361,8 @@ def tpl_lstm(w: ModuleWriter) -> list[str]:
     return [
         f'def {name}(x, n_units, scope="{name}", num_layers=2, sequence_length=None):',
         *w.docstring("    ", [("x", "a Tensor [batch, time, depth]."),
-                              ("num_layers", "stacked recurrent layers.")], "the outputs [batch, time, n_units]."),
+                              ("num_layers", "stacked recurrent layers.")],
+                               "the outputs [batch, time, n_units]."),
         f"    with {s.variable_scope}(scope):",
         f"        cells = [{s.nn}.rnn_cell.{cell}(n_units) for _ in range(num_layers)]",
         f"        cell = {s.nn}.rnn_cell.MultiRNNCell(cells)",
@@ -452,7 +463,8 @@ def tpl_callable_class(w: ModuleWriter) -> list[str]:
         f"        with {s.variable_scope}(self.name, reuse={s.tf}.AUTO_REUSE):",
         "            n_in = x.get_shape().as_list()[-1]",
         f'            kernel = {s.get_variable}("kernel", [n_in, self.n_units])',
-        f'            bias = {s.get_variable}("bias", [self.n_units], initializer={s.tf}.zeros_initializer())',
+        f'            bias = {s.get_variable}("bias", [self.n_units], '
+        f"initializer={s.tf}.zeros_initializer())",
         f"            y = {s.tf}.tensordot(x, kernel, [[-1], [0]]) + bias",
         "            return self.activation(y) if self.activation else y",
         "",
@@ -471,7 +483,8 @@ def tpl_contrib_norm(w: ModuleWriter) -> list[str]:
         f'def {name}(x, scope="{name}"):',
         *w.docstring("    ", [("x", "a Tensor.")], "a Tensor."),
         f"    with {s.variable_scope}(scope):",
-        f"        return {s.tf}.contrib.layers.layer_norm(x, begin_norm_axis=-1, begin_params_axis=-1)",
+        f"        return {s.tf}.contrib.layers.layer_norm(x, begin_norm_axis=-1, "
+        "begin_params_axis=-1)",
     ]
 
 
@@ -635,7 +648,8 @@ class CorpusGenerator:
                    lambda: w.rng.choices(templates, weights=weights)[0](w))
         self.helpers += w.local_helpers
 
-    def _import_helpers(self, w: ModuleWriter, count: int) -> tuple[list[str], list[tuple[str, Helper]]]:
+    def _import_helpers(self, w: ModuleWriter,
+                        count: int) -> tuple[list[str], list[tuple[str, Helper]]]:
         """Import some helpers from other modules, each import form; return (lines, callables)."""
         rng = w.rng
         chosen = rng.sample(self.helpers, min(count, len(self.helpers))) if self.helpers else []
@@ -706,10 +720,11 @@ class CorpusGenerator:
         roots: list[str] = []
 
         def make_model() -> list[str]:
-            name = w.fresh_name(lambda: f"{rng.choice(MODULE_WORDS)}_{rng.choice(('model', 'body', 'network', 'net', 'encoder', 'decoder'))}")
+            name = w.combo(MODULE_WORDS, ("model", "body", "network", "net", "encoder", "decoder"))
             roots.append(name)
             steps = [self._call(ref, h, "h", f"{h.name}_{i}", "is_training")
-                     for i, (ref, h) in enumerate(rng.sample(callables, min(len(callables), rng.randint(1, 4))))]
+                     for i, (ref, h) in enumerate(
+                         rng.sample(callables, min(len(callables), rng.randint(1, 4))))]
             if not steps:
                 steps = [f'{s.layers}.dense(h, hparams["hidden_size"], name="dense")']
             return [
@@ -718,7 +733,8 @@ class CorpusGenerator:
                                       ("inputs", "a Tensor [batch, length, depth]."),
                                       ("is_training", "a boolean.")], "logits."),
                 f"    with {s.variable_scope}(scope, reuse=reuse):",
-                f'        h = {s.layers}.dense(inputs, hparams["hidden_size"], name="input_projection")',
+                f'        h = {s.layers}.dense(inputs, hparams["hidden_size"], '
+                'name="input_projection")',
                 '        for layer in range(hparams["num_layers"]):',
                 f'            with {s.variable_scope}("layer_%d" % layer):',
                 *(f"                h = {step}" for step in steps),
@@ -730,7 +746,7 @@ class CorpusGenerator:
             ]
 
         def make_class() -> list[str]:
-            cls = w.fresh_name(lambda: _snake_to_camel(f"{rng.choice(MODULE_WORDS)}_{rng.choice(('model', 'encoder', 'decoder'))}"))
+            cls = w.combo(MODULE_WORDS, ("model", "encoder", "decoder"), camel=True)
             steps = [self._call(ref, h, "x", f"{h.name}_{i}", "self.is_training")
                      for i, (ref, h) in enumerate(rng.sample(callables, min(len(callables), 2)))]
             return [
@@ -749,7 +765,8 @@ class CorpusGenerator:
                 "            return x",
                 "",
                 "    def loss(self, logits, labels):",
-                f"        xent = {s.nn}.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)",
+                f"        xent = {s.nn}.sparse_softmax_cross_entropy_with_logits("
+                "labels=labels, logits=logits)",
                 f"        return {s.tf}.reduce_mean(xent)",
             ]
 
@@ -767,7 +784,8 @@ class CorpusGenerator:
                 "        labels=labels, logits=logits))",
                 f"    {s.tf}.summary.scalar('loss', loss)",
                 f"    optimizer = {s.tf}.train.AdamOptimizer(learning_rate=params.get('lr', 1e-3))",
-                f"    train_op = optimizer.minimize(loss, global_step={s.tf}.train.get_or_create_global_step())",
+                "    train_op = optimizer.minimize(",
+                f"        loss, global_step={s.tf}.train.get_or_create_global_step())",
                 f"    return {s.tf}.estimator.EstimatorSpec(mode, loss=loss, train_op=train_op)",
             ]
 
@@ -781,8 +799,8 @@ class CorpusGenerator:
     def _script_body(self, w: ModuleWriter, planned: PlannedFile) -> None:
         rng, s = w.rng, w.style
         module, root = rng.choice(self.models) if self.models else (None, None)
-        extra = [f"from {module.rpartition('.')[0]} import {module.rpartition('.')[2]} as model_lib"] \
-            if module else []
+        package, _, leaf = (module or "").rpartition(".")
+        extra = [f"from {package} import {leaf} as model_lib"] if module else []
         self._imports(w, extra)
         call = f"model_lib.{root}" if root else f"{s.layers}.dense"
         w.lines += [
@@ -794,24 +812,27 @@ class CorpusGenerator:
             "", "",
             "def build_graph(hparams):",
             '    """Placeholders, model, loss and train op."""',
-            f"    inputs = {s.tf}.placeholder({s.tf}.float32, [None, None, hparams['hidden_size']], name='inputs')",
+            f"    inputs = {s.tf}.placeholder({s.tf}.float32,",
+            "                            [None, None, hparams['hidden_size']], name='inputs')",
             f"    labels = {s.tf}.placeholder({s.tf}.int32, [None, None], name='labels')",
             f"    logits = {call}(hparams, inputs, is_training=True)" if root else
             f"    logits = {call}(inputs, hparams['vocab_size'])",
-            f"    loss = {s.tf}.reduce_mean({s.nn}.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits))",
+            f"    loss = {s.tf}.reduce_mean({s.nn}.sparse_softmax_cross_entropy_with_logits(",
+            "        labels=labels, logits=logits))",
             f"    global_step = {s.tf}.train.get_or_create_global_step()",
-            f"    train_op = {s.tf}.train.AdamOptimizer(FLAGS.learning_rate).minimize(loss, global_step=global_step)",
+            f"    train_op = {s.tf}.train.AdamOptimizer(FLAGS.learning_rate).minimize(",
+            "        loss, global_step=global_step)",
             f"    {s.tf}.summary.scalar('loss', loss)",
             f"    return inputs, labels, loss, train_op, {s.tf}.summary.merge_all()",
             "", "",
         ]
 
         def make_loop() -> list[str]:
-            name = w.fresh_name(lambda: f"{rng.choice(('train', 'evaluate', 'run', 'fit'))}_{rng.choice(MODULE_WORDS)}")
+            name = w.combo(("train", "evaluate", "run", "fit"), MODULE_WORDS)
             return [
                 f"def {name}(hparams, batches):",
-                *w.docstring("    ", [("hparams", "a dict."), ("batches", "an iterable of (x, y).")],
-                             "the last loss."),
+                *w.docstring("    ", [("hparams", "a dict."),
+                                      ("batches", "an iterable of (x, y).")], "the last loss."),
                 f"    {s.tf}.reset_default_graph()",
                 "    inputs, labels, loss, train_op, summaries = build_graph(hparams)",
                 f"    saver = {s.tf}.train.Saver(max_to_keep=5)",
@@ -821,16 +842,19 @@ class CorpusGenerator:
                 f"        sess.run({s.tf}.global_variables_initializer())",
                 "        for step, (x, y) in enumerate(batches):",
                 "            feed_dict = {inputs: x, labels: y}",
-                "            last, _, summary = sess.run([loss, train_op, summaries], feed_dict=feed_dict)",
+                "            last, _, summary = sess.run([loss, train_op, summaries],",
+                "                                        feed_dict=feed_dict)",
                 "            writer.add_summary(summary, step)",
                 "            if step % 100 == 0:",
                 f"                {s.tf}.logging.info('step %d loss %.4f', step, last)",
-                "                saver.save(sess, FLAGS.output_dir + '/model.ckpt', global_step=step)",
+                "                saver.save(sess, FLAGS.output_dir + '/model.ckpt',",
+                "                           global_step=step)",
                 "    return last",
             ]
 
         self._fill(w, planned.target_lines - 8, make_loop)
-        w.lines += ["", "", "def main(_):", f"    {s.tf}.logging.set_verbosity({s.tf}.logging.INFO)",
+        w.lines += ["", "", "def main(_):",
+                    f"    {s.tf}.logging.set_verbosity({s.tf}.logging.INFO)",
                     "    print('training for %d steps' % FLAGS.train_steps)", "", "",
                     'if __name__ == "__main__":', f"    {s.tf}.app.run()"]
 
@@ -839,7 +863,7 @@ class CorpusGenerator:
         self._imports(w)
 
         def make_pipeline() -> list[str]:
-            name = w.fresh_name(lambda: f"{rng.choice(('input_fn', 'parse', 'decode', 'read', 'batch'))}_{rng.choice(MODULE_WORDS)}")
+            name = w.combo(("input_fn", "parse", "decode", "read", "batch"), MODULE_WORDS)
             return [
                 f"def {name}(filenames, batch_size=32, max_length={rng.choice((64, 128, 256))}):",
                 *w.docstring("    ", [("filenames", "a glob of TFRecord files."),
@@ -860,7 +884,7 @@ class CorpusGenerator:
             ]
 
         def make_generator() -> list[str]:
-            name = w.fresh_name(lambda: f"generate_{rng.choice(MODULE_WORDS)}_{rng.choice(('examples', 'samples', 'pairs'))}")
+            name = w.combo(("generate",), MODULE_WORDS, ("examples", "samples", "pairs"))
             return [
                 f"def {name}(source_path, vocab, max_examples=None):",
                 *w.docstring("    ", [("source_path", "a text file, one example per line."),
@@ -885,7 +909,8 @@ class CorpusGenerator:
         w.lines += ["import collections", "import os", "import re", "", ""]
 
         def make_function() -> list[str]:
-            name = w.fresh_name(lambda: f"{rng.choice(('parse', 'format', 'merge', 'load', 'count', 'normalize'))}_{rng.choice(MODULE_WORDS)}")
+            name = w.combo(("parse", "format", "merge", "load", "count", "normalize"),
+                           MODULE_WORDS)
             separator = repr(rng.choice((",", ";", " ", "\t")))
             return [
                 f"def {name}(items, separator={separator}, lower=True):",
@@ -902,7 +927,7 @@ class CorpusGenerator:
             ]
 
         def make_class() -> list[str]:
-            cls = w.fresh_name(lambda: _snake_to_camel(f"{rng.choice(MODULE_WORDS)}_{rng.choice(('registry', 'cache', 'config', 'vocab'))}"))
+            cls = w.combo(MODULE_WORDS, ("registry", "cache", "config", "vocab"), camel=True)
             return [
                 f"class {cls}(object):",
                 f'    """A small {cls} keyed by name."""',
@@ -930,11 +955,11 @@ class CorpusGenerator:
         rng, s = w.rng, w.style
         import_lines, refs = self._import_helpers(w, rng.randint(1, 4))
         self._imports(w, ["import numpy as np", *import_lines])
-        cls = w.fresh_name(lambda: _snake_to_camel(f"{rng.choice(MODULE_WORDS)}_{rng.choice(MODULE_WORDS)}_test"))
+        cls = w.combo(MODULE_WORDS, MODULE_WORDS, ("test",), camel=True)
         w.lines += [f"class {cls}({s.tf}.test.TestCase):", ""]
 
         def make_test() -> list[str]:
-            name = w.fresh_name(lambda: f"test{_snake_to_camel(rng.choice(FUNC_MODIFIERS))}{_snake_to_camel(rng.choice(FUNC_BASES))}")
+            name = "test" + w.combo(FUNC_MODIFIERS, FUNC_BASES, camel=True)
             if refs:
                 ref, helper = rng.choice(refs)
                 call = self._call(ref, helper, "x", "under_test", "False").replace(

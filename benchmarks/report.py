@@ -151,8 +151,9 @@ def fmt_ratio(value: float | None) -> str:
 def emit(name: str, title: str, tables: Sequence[str], payload: dict[str, object],
          out_dir: Path | None = None) -> Path:
     """Print the Markdown report and write the JSON next to it."""
-    info = payload.setdefault("machine", machine())
-    print(f"## {title}\n\n{machine_line(info)}\n")  # type: ignore[arg-type]
+    info = machine()
+    payload.setdefault("machine", info)
+    print(f"## {title}\n\n{machine_line(info)}\n")
     for table in tables:
         print(table + "\n")
     path = write_json(name, payload, out_dir)

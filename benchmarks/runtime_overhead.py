@@ -218,54 +218,72 @@ def contenders(args: argparse.Namespace) -> list[Contender]:
     found = []
     for variant in args.variants:
         extra = {"TF_USE_LEGACY_KERAS": "1"} if variant == TF_KERAS else {}
-        found.append(Contender(LABELS[variant],
-                               lambda scratch, v=variant: child_argv(v, args, scratch / "result.json"),
-                               env=tools.child_env(**extra), check=check_child))
+        found.append(Contender(
+            LABELS[variant],
+            lambda scratch, v=variant: child_argv(v, args, scratch / "result.json"),
+            env=tools.child_env(**extra), check=check_child))
     return found
 
 
+def metric(m: Measurement, key: str) -> float:
+    value = m.details[key]
+    if not isinstance(value, (int, float)):
+        raise TypeError(f"{key} is {value!r}, not a number")
+    return float(value)
+
+
 def per_round(runs: dict[str, list[Measurement]], label: str, key: str) -> list[float | None]:
-    return [m.details.get(key) if m.error is None and m.returncode == 0 else None  # type: ignore[misc]
+    return [metric(m, key) if m.error is None and m.returncode == 0 else None
             for m in runs.get(label, [])]
 
 
-def paired(runs: dict[str, list[Measurement]], mine: str, theirs: str, key: str) -> report.Spread | None:
+def paired(runs: dict[str, list[Measurement]], mine: str, theirs: str,
+           key: str) -> report.Spread | None:
+    """Median over rounds of mine/theirs for one metric: both measured under the same load."""
     values = [a / b for a, b in zip(per_round(runs, LABELS[mine], key),
                                     per_round(runs, LABELS[theirs], key)) if a and b]
     return report.Spread.of(values) if values else None
 
 
+RATIOS = (  # (mine, theirs, metric, target or None)
+    (TF1COMPAT, KERAS, "train_step_s", TARGET_TRAIN_VS_KERAS),
+    (TF1COMPAT, KERAS, "function_forward_s", None),
+    (TF1COMPAT, KERAS, "eager_forward_s", None),
+    (TF1COMPAT, TF_KERAS, "eager_forward_s", TARGET_EAGER_VS_TF_KERAS),
+    (TF1COMPAT, TF_KERAS, "train_step_s", None),
+    (TF1COMPAT, KERAS, "first_trace_train_s", None),
+)
+
+
 def tables(runs: dict[str, list[Measurement]], by_name: dict[str, Contender],
            hparams: HParams, batch: int) -> tuple[list[str], dict[str, object]]:
-    rows, summary = [], {}
+    rows: list[list[str]] = []
+    summary: dict[str, dict[str, object]] = {}
+    param_counts: set[float] = set()
     for label, measurements in runs.items():
         ok = [m for m in measurements if succeeded(by_name[label], m)]
         if not ok:
-            rows.append([label, *["failed"] + [""] * (len(METRICS) + 1),
-                         f"0/{len(measurements)}: {failure_reason(measurements[-1])}"])
-            summary[label] = {"error": failure_reason(measurements[-1])}
+            reason = failure_reason(measurements[-1])
+            rows.append([label, "failed", *[""] * (len(METRICS) + 1),
+                         f"0/{len(measurements)}: {reason}"])
+            summary[label] = {"error": reason}
             continue
-        entry = {key: report.Spread.of(m.details[key] for m in ok) for key, _ in METRICS}  # type: ignore[misc]
-        entry["peak_rss_mb"] = report.Spread.of(m.details["peak_rss_mb"] for m in ok)  # type: ignore[misc]
-        params = {m.details["n_params"] for m in ok}
-        summary[label] = {**entry, "n_params": sorted(params)}
-        rows.append([label, *(entry[key].fmt() for key, _ in METRICS),
-                     entry["peak_rss_mb"].fmt(), f"{min(params):,}",
+        spreads = {key: report.Spread.of(metric(m, key) for m in ok)
+                   for key in (*(k for k, _ in METRICS), "peak_rss_mb")}
+        params = {metric(m, "n_params") for m in ok}
+        param_counts |= params
+        summary[label] = {**spreads, "n_params": sorted(params)}
+        rows.append([label, *(spreads[key].fmt() for key, _ in METRICS),
+                     spreads["peak_rss_mb"].fmt(), f"{min(params):,.0f}",
                      f"{len(ok)}/{len(measurements)} ok"])
     main = report.markdown_table(["variant", *(title for _, title in METRICS), "peak RSS MB",
                                   "params", "notes"], rows)
-    counts = {n for entry in summary.values() for n in entry.get("n_params", [])}  # type: ignore[union-attr]
-    if len(counts) > 1:
-        main += f"\n\n**Warning: the variants disagree on the parameter count ({sorted(counts)}); " \
-                "they are not the same architecture and the ratios below mean little.**"
+    if len(param_counts) > 1:
+        main += (f"\n\n**Warning: the variants disagree on the parameter count "
+                 f"({sorted(param_counts)}); they are not the same architecture and the ratios "
+                 "below mean little.**")
     ratio_rows, ratios = [], {}
-    for mine, theirs, key, target in (
-            (TF1COMPAT, KERAS, "train_step_s", TARGET_TRAIN_VS_KERAS),
-            (TF1COMPAT, KERAS, "function_forward_s", None),
-            (TF1COMPAT, KERAS, "eager_forward_s", None),
-            (TF1COMPAT, TF_KERAS, "eager_forward_s", TARGET_EAGER_VS_TF_KERAS),
-            (TF1COMPAT, TF_KERAS, "train_step_s", None),
-            (TF1COMPAT, KERAS, "first_trace_train_s", None)):
+    for mine, theirs, key, target in RATIOS:
         spread = paired(runs, mine, theirs, key)
         name = f"{mine} / {theirs}: {key}"
         ratios[name] = spread
@@ -273,8 +291,8 @@ def tables(runs: dict[str, list[Measurement]], by_name: dict[str, Contender],
             continue
         verdict = "—" if target is None else \
             f"≤ {target:.2f}×: {'met' if spread.median <= target else 'NOT met'}"
-        ratio_rows.append([name, f"{spread.median:.3f}× (range {spread.low:.3f}–{spread.high:.3f})",
-                           verdict])
+        ratio_rows.append(
+            [name, f"{spread.median:.3f}× (range {spread.low:.3f}–{spread.high:.3f})", verdict])
     out = [f"Model: {hparams.n_layer} layers, width {hparams.n_embd}, {hparams.n_head} heads, "
            f"sequence {hparams.n_ctx}, batch {batch}, vocabulary {hparams.n_vocab} "
            f"({hparams.n_params:,} parameters). Times are medians over rounds of each "

@@ -84,13 +84,14 @@ def report_details(data: object) -> dict[str, object]:
     if isinstance(entries, list):
         details["files_reported"] = len(entries)
         statuses: dict[str, int] = {}
+        cached = 0
         for entry in entries:
             if isinstance(entry, dict):
                 status = str(entry.get("status"))
                 statuses[status] = statuses.get(status, 0) + 1
-                if entry.get("cached"):
-                    details["cached"] = int(details.get("cached", 0)) + 1  # type: ignore[arg-type]
+                cached += bool(entry.get("cached"))
         details["statuses"] = statuses
+        details["cached"] = cached
     summary = data.get("summary")
     if isinstance(summary, dict):
         details["summary"] = {k: v for k, v in summary.items() if isinstance(v, (int, float))}

@@ -103,8 +103,8 @@ def contenders(work: Path, original: Path, args: argparse.Namespace) -> list[Con
         hparams = SIZES[size]
         tree = work / f"migrated-{size}"
         shutil.copytree(work / "migrated", tree)
-        override_spec(tree / "pyproject.toml", args.root_key,
-                      spec_table(args.root_key, hparams, args.hparams_expr, args.batch, args.length))
+        table = spec_table(args.root_key, hparams, args.hparams_expr, args.batch, args.length)
+        override_spec(tree / "pyproject.toml", args.root_key, table)
         for mode in args.modes:
             flag = "--no-numerics" if mode == "names+shapes" else "--numerics"
             found.append(Contender(
@@ -133,7 +133,9 @@ def tables(runs: dict[str, list[Measurement]], by_name: dict[str, Contender],
         if size == "gpt2-small" and mode == "names+shapes":
             met = wall.median <= TARGET_NAMES_GPT2_SMALL_S
             verdict = f"≤ {TARGET_NAMES_GPT2_SMALL_S:.0f} s: {'met' if met else 'NOT met'}"
-        diffs = [layer.get("max_abs_diff") for layer in ok[-1].details.get("layers", [])]  # type: ignore[union-attr]
+        layers = ok[-1].details.get("layers")
+        diffs = [layer.get("max_abs_diff") for layer in layers if isinstance(layer, dict)] \
+            if isinstance(layers, list) else []
         note = f"{len(ok)}/{len(measurements)} verified"
         if mode == "numerics" and diffs and diffs[0] is not None:
             note += f"; max |diff| {max(diffs):.2g}"

@@ -40,7 +40,8 @@ def pick_small_file(corpus: Path, max_lines: int = 80) -> Path:
     candidates = []
     for path in sorted(corpus.rglob("*.py")):
         text = path.read_text(encoding="utf-8")
-        if "get_variable" in text and "from synth_t2t" not in text and "import synth_t2t" not in text:
+        standalone = "from synth_t2t" not in text and "import synth_t2t" not in text
+        if "get_variable" in text and standalone:
             candidates.append((text.count("\n"), str(path)))
     if not candidates:
         raise ValueError(f"no standalone variable-creating module in {corpus}")

@@ -10,8 +10,8 @@ from benchmarks import codemod_throughput
 
 def test_tiny_run_reports_every_contender(tmp_path, capsys):
     only = [codemod_throughput.tf1migrate_name(1), codemod_throughput.PARSE_BOUND]
-    codemod_throughput.main(["--files", "16", "--lines", "900", "--repeat", "1", "--jobs", "1", "--only",
-                             ",".join(only), "--out-dir", str(tmp_path)])
+    codemod_throughput.main(["--files", "16", "--lines", "900", "--repeat", "1", "--jobs", "1",
+                             "--only", ",".join(only), "--out-dir", str(tmp_path)])
     data = json.loads((tmp_path / "codemod_throughput-latest.json").read_text())
     for name in only:
         entry = data["summary"][name]

@@ -71,7 +71,8 @@ def test_cross_module_imports_resolve(corpus):
     for path in corpus.rglob("*.py"):
         dotted = ".".join(path.relative_to(corpus).with_suffix("").parts).removesuffix(".__init__")
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        defined[dotted] = {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+        defined[dotted] = {node.name for node in tree.body
+                           if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
     imports = 0
     for path in corpus.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
