@@ -186,6 +186,24 @@ def model(layers, rnn_cell):
     return {"a": a, "b": b, "c": c, "d": d, "e": e}
 """
     ),
+    "channels-first-convs-and-pools": Case(
+        """
+def model(layers, rnn_cell):
+    cf = "channels_first"
+    images = const(2, 3, 6, 5)
+    volume = const(1, 2, 4, 4, 3)
+    return {
+        "conv2d": layers.conv2d(images, 4, 3, strides=2, padding="same", data_format=cf),
+        "conv3d": layers.conv3d(volume, 2, 2, data_format=cf),
+        "sep2d": layers.separable_conv2d(images, 2, 3, depth_multiplier=2, data_format=cf),
+        "sep1d": layers.separable_conv1d(const(2, 3, 7), 2, 3, data_format=cf),
+        "conv3d_t": layers.conv3d_transpose(volume, 2, 2, strides=2, data_format=cf),
+        "max2d": layers.max_pooling2d(images, 2, 2, data_format=cf),
+        "avg2d": layers.average_pooling2d(images, 3, 1, padding="same", data_format=cf),
+        "avg1d": layers.average_pooling1d(const(2, 3, 8), 2, 2, data_format=cf),
+    }
+"""
+    ),
     "pooling": Case(
         """
 def model(layers, rnn_cell):
