@@ -206,7 +206,8 @@ _RULES: tuple[RuleDoc, ...] = (
         "TFM202", "tf1-rnn-cell",
         "`tf.nn.rnn_cell.X` / `tf.contrib.rnn.X` (mapped cells) → `tf1compat.nn.rnn_cell.X`.",
         "The TF1 cells are gone under Keras 3; tf1compat's cells keep the TF1 names "
-        "(`rnn/lstm_cell/kernel`) and work with tf.compat.v1.nn.dynamic_rnn.",
+        "(`rnn/lstm_cell/kernel`) and work with tf.compat.v1.nn.dynamic_rnn. A tf.contrib "
+        "import left with no use is removed: it would fail at import time in TF2.",
         severity="info",
         valid=(
             TF + "cell = tf.contrib.rnn.LayerNormBasicLSTMCell(8)\n",
@@ -219,6 +220,8 @@ _RULES: tuple[RuleDoc, ...] = (
                     TF + "cell = tf1compat.nn.rnn_cell.GRUCell(64)\n"),
             Example(V1 + "cells = tf.nn.rnn_cell.MultiRNNCell([a, b])\n",
                     V1 + "cells = tf1compat.nn.rnn_cell.MultiRNNCell([a, b])\n"),
+            Example("from tensorflow.contrib import rnn  # dead once migrated\ncell = rnn.LSTMCell(8)\n",
+                    "cell = tf1compat.nn.rnn_cell.LSTMCell(8)\n"),
         ),
     ),
     # ------------------------------------------------------------- wrappers (engine)

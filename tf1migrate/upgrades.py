@@ -61,6 +61,8 @@ def apply_upgrades(
     for rule in active:
         rule.prepare(ctx, module)
     upgraded = module.visit(_Upgrader(module, ctx, active))
+    for rule in active:
+        upgraded = rule.finish(ctx, upgraded)
     findings = _locate(module, ctx.findings, path)
     if ctx.count == 0:
         upgraded = module  # byte-identical when nothing was rewritten

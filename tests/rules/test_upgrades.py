@@ -38,8 +38,17 @@ ALIASES = [
      "from tensorflow import nn\nfrom tensorflow.compat.v1 import get_variable\nfrom tf1compat import layers\n"),
     ("contrib-rnn-cell", "import tensorflow as tf\nc = tf.contrib.rnn.BasicLSTMCell(4)\n",
      "import tensorflow as tf\nc = tf1compat.nn.rnn_cell.BasicLSTMCell(4)\n"),
-    ("contrib-rnn-module", "from tensorflow.contrib import rnn\nc = rnn.LSTMCell(4)\n",
-     "from tensorflow.contrib import rnn\nc = tf1compat.nn.rnn_cell.LSTMCell(4)\n"),
+    ("contrib-rnn-module-dropped", "from tensorflow.contrib import rnn\nc = rnn.LSTMCell(4)\n",
+     "c = tf1compat.nn.rnn_cell.LSTMCell(4)\n"),
+    ("contrib-rnn-module-still-used",
+     "from tensorflow.contrib import rnn\nc = rnn.LSTMCell(4)\nd = rnn.LayerNormBasicLSTMCell(4)\n",
+     "from tensorflow.contrib import rnn\nc = tf1compat.nn.rnn_cell.LSTMCell(4)\n"
+     "d = rnn.LayerNormBasicLSTMCell(4)\n"),
+    ("contrib-import-as-dropped-others-kept",
+     "import tensorflow.contrib.rnn as crnn\nfrom tensorflow.contrib import rnn, slim\n"
+     "a = crnn.GRUCell(2)\nb = rnn.GRUCell(2)\nc = slim.flatten(x)\n",
+     "from tensorflow.contrib import slim\n"
+     "a = tf1compat.nn.rnn_cell.GRUCell(2)\nb = tf1compat.nn.rnn_cell.GRUCell(2)\nc = slim.flatten(x)\n"),
     ("slim-attribute-alias", "import tensorflow as tf\nslim = tf.contrib.slim\nn = slim.conv2d(x, 1, 3)\n",
      "import tensorflow as tf\nslim = tf.contrib.slim\nn = slim.conv2d(x, 1, 3)\n"),
     ("rebound-to-compat", "import tensorflow as tf\ntf = tf.compat.v1\nw = tf.get_variable('w', [1])\n",

@@ -12,6 +12,7 @@ from __future__ import annotations
 from tf1migrate.rules_impl.attribute_findings import AttributeFindings
 from tf1migrate.rules_impl.base import Rule
 from tf1migrate.rules_impl.call_arguments import CallArguments
+from tf1migrate.rules_impl.dead_contrib_imports import DeadContribImports
 from tf1migrate.rules_impl.dimension_arithmetic import DimensionArithmetic
 from tf1migrate.rules_impl.dimension_value import DimensionValue
 from tf1migrate.rules_impl.import_repoint import ImportRepoint
@@ -33,6 +34,7 @@ def all_rules() -> tuple[Rule, ...]:
         KeywordFindings(),
         AttributeFindings(),
         DimensionArithmetic(),
+        DeadContribImports(),
     )
 
 

@@ -212,6 +212,10 @@ class Rule:
     def leave_call(self, ctx: Context, original: cst.Call, updated: cst.Call) -> cst.Call:
         return updated
 
+    def finish(self, ctx: Context, module: cst.Module) -> cst.Module:
+        """After the walk: a last look at the upgraded module (e.g. drop dead imports)."""
+        return module
+
     def leave_attribute(
         self, ctx: Context, original: cst.Attribute, updated: cst.BaseExpression
     ) -> cst.BaseExpression:
