@@ -318,7 +318,11 @@ _RULES: tuple[RuleDoc, ...] = (
         "TFM407", "tensor-name", "`.name` of a tensor or variable is used.",
         "Eager tensors have no name and Keras names variables differently; logic keyed on "
         "names must use tf1compat.tf1_variables(layer).",
-        valid=(TF + "print(args.name)\n", TF + "v = make()\nprint(v.name)\n"),
+        valid=(
+            TF + "print(args.name)\n",
+            TF + "v = make()\nprint(v.name)\n",
+            TF + "with tf.variable_scope('enc') as scope:\n    print(scope.name)\n",
+        ),
         invalid=(
             Example(TF + "v = tf.get_variable('w', [3])\nprint(v.name)\n"),
             Example(TF + "for v in tf.trainable_variables():\n    print(v.op.name)\n"),

@@ -47,12 +47,19 @@ class AttributeFindings(Rule):
         return updated
 
 
+#: Calls whose result's `.name` is a string the code chose (a scope's name), stable in TF2.
+NAMED_BY_THE_CODE = frozenset(
+    {"tf.variable_scope", "tf.name_scope", "tf.get_variable_scope", "tf.VariableScope"}
+)
+
+
 def _produced_by_tensorflow(ctx: Context, node: cst.BaseExpression) -> bool:
-    """A TF call, a local bound to one, or an attribute/index of either."""
+    """A TF call (not a scope), a local bound to one, or an attribute/index of either."""
     while isinstance(node, (cst.Attribute, cst.Subscript)):
         node = node.value
     if isinstance(node, cst.Call):
-        return call_symbol(ctx, node) is not None
+        found = call_symbol(ctx, node)
+        return found is not None and found[1] not in NAMED_BY_THE_CODE
     if isinstance(node, cst.Name):
         return any(node.value in frame.tf_values for frame in reversed(ctx.frames))
     return False
