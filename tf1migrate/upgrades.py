@@ -78,7 +78,15 @@ def _locate(module: cst.Module, pending: list[PendingFinding], path: str) -> lis
     for item in pending:
         line, col = starts.get(id(item.node), (1, 0))
         located.append(Finding(path, line, col, item.rule, item.message, item.severity))
-    return sorted(set(located))
+    return _one_per_line_and_rule(located)
+
+
+def _one_per_line_and_rule(findings: list[Finding]) -> list[Finding]:
+    """`tf.get_collection(tf.GraphKeys.UPDATE_OPS)` is one thing to fix, not two."""
+    first: dict[tuple[int, str], Finding] = {}
+    for finding in sorted(findings):
+        first.setdefault((finding.line, finding.rule), finding)
+    return sorted(first.values())
 
 
 class _Upgrader(cst.CSTTransformer):

@@ -168,6 +168,13 @@ def test_findings_carry_path_line_column_and_advice() -> None:
     assert "tf1compat.load_tf1_checkpoint" in finding.message
 
 
+def test_one_finding_per_line_and_rule() -> None:
+    source = "import tensorflow as tf\nops = tf.get_collection(tf.GraphKeys.UPDATE_OPS)\n"
+    (finding,) = upgrade(source, select=("TFM408",)).findings
+    assert (finding.line, finding.col) == (2, 6)
+    assert finding.message.startswith("tf.get_collection:")
+
+
 def test_model_code_only_findings_need_a_variable_creating_function() -> None:
     source = textwrap.dedent('''\
         import tensorflow as tf
