@@ -5,7 +5,9 @@ helper modules whose functions create variables (``get_variable``, ``tf.layers``
 RNN cells, classes with ``__call__``), model modules that import those helpers across
 modules under every import form, training scripts (placeholders, ``Session``, optimizers,
 summaries, savers, ``tf.app.run``), input pipelines, tests, pure-Python utilities, license
-headers, docstrings, comments, a few very long files and the package ``__init__``s.
+headers, docstrings, comments, a few very long files and the package ``__init__``s, plus a
+``setup.py`` and a ``pyproject.toml`` with a ``[tool.tf1migrate]`` table, as in a repository
+that adopted the tool.
 
 Only the generator lives in git. Every file it writes is valid Python 3; the code is meant
 to be read by codemods, never run. Usage::
@@ -595,6 +597,11 @@ class CorpusGenerator:
             total_lines += text.count("\n")
             total_bytes += len(text.encode("utf-8"))
             by_kind[planned.kind] = by_kind.get(planned.kind, 0) + 1
+        # a repository that adopted tf1migrate: the config marks the project root, so a run
+        # on one file still indexes the whole repository (the pre-commit case)
+        (root / "pyproject.toml").write_text(
+            f'[project]\nname = "{PACKAGE}"\nversion = "1.0"\n\n'
+            '[tool.tf1migrate]\ntarget = "keras"\n', encoding="utf-8")
         (root / "setup.py").write_text(
             "from setuptools import find_packages, setup\n\n"
             f"setup(name={PACKAGE!r}, version='1.0', packages=find_packages())\n",
