@@ -33,6 +33,13 @@ SEVERITIES = ("error", "warning", "info")
 CREATOR_CATEGORIES = ("direct", "in_variable_scope", "exclude")
 
 
+class RulePackError(ValueError):
+    """A rule pack cannot be read or is invalid; the message names the file and the key.
+
+    Callers report it as TFM008 (bad configuration) with `str(error)`.
+    """
+
+
 @dataclass(frozen=True)
 class Reorder:
     """Keep the first `keep_positional` arguments positional; name the next ones."""
@@ -149,7 +156,7 @@ def _pack_key(path: Path) -> tuple[str, int, int]:
     try:
         stat = path.stat()
     except OSError as error:
-        raise ValueError(f"{path}: cannot read rule pack ({error.strerror})") from None
+        raise RulePackError(f"{path}: cannot read rule pack ({error.strerror})") from None
     return (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
 
 
@@ -169,7 +176,7 @@ def _parse(origin: str, text: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise ValueError(f"{origin}: invalid TOML ({error})") from None
+        raise RulePackError(f"{origin}: invalid TOML ({error})") from None
 
 
 # ------------------------------------------------------------------------ validation
@@ -192,7 +199,7 @@ class _Builder:
         for section, value in data.items():
             handler = getattr(self, f"_section_{section}", None)
             if handler is None:
-                raise ValueError(f"{origin}: unknown key {section!r} (see rules/README.md)")
+                raise RulePackError(f"{origin}: unknown key {section!r} (see rules/README.md)")
             handler(_Where(origin, section), value)
         self.sources.append(origin)
 
@@ -335,8 +342,8 @@ class _Where:
     def at(self, key: str) -> _Where:
         return _Where(self.origin, f"{self.path}.{key}")
 
-    def error(self, what: str) -> ValueError:
-        return ValueError(f"{self.origin}: {self.path}: {what}")
+    def error(self, what: str) -> RulePackError:
+        return RulePackError(f"{self.origin}: {self.path}: {what}")
 
     def table(self, value: Any, allowed: set[str] | None = None) -> dict[str, Any]:
         if not isinstance(value, dict):
@@ -344,7 +351,7 @@ class _Where:
         if allowed is not None:
             for key in value:
                 if key not in allowed:
-                    raise ValueError(
+                    raise RulePackError(
                         f"{self.origin}: unknown key {key!r} in {self.path} "
                         f"(allowed: {', '.join(sorted(allowed))})"
                     )
@@ -371,6 +378,7 @@ __all__ = [
     "FindingRule",
     "LayerMapping",
     "Reorder",
+    "RulePackError",
     "RuleSet",
     "clear_cache",
     "load_rule_packs",

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.rules.helpers import rules_reported, upgrade
-from tf1migrate.rulepacks import Reorder, load_rule_packs, packaged_pack_names
+from tf1migrate.rulepacks import Reorder, RulePackError, load_rule_packs, packaged_pack_names
 
 README = Path(__file__).resolve().parents[2] / "rules" / "README.md"
 
@@ -93,14 +93,15 @@ message = "use tf1compat.load_tf1_checkpoint"
 )
 def test_invalid_packs_name_file_and_key(tmp_path: Path, text: str, complaint: str) -> None:
     pack = _pack(tmp_path, text)
-    with pytest.raises(ValueError) as error:
+    with pytest.raises(RulePackError) as error:
         load_rule_packs([pack])
+    assert isinstance(error.value, ValueError)
     assert str(pack.resolve()) in str(error.value)
     assert complaint in str(error.value)
 
 
 def test_missing_pack_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="cannot read rule pack"):
+    with pytest.raises(RulePackError, match="cannot read rule pack"):
         load_rule_packs([tmp_path / "nope.toml"])
 
 
