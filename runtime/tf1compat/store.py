@@ -29,7 +29,13 @@ class OwnerHooks(Protocol):
     """What a store tells the Layer/Module that owns it."""
 
     def on_variable(self, name: str, variable: tf.Variable, regularizer, constraint) -> None:
-        """A new variable ``name`` (TF1 name, no ``:0``) was created."""
+        """A new variable ``name`` (TF1 name, no ``:0``) was created.
+
+        ``regularizer`` is None unless it yields a loss for this variable.
+        """
+
+    def on_regularizer(self, name: str, variable: tf.Variable, regularizer) -> None:
+        """A regularizer was added to an existing variable (``add_regularizer``)."""
 
     def on_layer(self, key: str, layer: Any) -> None:
         """``get_or_create_layer`` built a new nested layer under ``key``."""
@@ -45,9 +51,11 @@ class VariableStore(tf.Module):
     ``owner.variables`` and in ``tf.train.Checkpoint``. Variables are kept in creation order.
     """
 
-    _TF_MODULE_IGNORED_PROPERTIES = frozenset(
-        {"_owner_hooks", "_regularizers", "_layers"}
-    ).union(tf.Module._TF_MODULE_IGNORED_PROPERTIES)  # noqa: SLF001
+    # Walked by tf.Module: `_vars`, and `_layers` (a cached tf-keras layer's variables are
+    # the owner Module's, as in the original). Not walked: callbacks and loss closures.
+    _TF_MODULE_IGNORED_PROPERTIES = frozenset({"_owner_hooks", "_regularizers"}).union(
+        tf.Module._TF_MODULE_IGNORED_PROPERTIES  # noqa: SLF001
+    )
 
     def __init__(self, owner_hooks: OwnerHooks | None = None):
         super().__init__(name="tf1compat_variable_store")
@@ -98,7 +106,10 @@ class VariableStore(tf.Module):
         name = self._name_of(variable)
         if name is None:
             raise ValueError(f"{variable.name} is not a variable of this tf1compat store")
-        self._register_regularizer(name, variable, regularizer)
+        if name not in self._regularizers and self._register_regularizer(
+            name, variable, regularizer
+        ) and self._owner_hooks is not None:
+            self._owner_hooks.on_regularizer(name, variable, regularizer)
 
     def get_or_create_layer(self, key: str, create_layer_method: Callable[[], Any]) -> Any:
         """The layer cached under ``key``, built by ``create_layer_method()`` the first time."""
@@ -273,19 +284,24 @@ class VariableStore(tf.Module):
                 aggregation=aggregation,
             )
         self._vars[name] = variable
+        regularizer = self._register_regularizer(name, variable, regularizer)
         if self._owner_hooks is not None:
             self._owner_hooks.on_variable(name, variable, regularizer, constraint)
-        if regularizer:
-            self._register_regularizer(name, variable, regularizer)
         return variable
 
     # ------------------------------------------------------------------ helpers
-    def _register_regularizer(self, name: str, variable: tf.Variable, regularizer) -> None:
-        # `tf.compat.v1.no_regularizer` (and any regularizer that yields None) means "none".
-        with tf.init_scope():
+    def _register_regularizer(self, name: str, variable: tf.Variable, regularizer):
+        """Keep ``regularizer`` for ``name`` if it yields a loss; return it, or None if not.
+
+        ``tf.compat.v1.no_regularizer`` (and any regularizer that returns None) means "none".
+        """
+        if not regularizer:
+            return None
+        with tf.init_scope(), _private.outside_stateless_scope():
             if regularizer(variable) is None:
-                return
+                return None
         self._regularizers[name] = functools.partial(regularizer, variable)
+        return regularizer
 
     def _name_of(self, variable: tf.Variable) -> str | None:
         for name, candidate in self._vars.items():

@@ -42,6 +42,9 @@ class _Owner:
     def on_variable(self, name, variable, regularizer, constraint) -> None:
         pass
 
+    def on_regularizer(self, name, variable, regularizer) -> None:
+        pass
+
     def on_layer(self, key: str, layer: Any) -> None:
         pass
 
@@ -65,7 +68,6 @@ class _KerasOwner(_Owner):
     def __init__(self, obj: Any):
         super().__init__(obj)
         self.keras_views: dict[str, Any] = {}
-        self._regularized: dict[str, Callable[[], tf.Tensor]] = {}
 
     def on_variable(self, name, variable, regularizer, constraint) -> None:
         import keras
@@ -85,10 +87,15 @@ class _KerasOwner(_Owner):
             )
         if constraint is not None:
             view.constraint = constraint  # Keras optimizers apply the Keras view's constraint
-        if regularizer and _yields_loss(regularizer, variable):
+        if regularizer is not None:
             view.regularizer = _RegularizerOnTF1Variable(regularizer, variable, view)
         _private.track_keras_variable(self.obj, view, f"tf1compat/{name}")
         self.keras_views[name] = view
+
+    def on_regularizer(self, name, variable, regularizer) -> None:
+        self.keras_views[name].regularizer = _RegularizerOnTF1Variable(
+            regularizer, variable, self.keras_views[name]
+        )
 
     def on_layer(self, key: str, layer: Any) -> None:
         if isinstance(layer, _private.keras3_layer_class()):
@@ -319,12 +326,6 @@ class _RegularizerOnTF1Variable:
 
     def __call__(self, value: Any) -> tf.Tensor:
         return self.regularizer(self.variable if value is self.view else value)
-
-
-def _yields_loss(regularizer: Callable, variable: tf.Variable) -> bool:
-    """``no_regularizer`` (and any regularizer returning None) contributes no loss."""
-    with tf.init_scope():
-        return regularizer(variable) is not None
 
 
 def keras_variable_name(tf1_name: str) -> str:

@@ -398,3 +398,20 @@ def test_activity_loss_hook_reaches_layer_losses_once_per_call():
     module(tf.ones([2]))
     module(tf.ones([3]))
     assert [float(x) for x in tf1compat.regularization_losses(module)] == [3.0]
+
+
+def test_add_regularizer_after_creation_reaches_losses_once():
+    """The legacy ``add_weight`` path: a layer registers a regularizer on the active store."""
+
+    class LateRegularized(keras.layers.Layer):
+        @tf1compat.track_tf1_style_variables
+        def call(self, inputs):
+            v = v1.get_variable("x", [2], initializer=v1.ones_initializer())
+            tf1compat.hooks.active_store().add_regularizer(v, lambda t: 3.0 * tf.reduce_sum(t))
+            return inputs * v
+
+    layer = LateRegularized()
+    layer(tf.ones([2]))
+    layer(tf.ones([2]))
+    assert [float(x) for x in layer.losses] == [6.0]
+    assert [float(x) for x in tf1compat.regularization_losses(layer)] == [6.0]
