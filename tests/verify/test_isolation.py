@@ -16,7 +16,7 @@ FAULTS = {
     "exits": "import sys\nsys.exit(3)",
     "aborts": "import os\nos.abort()",
     "hangs": "while True:\n    pass",
-    "allocates": "blocks = []\nwhile True:\n    blocks.append(bytearray(256 * 2**20))",
+    "allocates": "blocks = []\nwhile True:\n    blocks.append(bytes(256 * 2**20))  # calloc: no page touched",
 }
 
 ORIGINAL = '''
