@@ -139,6 +139,12 @@ class _Conv(Layer):
             data_format=cu.channels_last_format(self.rank),
         )
 
+    def _convolve_with_bias(self, inputs: tf.Tensor) -> tf.Tensor:
+        return self._add_bias(self._convolve(inputs))
+
+    def _add_bias(self, outputs: tf.Tensor) -> tf.Tensor:
+        return tf.nn.bias_add(outputs, self.bias) if self.bias is not None else outputs
+
     def _causal_pad(self, inputs: tf.Tensor) -> tf.Tensor:
         left = self.dilation_rate[0] * (self.kernel_size[0] - 1)
         return tf.pad(inputs, [[0, 0], [left, 0], [0, 0]])
@@ -149,9 +155,7 @@ class _Conv(Layer):
         outputs = cu.to_channels_last(inputs, self.data_format)
         if self.padding == "causal":
             outputs = self._causal_pad(outputs)
-        outputs = self._convolve(outputs)
-        if self.bias is not None:
-            outputs = tf.nn.bias_add(outputs, self.bias)
+        outputs = self._convolve_with_bias(outputs)
         outputs = cu.from_channels_last(outputs, self.data_format)
         if self.activation is not None:
             outputs = self.activation(outputs)
@@ -275,7 +279,8 @@ class SeparableConv1D(_SeparableConv):
     rank = 1
     allow_causal = True
 
-    def _convolve(self, inputs: tf.Tensor) -> tf.Tensor:
+    def _convolve_with_bias(self, inputs: tf.Tensor) -> tf.Tensor:
+        # TF1 added the bias before squeezing the unit height (op names follow that order)
         padding = "VALID" if self.padding == "causal" else self.padding.upper()
         outputs = v1.nn.separable_conv2d(
             tf.expand_dims(inputs, 1),
@@ -286,7 +291,7 @@ class SeparableConv1D(_SeparableConv):
             rate=(1, self.dilation_rate[0]),
             data_format="NHWC",
         )
-        return tf.squeeze(outputs, [1])
+        return tf.squeeze(self._add_bias(outputs), [1])
 
 
 class SeparableConv2D(_SeparableConv):

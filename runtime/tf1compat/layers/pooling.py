@@ -34,7 +34,8 @@ __all__ = [
 def _pool_op(mode: str, rank: int) -> Callable[..., tf.Tensor]:
     if rank == 3:
         return tf.nn.max_pool3d if mode == "max" else tf.nn.avg_pool3d
-    return tf.nn.max_pool2d if mode == "max" else tf.nn.avg_pool2d
+    # the v1 ops, so op names are TF1's ("MaxPool", "AvgPool")
+    return tf.compat.v1.nn.max_pool if mode == "max" else tf.compat.v1.nn.avg_pool
 
 
 class _Pooling(Layer):
