@@ -13,7 +13,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Union
 
-import numpy as np
 import tensorflow as tf
 
 from tf1compat.tracking import tf1_variables
@@ -182,13 +181,3 @@ def _apply_rename(checkpoint_name: str, rename: Rename | None) -> str | None:
     if checkpoint_name in rename:
         return rename[checkpoint_name]
     return "/".join(rename.get(part, part) for part in checkpoint_name.split("/"))
-
-
-def checkpoint_values(path: str | os.PathLike) -> dict[str, np.ndarray]:
-    """Every entry of a name-based checkpoint as numpy (for tests and tooling)."""
-    reader = tf.train.load_checkpoint(os.fspath(path))
-    return {
-        name: reader.get_tensor(name)
-        for name in reader.get_variable_to_shape_map()
-        if not _BOOKKEEPING.search(name)
-    }

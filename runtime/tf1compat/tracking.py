@@ -107,9 +107,12 @@ class _KerasOwner(_Owner):
     def end_call(self) -> None:
         # Keras recomputes regularizers only for trainable weights; TF1 regularized every
         # variable, so the others are added as losses of this call.
+        regularized = [v for v in self.keras_views.values() if v.regularizer is not None]
+        if not regularized:
+            return
         trainable = {id(w) for w in self.obj.trainable_weights}
-        for view in self.keras_views.values():
-            if view.regularizer is not None and id(view) not in trainable:
+        for view in regularized:
+            if id(view) not in trainable:
                 self.obj.add_loss(view.regularizer(view))
 
 
