@@ -271,3 +271,14 @@ def test_functional_keras3_model_fits_with_layers_cells_and_batch_norm():
     variables = tf1compat.tf1_variables(net)
     assert "net/rnn/gru_cell/gates/kernel" in variables
     assert np.any(variables["net/batch_normalization/moving_mean"].numpy() != 0)
+
+
+def test_name_is_the_given_or_class_name_and_scope_name_the_variable_scope():
+    with tf.Graph().as_default(), v1.variable_scope("outer"):
+        named, unnamed = layers.Dense(2, name="head"), layers.Dense(2)
+        with pytest.raises(ValueError, match="not been used yet"):
+            named.scope_name
+        named(ones(1, 3))
+        unnamed(ones(1, 3))
+    assert (named.name, named.scope_name) == ("head", "outer/head")
+    assert (unnamed.name, unnamed.scope_name) == ("dense", "outer/dense")

@@ -183,8 +183,11 @@ class Layer:
     # ------------------------------------------------------------------ properties
     @property
     def name(self) -> str:
-        """The layer's name (its variable scope name once the scope is fixed)."""
-        return self._scope.name if self._scope is not None else self._name
+        """The name given to the constructor, else the snake-case class name.
+
+        The variable scope (what checkpoints depend on) is ``scope_name``.
+        """
+        return self._name
 
     @property
     def scope_name(self) -> str:
