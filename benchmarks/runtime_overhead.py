@@ -115,9 +115,13 @@ def _timed(fn, iterations: int) -> list[float]:
 
 
 def run_child(variant: str, hparams: HParams, batch: int, iterations: int, warmup: int,
-              seed: int) -> dict[str, object]:
+              seed: int, threads: int | None = None) -> dict[str, object]:
     """Build one variant and time it; everything a round needs, as JSON-ready data."""
     import tensorflow as tf
+
+    if threads:  # fewer threads = less sensitive to other load on a shared machine
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(threads)
 
     rss_after_import = _rss_mb("VmRSS")
     model = build_model(variant, hparams)
@@ -191,6 +195,7 @@ def run_child(variant: str, hparams: HParams, batch: int, iterations: int, warmu
         "rss_after_import_mb": rss_after_import,
         "peak_rss_mb": _rss_mb("VmHWM"),
         "versions": {"tensorflow": tf.__version__, "keras": getattr(keras, "__version__", None)},
+        "threads": threads,
     }
 
 
@@ -200,7 +205,8 @@ def child_argv(variant: str, args: argparse.Namespace, out: Path) -> list[str]:
             "--child-out", str(out), "--layers", str(args.layers), "--width", str(args.width),
             "--heads", str(args.heads), "--seq", str(args.seq), "--batch", str(args.batch),
             "--vocab", str(args.vocab), "--iterations", str(args.iterations),
-            "--warmup", str(args.warmup), "--seed", str(args.seed)]
+            "--warmup", str(args.warmup), "--seed", str(args.seed),
+            *(["--threads", str(args.threads)] if args.threads else [])]
 
 
 def check_child(scratch: Path, m: Measurement) -> tuple[str | None, dict[str, object]]:
@@ -315,6 +321,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=3, help="rounds of all variants")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=None,
+                        help="TensorFlow intra/inter-op threads per process (default: TF's)")
     parser.add_argument("--variants", nargs="+", choices=VARIANTS, default=list(VARIANTS))
     parser.add_argument("--timeout", type=float, default=1800.0)
     parser.add_argument("--out-dir", type=Path, default=None)
@@ -328,7 +336,8 @@ def main(argv: list[str] | None = None) -> int:
     hparams = HParams(n_vocab=args.vocab, n_ctx=args.seq, n_embd=args.width, n_head=args.heads,
                       n_layer=args.layers)
     if args.child:
-        result = run_child(args.child, hparams, args.batch, args.iterations, args.warmup, args.seed)
+        result = run_child(args.child, hparams, args.batch, args.iterations, args.warmup,
+                           args.seed, args.threads)
         args.child_out.write_text(json.dumps(result), encoding="utf-8")
         return 0
     field = contenders(args)
@@ -337,7 +346,8 @@ def main(argv: list[str] | None = None) -> int:
     payload: dict[str, object] = {
         "benchmark": "runtime_overhead",
         "config": {**asdict(hparams), "batch": args.batch, "iterations": args.iterations,
-                   "warmup": args.warmup, "repeat": args.repeat, "variants": args.variants},
+                   "warmup": args.warmup, "threads": args.threads, "repeat": args.repeat,
+                   "variants": args.variants},
         **extra,
         "runs": {label: [m.to_json() for m in ms] for label, ms in runs.items()},
     }
