@@ -66,7 +66,8 @@ def mlp(x, hidden=8, out=3, scope="mlp"):
     with tf.compat.v1.variable_scope(scope):
         h = tf1compat.layers.dense(x, hidden, activation=tf.nn.relu, name="fc1")
         h = tf1compat.layers.dense(h, out, name="fc2")
-        scale = tf.compat.v1.get_variable("scale", [out], initializer=tf.compat.v1.random_normal_initializer())
+        normal = tf.compat.v1.random_normal_initializer()
+        scale = tf.compat.v1.get_variable("scale", [out], initializer=normal)
         return h * scale
 
 
@@ -159,6 +160,18 @@ class {name}(tf1compat.MigratedLayer):
 '''
     for name, function in _BROKEN.items()
 ) + '''
+
+class MlpModule(tf1compat.MigratedModule):
+    tf1migrate_wraps = "mlp"
+
+    def __init__(self, hidden=8, out=3, scope="mlp", name=None):
+        super().__init__(name=name)
+        self.hidden, self.out, self.scope = hidden, out, scope
+
+    @tf1compat.track_tf1_style_variables
+    def __call__(self, x):
+        return mlp(x, hidden=self.hidden, out=self.out, scope=self.scope)
+
 
 class TowerLayer(tf1compat.MigratedLayer):
     tf1migrate_wraps = "tower"

@@ -11,7 +11,10 @@ import pytest
 
 from tests.verify.repos import write_pair
 from tf1migrate.verify import run_verify
+from tf1migrate.verify.discover import discover_wrappers
+from tf1migrate.verify.emit import emit_tests
 from tf1migrate.verify.model import ReferenceKind, Status
+from tf1migrate.verify.schedule import RunSettings
 
 # Runs in a TF1 graph (tf-keras legacy layers): the original `mlp`, saved by a Saver, plus a
 # different model's checkpoint holding optimizer slots and a global step like a real run.
@@ -84,3 +87,22 @@ def test_checkpoint_of_another_model_fails_with_missing_and_unexpected(checkpoin
     assert layer.checkpoint_load is not None
     assert layer.checkpoint_load["missing"] == ["mlp/fc2/bias", "mlp/fc2/kernel", "mlp/scale"]
     assert result.exit_code == 1
+
+
+@pytest.mark.slow
+def test_emitted_test_file_reruns_the_check(checkpoints):
+    migrated, good, _ = checkpoints
+    targets, _ = discover_wrappers([migrated])
+    settings = RunSettings(
+        checkpoint=str(good), numerics=False, training=False, rtol=1e-5, atol=1e-5,
+        timeout=300, memory_limit_mb=None, graph_mode="tf-keras",
+    )
+    (emitted,) = emit_tests(migrated / "tests", targets, tree=None, base=None, settings=settings)
+    assert emitted.name == "test_verify_net.py"
+    assert "checkpoint=str(HERE / '../../good/model.ckpt')" in emitted.read_text()
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", str(emitted), "-q", "-p", "no:cacheprovider", "-k", "Mlp"],
+        capture_output=True, text=True, timeout=600, cwd=migrated,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert "1 passed" in proc.stdout

@@ -1,7 +1,7 @@
 """End to end on a small original + migrated pair: every check runs in real children.
 
-One run covers the faithful layer, five broken migrations, an inferred spec and a missing
-spec; it runs in a fresh interpreter so the test can also prove that the parent process
+One run covers the faithful layer and module, five broken migrations, an inferred spec and
+a missing spec; it runs in a fresh interpreter so the test can also prove that the parent process
 never imports TensorFlow.
 """
 
@@ -60,6 +60,12 @@ def test_faithful_layer_verifies_names_shapes_and_outputs(run):
     assert (layer.variables, layer.params, layer.names_ok) == (5, 5 * 8 + 8 + 8 * 3 + 3 + 3, True)
     assert layer.max_abs_diff is not None and layer.max_abs_diff <= 1e-5
     assert layer.spec_source == "pyproject"
+
+
+def test_module_target_verifies(run):
+    module = run["layers"]["net:MlpModule"]
+    assert module.status is Status.VERIFIED, module.messages
+    assert module.variables == 5 and module.max_abs_diff is not None and module.max_abs_diff <= 1e-5
 
 
 @pytest.mark.parametrize(
