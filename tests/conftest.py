@@ -15,6 +15,7 @@ os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
 # Hypothesis: a few dozen examples per property in CI; `--hypothesis-profile=long` for releases.
 settings.register_profile("ci", max_examples=40, deadline=None)
 settings.register_profile("long", max_examples=10_000, deadline=None)
+settings.register_profile("medium", max_examples=500, deadline=None)
 settings.load_profile("ci")
 
 _ORACLE = Oracle({})

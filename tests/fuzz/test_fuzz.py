@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hypothesmith
 import libcst as cst
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 
 from tests.fuzz.tf1_programs import tf1_program
@@ -42,6 +43,7 @@ def test_tf1_programs_module_target(source: str) -> None:
     _migrate_twice(source, Options(target="module"))
 
 
+@pytest.mark.filterwarnings("ignore::SyntaxWarning")
 @SLOW_OK
 @given(hypothesmith.from_grammar().filter(lambda s: s.strip()))
 def test_arbitrary_programs_never_crash(source: str) -> None:
