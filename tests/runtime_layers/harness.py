@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pytest
 import tensorflow as tf
 
 v1 = tf.compat.v1
@@ -27,6 +28,7 @@ v1 = tf.compat.v1
 #: Shared by every case's source: deterministic constant inputs.
 PRELUDE = '''
 import numpy as np
+import pytest
 import tensorflow as tf
 
 
@@ -40,11 +42,17 @@ TOLERANCE = 1e-6
 
 @dataclass(frozen=True)
 class Case:
-    """One model; ``updates`` also compares the variables after running UPDATE_OPS once."""
+    """One model.
+
+    ``updates`` also compares the variables after running UPDATE_OPS once;
+    ``deterministic_init`` compares the initial values too; ``tf2=False`` marks a TF1-graph
+    only feature (the decorated variant is skipped, with the reason).
+    """
 
     source: str
     updates: bool = False
     deterministic_init: bool = False
+    tf2: bool = True
 
     def oracle_code(self) -> str:
         return (
@@ -180,6 +188,8 @@ def compare_decorated(case: Case, reference: Mapping[str, Any], *, in_function: 
     """(c): names/shapes/dtypes/trainability, outputs, losses and in-place updated statistics."""
     import tf1compat
 
+    if not case.tf2:
+        pytest.skip("TF1-graph-only feature: the TF2 variable store refuses it (documented)")
     layer = decorated_layer(case)
     dummy = tf.zeros([1])
 

@@ -91,6 +91,15 @@ def model(layers, rnn_cell):
     return {"res_out": res_out, "kept_out": kept_out, "first": first, "second": second, "scoped": scoped}
 """
     ),
+    "lstm-partitioned-weights-tf1-graph-only": Case(
+        """
+def model(layers, rnn_cell):
+    cell = rnn_cell.LSTMCell(4, num_unit_shards=2, num_proj=2, num_proj_shards=2)
+    out, state = tf.compat.v1.nn.dynamic_rnn(cell, const(2, 3, 5), dtype=tf.float32)
+    return {"out": out, "c": state.c}
+""",
+        tf2=False,
+    ),
     "custom-cell-with-get-variable-in-call": Case(
         """
 def model(layers, rnn_cell):

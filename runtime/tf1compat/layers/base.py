@@ -375,8 +375,15 @@ class Layer:
 
     add_variable = add_weight  # the TF1 name, still used by old layer subclasses
 
-    def _track_variable(self, variable: tf.Variable, graph_mode: bool) -> None:
-        """Record ``variable`` once, trainable or not as the variable store really made it."""
+    def _track_variable(self, variable: Any, graph_mode: bool) -> None:
+        """Record ``variable`` once, trainable or not as the variable store really made it.
+
+        A partitioned variable (TF1 graphs only) is recorded as its parts, as TF1 did.
+        """
+        if hasattr(variable, "_get_variable_list"):
+            for part in variable._get_variable_list():  # noqa: SLF001 - PartitionedVariable
+                self._track_variable(part, graph_mode)
+            return
         if any(variable is v for v in self._trainable_weights + self._non_trainable_weights):
             return
         if graph_mode:

@@ -108,8 +108,7 @@ class RNNCell(Layer):
 
     def _rnn_get_variable(self, getter: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         variable = getter(*args, **kwargs)
-        if isinstance(variable, tf.Variable):
-            self._track_variable(variable, in_tf1_graph())
+        self._track_variable(variable, in_tf1_graph())
         return variable
 
     @property
