@@ -69,6 +69,8 @@ def describe_exception(exc: BaseException, stage: str) -> str:
         headline = f"while {stage}: user code called sys.exit({exc.code!r})"
     else:
         headline = f"while {stage}: {type(exc).__name__}: {clean_message(str(exc))}"
+    if "contrib" in str(exc) and isinstance(exc, AttributeError | ImportError):
+        headline += " (tf.contrib is gone in TF 2: verify this layer against a TF1 checkpoint)"
     frames = "".join(traceback.format_tb(exc.__traceback__)).rstrip().splitlines()
     return headline + "\n" + "\n".join(frames[-TRACEBACK_LINES:])
 

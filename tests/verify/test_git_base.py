@@ -1,0 +1,40 @@
+"""The default reference source, git HEAD while the migration is uncommitted, built with
+tf1compat's graph mode (what users without tf-keras get)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+from tests.verify.repos import write_pair
+from tf1migrate.verify import run_verify
+from tf1migrate.verify.model import ReferenceKind, Status
+
+
+def git(cwd, *args):
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
+        cwd=cwd, check=True, capture_output=True,
+    )
+
+
+@pytest.mark.slow
+def test_uncommitted_migration_against_head_with_tf1compat_layers(tmp_path, monkeypatch):
+    monkeypatch.setenv("TF1MIGRATE_VERIFY_GRAPH_MODE", "tf1compat")
+    original, migrated = write_pair(tmp_path / "pair")
+    repo = tmp_path / "repo"
+    shutil.copytree(original, repo)
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "TF1 original")
+    shutil.copy(migrated / "net.py", repo / "net.py")  # the migration, not committed
+    result = run_verify([repo], select=["net:MlpLayer", "net:DroppedBiasLayer"])
+    assert result.original is not None and result.original.startswith("git HEAD (")
+    layers = {layer.layer: layer for layer in result.layers}
+    good, broken = layers["net:MlpLayer"], layers["net:DroppedBiasLayer"]
+    assert good.reference is ReferenceKind.GRAPH_TF1COMPAT
+    assert good.status is Status.VERIFIED, good.messages
+    assert good.max_abs_diff is not None and good.max_abs_diff <= 1e-5
+    assert broken.status is Status.MISMATCH and broken.missing == ["mlp/fc2/bias"]
