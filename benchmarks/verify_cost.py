@@ -138,7 +138,7 @@ def tables(runs: dict[str, list[Measurement]], by_name: dict[str, Contender],
             if isinstance(layers, list) else []
         note = f"{len(ok)}/{len(measurements)} verified"
         if mode == "numerics" and diffs and diffs[0] is not None:
-            note += f"; max |diff| {max(diffs):.2g}"
+            note += f"; max abs diff {max(diffs):.2g}"
         rows.append([size, params, mode, wall.fmt(), report.Spread.of(m.cpu_s for m in ok).fmt(),
                      f"{max(m.peak_rss_mb for m in ok):.0f}", verdict, note])
     migrate_note = (f"`tf1migrate migrate` of the fixture: {migrate.wall_s:.2f} s"
