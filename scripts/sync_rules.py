@@ -1,8 +1,9 @@
 """Regenerate rules/symbols.toml from the upgrade tables shipped in the TensorFlow wheel.
 
 tf_upgrade_v2 (tensorflow/tools/compatibility) keeps the facts of the TF1 -> TF2 API change
-as Python dicts: symbol renames, calls whose positional arguments must become keywords, and
-keyword renames/removals. We take those facts as data so the codemod never imports
+as Python dicts: symbol renames, calls whose positional arguments must become keywords,
+keyword renames/removals, and calls it rewrites with special code (which we keep exact by
+moving them to compat.v1). We take those facts as data so the codemod never imports
 TensorFlow; this script is the only bridge, and tests/rules/test_sync.py fails when the
 checked-in TOML drifts from what it generates on the installed TensorFlow.
 
@@ -19,6 +20,13 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 SYMBOLS_TOML = Path(__file__).resolve().parent.parent / "rules" / "symbols.toml"
+
+#: Transformers whose code only changes calls that pass certain arguments, stated as data:
+#: `_name_scope_transformer` acts on `default_name` / `values` (2nd and 3rd arguments);
+#: `tf.name_scope("block")` means the same in TF2 and stays.
+CONDITIONS_FROM_CODE: dict[str, dict[str, object]] = {
+    "tf.name_scope": {"keywords": ["default_name", "values"], "max_positional": 1},
+}
 
 
 def _quote(text: str) -> str:
@@ -68,13 +76,58 @@ def collect_tables() -> dict[str, object]:
                 keyword_removals.setdefault(name, []).append(old)
             else:
                 keyword_renames.setdefault(name, {})[old] = new
+    compat_v1, compat_v1_when = _transformed_calls(spec.function_transformers, renames)
     return {
         "version": tf.__version__,
+        "compat_v1": compat_v1,
+        "compat_v1_when": compat_v1_when,
         "renames": renames,
         "reorders": reorders,
         "keyword_renames": keyword_renames,
         "keyword_removals": keyword_removals,
     }
+
+
+def _transformed_calls(
+    transformers: Mapping[str, object], renames: Mapping[str, str]
+) -> tuple[dict[str, str], dict[str, dict[str, object]]]:
+    """Calls tf_upgrade_v2 rewrites with code rather than tables, kept exact on compat.v1.
+
+    `tf.nn.dropout(x, 0.9)` means keep_prob in TF1 and rate in TF2; tf_upgrade_v2 fixes
+    that with `_dropout_transformer`. We do not reimplement such code: the call moves to
+    `tf.compat.v1`, which keeps the TF1 meaning. Transformers that only matter when one
+    argument is passed (`tf.zeros_like(..., optimize=False)`) move the call only then.
+    `CONDITIONS_FROM_CODE` states, as data, the condition a transformer's code tests.
+    Skipped: contrib (not in compat.v1), Keras (Keras 3 differs anyway), `tf.device`
+    (TF2 fails loudly on the device functions the transformer is about), names that
+    already have a rename.
+    """
+    always: dict[str, str] = {}
+    when: dict[str, dict[str, object]] = {}
+    for name, transformer in transformers.items():
+        if not name.startswith("tf.") or name.startswith(("tf.contrib.", "tf.keras.")):
+            continue
+        if name in renames or name == "tf.device":
+            continue
+        function = getattr(transformer, "func", transformer)
+        keywords = getattr(transformer, "keywords", None) or {}
+        if function.__name__ == "_rename_if_arg_found_transformer":
+            when[name] = {"keywords": [str(keywords["arg_name"])]}
+        elif name in CONDITIONS_FROM_CODE:
+            when[name] = CONDITIONS_FROM_CODE[name]
+        else:
+            always[name] = function.__name__
+    return always, when
+
+
+def _condition(condition: Mapping[str, object]) -> str:
+    """{keywords = ["optimize"]} or {keywords = [...], max_positional = 1} as inline TOML."""
+    keywords = condition["keywords"]
+    assert isinstance(keywords, list)
+    parts = [f"keywords = [{', '.join(_quote(str(k)) for k in keywords)}]"]
+    if "max_positional" in condition:
+        parts.append(f"max_positional = {condition['max_positional']}")
+    return "{ " + ", ".join(parts) + " }"
 
 
 def _table(lines: list[str], header: str, rows: Iterable[str]) -> None:
@@ -104,6 +157,19 @@ def render(tables: Mapping[str, object]) -> str:
         lines,
         "renames",
         (f"{_quote(old)} = {_quote(renames[old])}" for old in sorted(renames)),
+    )
+    compat_v1 = tables.get("compat_v1", {})
+    compat_v1_when = tables.get("compat_v1_when", {})
+    assert isinstance(compat_v1, dict) and isinstance(compat_v1_when, dict)
+    _table(
+        lines,
+        "compat_v1",
+        (f"{_quote(name)} = {_quote(compat_v1[name])}" for name in sorted(compat_v1)),
+    )
+    _table(
+        lines,
+        "compat_v1_when",
+        (f"{_quote(name)} = {_condition(compat_v1_when[name])}" for name in sorted(compat_v1_when)),
     )
     _table(
         lines,

@@ -117,7 +117,8 @@ _RULES: tuple[RuleDoc, ...] = (
     _doc(
         "TFM101", "symbol-renamed", "A TF1 symbol is renamed to its TF2 name.",
         "TF2 moved or removed most of the TF1 root namespace; the table is generated from "
-        "tf_upgrade_v2. Names used through tensorflow.compat.v1 already work and are kept.",
+        "tf_upgrade_v2. Names used through tensorflow.compat.v1 already work and are kept; "
+        "calls whose TF1 meaning TF2 changed (tf.nn.dropout's keep_prob) move to compat.v1.",
         severity="info",
         valid=(
             V1 + "w = tf.get_variable('w', [1])\n",
@@ -125,6 +126,7 @@ _RULES: tuple[RuleDoc, ...] = (
             "import numpy as tf\nw = tf.get_variable('w')\n",
             TF + "def f(tf):\n    return tf.get_variable('w')\n",
             "from tensorflow.compat.v1 import get_variable\nw = get_variable('w', [1])\n",
+            TF + "z = tf.zeros_like(x)\nwith tf.name_scope('block'):\n    pass\n",
         ),
         invalid=(
             Example(TF + "w = tf.get_variable('w', [1])  # kept\n",
@@ -136,6 +138,12 @@ _RULES: tuple[RuleDoc, ...] = (
                     "from tensorflow.compat.v1 import get_variable\nw = get_variable('w', [1])\n"),
             Example("import tensorflow\nwith tensorflow.variable_scope('a'):\n    pass\n",
                     "import tensorflow\nwith tensorflow.compat.v1.variable_scope('a'):\n    pass\n"),
+            Example(TF + "h = tf.nn.dropout(h, 0.9)  # keep_prob in TF1, rate in TF2\n",
+                    TF + "h = tf.compat.v1.nn.dropout(h, 0.9)  # keep_prob in TF1, rate in TF2\n"),
+            Example(TF + "z = tf.zeros_like(x, optimize=False)\n",
+                    TF + "z = tf.compat.v1.zeros_like(x, optimize=False)\n"),
+            Example(TF + "with tf.name_scope(None, 'block', [x]):\n    pass\n",
+                    TF + "with tf.compat.v1.name_scope(None, 'block', [x]):\n    pass\n"),
         ),
     ),
     _doc(

@@ -49,6 +49,14 @@ class Reorder:
 
 
 @dataclass(frozen=True)
+class CompatCondition:
+    """Move a call to compat.v1 when it passes one of `keywords` or too many positionals."""
+
+    keywords: tuple[str, ...]
+    max_positional: int | None = None
+
+
+@dataclass(frozen=True)
 class LayerMapping:
     """A TF1 layer/cell name moved to a runtime name (`import_` is what the file must import)."""
 
@@ -81,6 +89,8 @@ class RuleSet:
     reorders: dict[str, Reorder] = field(default_factory=dict)
     keyword_renames: dict[str, dict[str, str]] = field(default_factory=dict)
     keyword_removals: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # calls that keep their TF1 meaning only on compat.v1 when they pass certain arguments
+    compat_v1_when: dict[str, CompatCondition] = field(default_factory=dict)
     layer_map: dict[str, LayerMapping] = field(default_factory=dict)
     module_map: dict[str, str] = field(default_factory=dict)
     # creators: "direct" / "in_variable_scope" / "exclude" -> name patterns (rules/creators.toml)
@@ -188,6 +198,8 @@ class _Builder:
         self.reorders: dict[str, Reorder] = {}
         self.keyword_renames: dict[str, dict[str, str]] = {}
         self.keyword_removals: dict[str, tuple[str, ...]] = {}
+        self.compat_v1: dict[str, str] = {}
+        self.compat_v1_when: dict[str, CompatCondition] = {}
         self.layer_map: dict[str, LayerMapping] = {}
         self.module_map: dict[str, str] = {}
         self.creators: dict[str, tuple[str, ...]] = {}
@@ -204,11 +216,16 @@ class _Builder:
         self.sources.append(origin)
 
     def build(self) -> RuleSet:
+        renames = {
+            **{name: "tf.compat.v1." + name[len("tf.") :] for name in self.compat_v1},
+            **self.renames,
+        }
         return RuleSet(
-            renames=_without_chains(self.renames),
+            renames=_without_chains(renames, self.reorders),
             reorders=self.reorders,
             keyword_renames=self.keyword_renames,
             keyword_removals=self.keyword_removals,
+            compat_v1_when=self.compat_v1_when,
             layer_map=self.layer_map,
             module_map=self.module_map,
             creators=self.creators,
@@ -225,6 +242,21 @@ class _Builder:
     def _section_renames(self, where: _Where, value: Any) -> None:
         for name, target in where.table(value).items():
             self.renames[name] = where.string(target, name)
+
+    def _section_compat_v1(self, where: _Where, value: Any) -> None:
+        for name, reason in where.table(value).items():
+            if not name.startswith("tf."):
+                raise where.error(f"{name}: compat_v1 names start with 'tf.'")
+            self.compat_v1[name] = where.string(reason, name)
+
+    def _section_compat_v1_when(self, where: _Where, value: Any) -> None:
+        for name, spec in where.table(value).items():
+            at = where.at(name)
+            entry = at.table(spec, {"keywords", "max_positional"})
+            limit = entry.get("max_positional")
+            if limit is not None and (not isinstance(limit, int) or limit < 0):
+                raise at.error("max_positional must be a non-negative integer")
+            self.compat_v1_when[name] = CompatCondition(at.strings(entry.get("keywords", [])), limit)
 
     def _section_reorders(self, where: _Where, value: Any) -> None:
         for name, spec in where.table(value).items():
@@ -304,17 +336,21 @@ class _Builder:
             self.findings.append(finding)
 
 
-def _without_chains(renames: dict[str, str]) -> dict[str, str]:
-    """Give renames whose target is itself a TF1 name in the table an unambiguous target.
+def _without_chains(renames: dict[str, str], reorders: dict[str, Reorder]) -> dict[str, str]:
+    """Give renames whose target is itself a TF1 name in the tables an unambiguous target.
 
     `tf.nn.avg_pool_v2` -> `tf.nn.avg_pool` is right in TF2, but TF1 also had a
     `tf.nn.avg_pool` (-> `tf.nn.avg_pool2d`), so a second run would rename it again and
-    change its meaning. Such entries use the compat.v1 spelling of the original name,
-    which is exact and stable (contrib names, absent from compat.v1, follow the chain).
+    change its meaning. Likewise `tf.nn.ctc_beam_search_decoder_v2` -> `..._decoder`,
+    whose TF1 reorder would name arguments the first run left positional. Such entries
+    use the compat.v1 spelling of the original name, which is exact and stable (contrib
+    names, absent from compat.v1, follow the rename chain).
     """
     fixed = dict(renames)
     for old, new in renames.items():
-        if not old.startswith("tf.") or new.startswith("tf.compat.") or new not in renames:
+        if not old.startswith("tf.") or new.startswith("tf.compat."):
+            continue
+        if new not in renames and not _reorders_again(old, new, reorders):
             continue
         if old.startswith("tf.contrib."):  # contrib is not in compat.v1: follow the chain
             seen = {old}
@@ -325,6 +361,14 @@ def _without_chains(renames: dict[str, str]) -> dict[str, str]:
         else:
             fixed[old] = "tf.compat.v1." + old[len("tf.") :]
     return fixed
+
+
+def _reorders_again(old: str, new: str, reorders: dict[str, Reorder]) -> bool:
+    """Would `new`'s reorder name arguments a call to `old` keeps positional after a run?"""
+    if new not in reorders:
+        return False
+    kept = reorders[old].keep_positional if old in reorders else None  # None: all positional
+    return kept is None or kept > reorders[new].keep_positional
 
 
 def _extend(table: dict[str, tuple[str, ...]], key: str, items: tuple[str, ...]) -> None:
@@ -375,6 +419,7 @@ def clear_cache() -> None:
 
 
 __all__ = [
+    "CompatCondition",
     "FindingRule",
     "LayerMapping",
     "Reorder",

@@ -1,41 +1,51 @@
-"""TFM102: calls whose TF2 signature changed get their arguments rewritten.
+"""TFM102 (and TFM101): calls whose TF2 signature changed.
 
-Three tables from tf_upgrade_v2, applied in its order and keyed by the OLD function name:
+Tables from tf_upgrade_v2, applied in its order and keyed by the OLD function name:
 positional arguments that would land in the wrong TF2 slot become keywords (`reorders`),
-then keywords are renamed (`keyword_renames`) or dropped (`keyword_removals`). Calls
-reached through compat.v1 keep their TF1 signature and are left alone. A `*.method` key
-applies to that method on any object (optimizers are held in variables).
+then keywords are renamed (`keyword_renames`) or dropped (`keyword_removals`). A call
+passing an argument whose TF1 meaning TF2 dropped (`compat_v1_when`, e.g.
+`tf.zeros_like(x, optimize=False)`) moves to compat.v1 instead (TFM101), as do functions
+renamed to compat.v1: both keep their TF1 keywords. Calls reached through compat.v1 are
+left alone. A `*.method` key applies to that method on any object (optimizers are held in
+variables).
 """
 
 from __future__ import annotations
 
 import libcst as cst
 
-from tf1migrate.rulepacks import Reorder
+from tf1migrate.rulepacks import CompatCondition, Reorder
 from tf1migrate.rules_impl.base import Context, Rule, call_symbol, is_working_api
-from tf1migrate.rules_impl.names import head_name
+from tf1migrate.rules_impl.names import head_name, keep_parentheses, longest_prefix
 from tf1migrate.types import Severity
 
 NO_SPACE = cst.SimpleWhitespace("")
 
 
 class CallArguments(Rule):
-    ids = ("TFM102",)
+    ids = ("TFM101", "TFM102")
 
     def leave_call(self, ctx: Context, original: cst.Call, updated: cst.Call) -> cst.Call:
-        if not ctx.enabled("TFM102"):
-            return updated
         keys = self._table_keys(ctx, original)
         if not keys:
             return updated
+        arguments_on = ctx.enabled("TFM102")
         args = list(updated.args)
         changed = False
         for key in keys:
             reorder = ctx.rules.reorders.get(key)
-            if reorder is not None:
+            if reorder is not None and arguments_on:
                 new_args = _keywordize(ctx, original, args, reorder)
                 changed |= new_args is not args
                 args = new_args
+            condition = ctx.rules.compat_v1_when.get(key)
+            if condition is not None and _meets(condition, args) and ctx.enabled("TFM101"):
+                # the TF1 meaning needs the TF1 function: keep the call on compat.v1
+                ctx.changed()
+                func = ctx.tf_expression("tf.compat.v1." + key[len("tf.") :])
+                return updated.with_changes(func=keep_parentheses(updated.func, func), args=args)
+            if not arguments_on or _renamed_to_compat_v1(ctx, key):
+                continue  # compat.v1 keeps the TF1 keywords
             renames = ctx.rules.keyword_renames.get(key, {})
             removals = ctx.rules.keyword_removals.get(key, ())
             for index, arg in enumerate(args):
@@ -62,6 +72,21 @@ class CallArguments(Rule):
         if isinstance(original.func, cst.Attribute) and ctx.uses_tensorflow:
             keys.append("*." + original.func.attr.value)
         return keys
+
+
+def _meets(condition: CompatCondition, args: list[cst.Arg]) -> bool:
+    """Does the call pass an argument whose TF1 meaning TF2 dropped?"""
+    if any(a.keyword is not None and a.keyword.value in condition.keywords for a in args):
+        return True
+    if condition.max_positional is None:
+        return False
+    positional = [a for a in args if a.keyword is None]
+    return any(a.star for a in positional) or len(positional) > condition.max_positional
+
+
+def _renamed_to_compat_v1(ctx: Context, key: str) -> bool:
+    hit = longest_prefix(key, ctx.rules.renames)
+    return hit is not None and hit[1].startswith("tf.compat.v1.")
 
 
 def _keywordize(
