@@ -282,3 +282,21 @@ def test_name_is_the_given_or_class_name_and_scope_name_the_variable_scope():
         unnamed(ones(1, 3))
     assert (named.name, named.scope_name) == ("head", "outer/head")
     assert (unnamed.name, unnamed.scope_name) == ("dense", "outer/dense")
+
+
+def test_variational_dropout_keeps_one_mask_across_time_steps():
+    with tf.Graph().as_default():  # the wrapper draws its noise when built, as in TF1
+        cell = rnn_cell.DropoutWrapper(
+            rnn_cell.BasicRNNCell(40),
+            output_keep_prob=0.5,
+            variational_recurrent=True,
+            dtype=tf.float32,
+            seed=7,
+        )
+        outputs, _ = v1.nn.dynamic_rnn(cell, ones(3, 5, 4), dtype=tf.float32)
+        with v1.Session() as sess:
+            sess.run(v1.global_variables_initializer())
+            dropped = sess.run(outputs) == 0
+    assert dropped.any() and not dropped.all()
+    for step in range(1, 5):
+        np.testing.assert_array_equal(dropped[:, step], dropped[:, 0])

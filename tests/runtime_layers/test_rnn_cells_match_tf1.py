@@ -91,6 +91,18 @@ def model(layers, rnn_cell):
     return {"res_out": res_out, "kept_out": kept_out, "first": first, "second": second, "scoped": scoped}
 """
     ),
+    "multi-rnn-concatenated-state-and-residual-fn": Case(
+        """
+def model(layers, rnn_cell):
+    x = const(2, 4, 3)
+    flat = rnn_cell.MultiRNNCell(
+        [rnn_cell.GRUCell(3), rnn_cell.BasicRNNCell(2)], state_is_tuple=False)
+    out, state = tf.compat.v1.nn.dynamic_rnn(flat, x, dtype=tf.float32)
+    residual = rnn_cell.ResidualWrapper(rnn_cell.BasicRNNCell(3), residual_fn=lambda i, o: i * o)
+    res_out, _ = tf.compat.v1.nn.dynamic_rnn(residual, x, dtype=tf.float32, scope="res")
+    return {"out": out, "state": state, "res_out": res_out}
+"""
+    ),
     "lstm-partitioned-weights-tf1-graph-only": Case(
         """
 def model(layers, rnn_cell):
