@@ -379,8 +379,9 @@ def migrate_sources(sources: Mapping[str, str], options: Options = Options()) ->
     for path, source in sorted(sources.items()):
         try:
             summaries.append(summarize_module(source, module=module_name_for(path), path=path, rules=rules))
-        except cst.ParserSyntaxError:
+        except (SyntaxError, ValueError, RecursionError):
             parse(source, path)  # raises the ParseFailure with line, column and Python 2 hint
+            raise
     project = ProjectIndex.from_summaries(summaries, options, rules)
     return {
         path: migrate_source(source, path=path, module=module_name_for(path), project=project,

@@ -14,6 +14,7 @@ Example::
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -110,6 +111,7 @@ class Resolver:
     uses_compat_v1: bool = False
     star_imports: tuple[str, ...] = ()
     _shadowed: set[int] = field(default_factory=set, repr=False)
+    _ast_locals: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
 
     # ----------------------------------------------------------------- construction
     @classmethod
@@ -165,6 +167,50 @@ class Resolver:
                 return ".".join([self.reexports[prefix], *parts[end:]])
         return dotted
 
+    @classmethod
+    def from_ast(
+        cls,
+        tree: ast.Module,
+        *,
+        module_name: str = "",
+        is_package: bool = False,
+        reexports: Mapping[str, str] | None = None,
+    ) -> Resolver:
+        """Like `from_module`, for an `ast.Module` (the index's fast path).
+
+        Shadowing is not precomputed per node: `locals_of(function)` gives the names a
+        function (and its enclosing functions) bind, for `qualify_dotted(..., local_names)`.
+        """
+        resolver = cls(reexports=dict(reexports or {}))
+        collector = _AstBindingCollector(module_name, is_package)
+        collector.scan_ast_block(tree.body, top_level=True)
+        for binding in collector.bindings:
+            resolver._bind(binding.local, binding.target)
+        resolver.star_imports = tuple(collector.star_imports)
+        resolver.uses_compat_v1 = any(
+            q == COMPAT_V1 or q.startswith(COMPAT_V1 + ".") for q in resolver.tf_aliases.values()
+        ) or collector.imports_compat_v1
+        resolver._ast_locals = collector.locals_by_function
+        return resolver
+
+    def locals_of(self, function: ast.AST) -> frozenset[str]:
+        return self._ast_locals.get(id(function), frozenset())
+
+    def qualify_dotted(self, dotted: str, local_names: frozenset[str] = frozenset()) -> str | None:
+        """`qualify` for a dotted name as text ("tf.layers.dense"), given the names bound
+        locally where it appears (a local `tf` shadows the module's alias)."""
+        first, _, rest = dotted.partition(".")
+        if first in local_names:
+            return None
+        if first in self.tf_aliases:
+            base = self.tf_aliases[first]
+        elif first in self.project_bindings and self.reexports:
+            base = self._through_reexports(self.project_bindings[first] + ("." + rest if rest else ""))
+            return base if is_tf_qualname(base) else None
+        else:
+            return None
+        return f"{base}.{rest}" if rest else base
+
     # ---------------------------------------------------------------------- queries
     def qualify(self, node: cst.BaseExpression) -> str | None:
         """Full dotted TensorFlow name of a Name/Attribute chain, or None.
@@ -176,17 +222,7 @@ class Resolver:
         if head is None or id(head) in self._shadowed:
             return None
         dotted = get_full_name_for_node(node)
-        if dotted is None:
-            return None
-        first, _, rest = dotted.partition(".")
-        if first in self.tf_aliases:
-            base = self.tf_aliases[first]
-        elif first in self.project_bindings and self.reexports:
-            base = self._through_reexports(self.project_bindings[first] + ("." + rest if rest else ""))
-            return base if is_tf_qualname(base) else None
-        else:
-            return None
-        return f"{base}.{rest}" if rest else base
+        return self.qualify_dotted(dotted) if dotted is not None else None
 
     def tf1_symbol(self, node: cst.BaseExpression) -> str | None:
         """Canonical TF1 API name ("tf.get_variable", "tf.contrib.slim.conv2d") or None."""
@@ -356,13 +392,17 @@ class _BindingCollector:
         else:
             targets, value = [small.target], None  # type: ignore[attr-defined]
         names = [n for target in targets for n in _target_names(target)]
+        dotted = get_full_name_for_node(value) if isinstance(value, (cst.Name, cst.Attribute)) else None
+        self._assign(names, dotted, top_level=top_level)
+
+    def _assign(self, names: list[str], dotted: str | None, *, top_level: bool) -> None:
+        """Assignment policy: locals shadow inside functions; at module level
+        `slim = tf.contrib.slim` / `tf = tf.compat.v1` is an alias, anything else unbinds."""
         if self._locals_stack:
             self._locals_stack[-1].update(names)
             return
         if not top_level:
             return
-        # `slim = tf.contrib.slim` / `tf = tf.compat.v1` at module level: an alias.
-        dotted = get_full_name_for_node(value) if isinstance(value, (cst.Name, cst.Attribute)) else None
         for name in names:
             if dotted is not None and len(names) == 1:
                 first, _, rest = dotted.partition(".")
@@ -402,3 +442,99 @@ def _child_blocks(node: cst.CSTNode) -> Iterator[cst.BaseSuite]:
             extra = getattr(extra, "orelse", None)  # elif chains
     for handler in getattr(node, "handlers", ()) or ():
         yield handler.body
+
+
+# ---------------------------------------------------------------------- the `ast` twin
+# The index's summary pass reads files with Python's own `ast` (C-speed parsing, light
+# nodes): LibCST's visitor rebuilds every node and cost 4x the parse. The rewrite keeps
+# LibCST (it must preserve formatting); both share the binding policy above.
+
+
+def _ast_dotted(node: ast.expr) -> str | None:
+    """"a.b.c" for a Name/Attribute chain, else None."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def _ast_target_names(target: ast.expr) -> Iterator[str]:
+    if isinstance(target, ast.Name):
+        yield target.id
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        for element in target.elts:
+            yield from _ast_target_names(element)
+    elif isinstance(target, ast.Starred):
+        yield from _ast_target_names(target.value)
+
+
+class _AstBindingCollector(_BindingCollector):
+    """`_BindingCollector` over an `ast.Module`; function locals are keyed by node id."""
+
+    def __init__(self, module_name: str, is_package: bool) -> None:
+        super().__init__(module_name, is_package)
+        self.locals_by_function: dict[int, frozenset[str]] = {}
+
+    def scan_ast_block(self, body: Iterable[ast.stmt], *, top_level: bool = False) -> None:
+        for node in body:
+            self.scan_ast_statement(node, top_level=top_level)
+
+    def scan_ast_statement(self, node: ast.stmt, *, top_level: bool) -> None:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith(COMPAT_V1):
+                    self.imports_compat_v1 = True
+                if alias.asname:
+                    self._add_import(alias.asname, alias.name)
+                else:
+                    head = alias.name.split(".")[0]
+                    self._add_import(head, head)
+        elif isinstance(node, ast.ImportFrom):
+            base = absolute_module(self.module_name, node.level, node.module, is_package=self.is_package)
+            if base.startswith(COMPAT_V1) or base == "tensorflow.compat":
+                self.imports_compat_v1 = True
+            for alias in node.names:
+                if alias.name == "*":
+                    self.star_imports.append(base)
+                    continue
+                self._add_import(alias.asname or alias.name, f"{base}.{alias.name}" if base else alias.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names = [n for target in targets for n in _ast_target_names(target)]
+            value = node.value if not isinstance(node, ast.AugAssign) else None
+            dotted = _ast_dotted(value) if value is not None else None
+            self._assign(names, dotted, top_level=top_level)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self._note_local(node.name)
+            arguments = node.args
+            names = {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)}
+            names.update(a.arg for a in (arguments.vararg, arguments.kwarg) if a is not None)
+            enclosing = self._locals_stack[-1] if self._locals_stack else set()
+            self._locals_stack.append(names)
+            self.scan_ast_block(node.body)
+            self._locals_stack.pop()
+            self.locals_by_function[id(node)] = frozenset(names | enclosing)
+        elif isinstance(node, ast.ClassDef):
+            self._note_local(node.name)
+            self.scan_ast_block(node.body)
+        else:
+            if isinstance(node, (ast.For, ast.AsyncFor)):
+                for name in _ast_target_names(node.target):
+                    self._note_local(name)
+            elif isinstance(node, (ast.With, ast.AsyncWith)):
+                for item in node.items:
+                    if item.optional_vars is not None:
+                        for name in _ast_target_names(item.optional_vars):
+                            self._note_local(name)
+            # source order matters: the first import of a name wins (try body before except)
+            self.scan_ast_block(getattr(node, "body", None) or [], top_level=top_level)
+            for handler in getattr(node, "handlers", ()):
+                if handler.name:
+                    self._note_local(handler.name)
+                self.scan_ast_block(handler.body, top_level=top_level)
+            for field_name in ("orelse", "finalbody"):
+                self.scan_ast_block(getattr(node, field_name, None) or [], top_level=top_level)
