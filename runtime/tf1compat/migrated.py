@@ -9,21 +9,31 @@
   on a symbolic input of that dtype (Keras would otherwise rebuild with a float32 input: integer token ids would fail
   before reaching ``get_variable``, leaving random weights behind a warning);
 * ``build(input_shape)`` creates the variables the same way, so ``layer.build(shape)`` or a
-  ``keras.Input`` give weights before the first real call.
+  ``keras.Input`` give weights before the first real call;
+* weights files (``.keras``, ``save_weights``) key the TF1 variables by name, not by
+  position, because lazily created variables need not be created in the same order twice.
 
 ``MigratedModule`` is the ``tf.Module`` counterpart (``--target module``).
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 from typing import Any
 
 import keras
 import tensorflow as tf
 
-from tf1compat.tracking import regularization_losses, tf1_variables
+from tf1compat.tracking import keras_variable_name, keras_views, regularization_losses, tf1_variables
 
 SERIALIZATION_PACKAGE = "tf1migrate"
+_WEIGHT_KEY_PREFIX = "tf1__"
+
+
+def _weight_key(tf1_name: str) -> str:
+    """Key of a TF1 variable in a Keras weights file (no ``/``: it would nest H5 groups)."""
+    return _WEIGHT_KEY_PREFIX + keras_variable_name(tf1_name)
 
 
 class MigratedLayer(keras.layers.Layer):
@@ -58,18 +68,23 @@ class MigratedLayer(keras.layers.Layer):
 
     def __init__(self, **kwargs: Any):
         super().__init__(**kwargs)
-        self._tf1compat_input_spec: dict[str, Any] | None = None
+        self._set_private("_tf1compat_input_spec", None)
+        self._set_private("_tf1compat_building_in_call", False)
+
+    def _set_private(self, name: str, value: Any) -> None:
+        """Plain attribute: bookkeeping that Keras must not track (nor wrap into TrackedDict)."""
+        object.__setattr__(self, name, value)
 
     # ------------------------------------------------------------------ building
     def __call__(self, *args: Any, **kwargs: Any):
         if self._tf1compat_input_spec is None:
             first = args[0] if args else next(iter(kwargs.values()), None)
-            self._tf1compat_input_spec = _spec_of(first)
-        self._tf1compat_building_in_call = True
+            self._set_private("_tf1compat_input_spec", _spec_of(first))
+        self._set_private("_tf1compat_building_in_call", True)
         try:
             return super().__call__(*args, **kwargs)
         finally:
-            self._tf1compat_building_in_call = False
+            self._set_private("_tf1compat_building_in_call", False)
 
     def build(self, input_shape: Any = None) -> None:
         """Create the variables by calling ``call`` symbolically on an input of this shape.
@@ -77,13 +92,16 @@ class MigratedLayer(keras.layers.Layer):
         When Keras builds the layer on its way into ``__call__``, the call itself creates
         the variables, so nothing is traced here.
         """
-        in_call = getattr(self, "_tf1compat_building_in_call", False)
-        if input_shape is not None and not in_call and not self._variables_created():
+        if (
+            input_shape is not None
+            and not self._tf1compat_building_in_call
+            and not self._variables_created()
+        ):
             spec = self._tf1compat_input_spec or {
                 "shape": _as_list(input_shape),
                 "dtype": self.tf1migrate_input_dtype or self.input_dtype,
             }
-            self._tf1compat_input_spec = spec
+            self._set_private("_tf1compat_input_spec", spec)
             self._build_symbolically(spec["shape"], spec["dtype"])
         self.built = True
 
@@ -97,17 +115,72 @@ class MigratedLayer(keras.layers.Layer):
         if spec is None:
             super().build_from_config(config)
             return
-        self._tf1compat_input_spec = dict(spec)
+        self._set_private("_tf1compat_input_spec", dict(spec))
         self._build_symbolically(spec["shape"], spec["dtype"])
         self.built = True
 
     def _build_symbolically(self, shape: list[int | None], dtype: str) -> None:
-        """Trace ``call`` once on a symbolic input; ``get_variable`` lifts creation to eager."""
-        trace = tf.function(self.call, autograph=False)
-        trace.get_concrete_function(tf.TensorSpec(shape, tf.as_dtype(dtype)))
+        """Trace ``call`` on a symbolic input; ``get_variable`` lifts creation to eager.
+
+        TF1 code may create some variables only when training (``if is_training:``), so a
+        ``call`` that takes ``training`` is traced in both modes: every variable exists
+        before weights are loaded or an optimizer is built.
+        """
+        spec = tf.TensorSpec(shape, tf.as_dtype(dtype))
+        tf.function(self.call, autograph=False).get_concrete_function(spec)
+        if "training" in inspect.signature(self.call).parameters:
+            training_call = functools.partial(self.call, training=True)
+            tf.function(training_call, autograph=False).get_concrete_function(spec)
 
     def _variables_created(self) -> bool:
         return bool(tf1_variables(self))
+
+    # ------------------------------------------------------------------ weights files
+    def save_own_variables(self, store: Any) -> None:
+        """Save the TF1 variables under their names (Keras saves by position).
+
+        Lazily created variables can be created in another order in the process that
+        loads the file (for example training-only ones), so position is not reliable.
+        """
+        views = keras_views(self)
+        for name, view in views.items():
+            store[_weight_key(name)] = view
+        for index, variable in enumerate(self._other_variables(views)):
+            store[str(index)] = variable
+
+    def load_own_variables(self, store: Any) -> None:
+        keys = set(store.keys())
+        if keys and not any(key.startswith(_WEIGHT_KEY_PREFIX) for key in keys):
+            super().load_own_variables(store)  # a file written before name-keyed saving
+            return
+        views = keras_views(self)
+        saved = {key for key in keys if key.startswith(_WEIGHT_KEY_PREFIX)}
+        spec = self._tf1compat_input_spec
+        if spec is not None and saved - {_weight_key(name) for name in views}:
+            # The file has variables this process has not created yet (e.g. training-only
+            # ones, when the layer was built by a symbolic inference call): create them.
+            self._build_symbolically(spec["shape"], spec["dtype"])
+            views = keras_views(self)
+        by_name = {_weight_key(name): view for name, view in views.items()}
+        others = self._other_variables(views)
+        missing = sorted(key for key in by_name if key not in keys)
+        unexpected = sorted(saved - set(by_name))
+        if missing or unexpected or len(keys - saved) != len(others):
+            raise ValueError(
+                f"Layer {self.name!r}: the weights file does not match its TF1 variables "
+                f"(missing {missing}, unexpected {unexpected}, "
+                f"{len(keys - saved)} other weights saved for {len(others)})."
+            )
+        for key, view in by_name.items():
+            view.assign(store[key])
+        for index, variable in enumerate(others):
+            variable.assign(store[str(index)])
+
+    def _other_variables(self, views: dict[str, Any]) -> list[Any]:
+        """Weights of this layer that are not TF1 variables (e.g. ``add_weight`` ones)."""
+        tf1_ids = {id(view) for view in views.values()}
+        own = self._trainable_variables + self._non_trainable_variables
+        return [variable for variable in own if id(variable) not in tf1_ids]
 
     # ------------------------------------------------------------------ helpers
     def tf1_variables(self) -> dict[str, tf.Variable]:

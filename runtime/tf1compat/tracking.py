@@ -248,6 +248,13 @@ def get_or_create_layer(name: str, create_layer_method: Callable[[], Any]) -> An
     return store.get_or_create_layer(f"{scope}/{name}" if scope else name, create_layer_method)
 
 
+def keras_views(layer: Any) -> dict[str, Any]:
+    """TF1 name → the ``keras.Variable`` view of that variable, for a Keras 3 ``layer``'s own
+    store (nested layers not included); empty if nothing was tracked on it yet."""
+    owner = _owner_of(layer)
+    return dict(owner.keras_views) if isinstance(owner, _KerasOwner) else {}
+
+
 def tf1_variables(obj: Any) -> dict[str, tf.Variable]:
     """TF1 name (no ``:0``) → ``tf.Variable`` for everything tracked on ``obj``.
 

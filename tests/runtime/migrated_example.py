@@ -68,3 +68,15 @@ def functional_model(seq_len: int = 6):
 
     tokens = keras.Input((seq_len,), dtype="int32")
     return keras.Model(tokens, ModelLayer(HPARAMS)(tokens))
+
+
+class TrainingOnlyLayer(tf1compat.MigratedLayer):
+    """TF1 code that creates a variable only when training (``if is_training:``)."""
+
+    tf1migrate_wraps = "training_only"
+
+    @tf1compat.track_tf1_style_variables
+    def call(self, x, training=None):
+        if training:  # created first when the first call trains
+            x = x * v1.get_variable("aux/gain", [3], initializer=v1.constant_initializer(2.0))
+        return x * v1.get_variable("main/scale", [3], initializer=v1.constant_initializer(3.0))
