@@ -40,7 +40,9 @@ def model(layers, rnn_cell):
         d = layers.dense(x, 3, name="bar")
     with tf.compat.v1.variable_scope("shared", reuse=True):
         e = layers.dense(x, 3, name="bar")
-    return {"a": a, "b": b, "c": c, "d": d, "e": e}
+    f = layers.dense(x, 2, reuse=tf.compat.v1.AUTO_REUSE)  # unnamed + reuse: exact "dense"
+    g = layers.dense(x, 2, reuse=tf.compat.v1.AUTO_REUSE)
+    return {"a": a, "b": b, "c": c, "d": d, "e": e, "f": f, "g": g}
 """
     ),
     "dense-nested-scopes-rank3": Case(
