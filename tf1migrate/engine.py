@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
@@ -138,9 +138,11 @@ def _check(
 ) -> None:
     """Output parses, compiles, and a second run is a no-op; else InternalCheckError."""
     applied = sorted(result.rules_applied)
+    # findings never change code: skip them on the re-run (positions cost a codegen pass)
+    rewrite_only = replace(options, ignore=(*options.ignore, "TFM4"))
     try:
         compile(result.code, path or "<migrated>", "exec", dont_inherit=True)
-        again = _rewrite(result.code, path, module, project, options, rules)  # parses it too
+        again = _rewrite(result.code, path, module, project, rewrite_only, rules)  # parses it too
     except (ParseFailure, SyntaxError, ValueError) as error:
         raise InternalCheckError(f"{path}: rewritten code does not parse/compile: {error}", applied) from None
     if again.code != result.code:

@@ -145,3 +145,29 @@ def test_module_alias_for_generated_code():
     assert resolver.tf_module_alias() == "tf1"
     _, _, resolver = _resolve("import numpy\n", "numpy")
     assert resolver.tf_module_alias() is None
+
+
+@pytest.mark.parametrize(
+    "imports, expression, qualified, symbol, compat",
+    [case[1:] for case in ALIAS_FORMS],
+    ids=[case[0] for case in ALIAS_FORMS],
+)
+def test_ast_resolver_agrees_with_the_cst_resolver(imports, expression, qualified, symbol, compat):
+    """The index reads files with `ast`, the rewrite with LibCST: both must bind the same."""
+    import ast
+
+    resolver = Resolver.from_ast(ast.parse(imports + "\n"))
+    assert resolver.qualify_dotted(expression) == qualified
+    assert resolver.uses_compat_v1 is compat
+
+
+def test_ast_resolver_reports_function_locals_for_shadowing():
+    import ast
+
+    tree = ast.parse("import tensorflow as tf\ndef f(tf):\n    def g():\n        return tf.x\n")
+    resolver = Resolver.from_ast(tree)
+    outer = tree.body[1]
+    inner = outer.body[0]
+    assert resolver.qualify_dotted("tf.get_variable", resolver.locals_of(outer)) is None
+    assert resolver.qualify_dotted("tf.get_variable", resolver.locals_of(inner)) is None  # enclosing
+    assert resolver.qualify_dotted("tf.get_variable") == "tensorflow.get_variable"
