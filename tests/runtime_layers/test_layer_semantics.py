@@ -300,3 +300,16 @@ def test_variational_dropout_keeps_one_mask_across_time_steps():
     assert dropped.any() and not dropped.all()
     for step in range(1, 5):
         np.testing.assert_array_equal(dropped[:, step], dropped[:, 0])
+
+
+def test_dropout_wrapper_accepts_a_keep_probability_tensor():
+    with tf.Graph().as_default():
+        keep = v1.placeholder_with_default(1.0, [])
+        cell = rnn_cell.DropoutWrapper(rnn_cell.GRUCell(30), output_keep_prob=keep, seed=1)
+        outputs, _ = v1.nn.dynamic_rnn(cell, ones(2, 3, 4), dtype=tf.float32)
+        with v1.Session() as sess:
+            sess.run(v1.global_variables_initializer())
+            kept_all = sess.run(outputs)
+            halved = sess.run(outputs, {keep: 0.5})
+    assert not np.any(kept_all == 0)
+    assert np.any(halved == 0)
