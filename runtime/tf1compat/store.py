@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import inspect
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any, Protocol
 
@@ -42,6 +43,10 @@ class OwnerHooks(Protocol):
 
     def on_activity_loss(self, loss: tf.Tensor) -> None:
         """A layer reported an activity-regularization loss during the current call."""
+
+
+#: Serialises get-or-create across threads (creation is rare; lookups are cheap).
+_CREATION_LOCK = threading.RLock()
 
 
 class VariableStore(tf.Module):
@@ -216,7 +221,12 @@ class VariableStore(tf.Module):
             aggregation=aggregation,
         )
 
-    def _get_single_variable(
+    def _get_single_variable(self, name: str, **kwargs: Any) -> tf.Variable:
+        # Two threads calling one layer for the first time must not both create `name`.
+        with _CREATION_LOCK:
+            return self._get_or_create(name, **kwargs)
+
+    def _get_or_create(
         self,
         name: str,
         *,

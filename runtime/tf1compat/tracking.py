@@ -15,6 +15,7 @@ depends on the owner (see runtime/README.md, "Design"):
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -27,6 +28,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 #: Attribute under which an owner keeps its store (hidden from Keras 3's tracker).
 STORE_ATTRIBUTE = "_tf1compat_store"
+_OWNER_LOCK = threading.Lock()
 
 
 # ============================================================================ owners
@@ -153,6 +155,12 @@ def _owner_of(obj: Any, *, create: bool = False) -> _Owner | None:
     owner = obj.__dict__.get(STORE_ATTRIBUTE) if hasattr(obj, "__dict__") else None
     if owner is not None or not create:
         return owner
+    with _OWNER_LOCK:  # two threads making the first call of one object get one store
+        owner = obj.__dict__.get(STORE_ATTRIBUTE) if hasattr(obj, "__dict__") else None
+        return owner if owner is not None else _create_owner(obj)
+
+
+def _create_owner(obj: Any) -> _Owner:
     keras_layer = _private.keras3_layer_class()
     if keras_layer is not None and isinstance(obj, keras_layer):
         owner = _KerasOwner(obj)

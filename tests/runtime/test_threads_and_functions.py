@@ -165,3 +165,21 @@ def test_reuse_true_acts_as_auto_reuse_in_eager_and_in_traces(reuse):
     eager(tf.ones([1]))
     tf.function(traced)(tf.ones([1]))
     assert [v.name for v in eager.variables] == [v.name for v in traced.variables] == ["s/w:0"]
+
+
+def test_threads_making_the_first_call_of_one_layer_share_one_set_of_variables():
+    layer = ThreadLayer("shared")
+    barrier = threading.Barrier(4)
+    errors = []
+
+    def work():
+        barrier.wait(30)
+        layer(tf.ones([2]))
+
+    threads = [threading.Thread(target=_record_errors, args=(errors, work)) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert not errors, errors
+    assert len(tf1compat.tf1_variables(layer)) == 5 and len(layer.weights) == 5
