@@ -161,7 +161,6 @@ class CallSite:
     param_flow: tuple[tuple[str, int, str], ...] = ()
     # placeholders passed: (position or -1, keyword or "", "dtype[d0, d1]")
     placeholders: tuple[tuple[int, str, str], ...] = ()
-    n_positional: int = 0
 
 
 @dataclass(frozen=True)
@@ -454,7 +453,14 @@ class _Linker:
 
         forced = {self._key_of(name) for name in self.options.wrap} - {None}
         forbidden = {self._key_of(name) for name in self.options.no_wrap} - {None}
-        model = {key for key in creates if key not in training_keys} | forced
+        # model code is a forward pass: tensors out (a graph-building __init__ keeps them
+        # on self); a variable-creating procedure that returns nothing is not wrapped, and
+        # does not hide the model code it calls
+        model = {
+            key for key in creates
+            if key not in training_keys
+            and (self.functions[key][1].returns_value or self.functions[key][1].name == "__init__")
+        } | forced
         model -= forbidden
         for key in list(model):
             if self.functions[key][1].skip:

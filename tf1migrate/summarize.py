@@ -410,7 +410,6 @@ class _Summarizer(ast.NodeVisitor):
             scope_keyword=scope_keyword,
             param_flow=tuple(flow),
             placeholders=tuple(placeholders),
-            n_positional=len(node.args),
         )
 
     def _placeholder_spec(self, call: ast.Call) -> str | None:
@@ -467,7 +466,7 @@ class _Summarizer(ast.NodeVisitor):
             if target is None or is_tf_qualname(target):
                 continue
             sites.append(CallSite(target, site.line, site.scope_path, site.scope_keyword,
-                                  site.param_flow, site.placeholders, site.n_positional))
+                                  site.param_flow, site.placeholders))
         return tuple(sites)
 
     def result(self, *, path: str, is_package: bool, skip_file: bool) -> ModuleSummary:

@@ -237,3 +237,18 @@ def test_summary_is_picklable_and_json_friendly():
     generator = next(f for f in summary.functions if f.qualname == "generator")
     assert generator.line == 5
     assert [c.target for c in generator.calls] == ["gan.ops.lrelu", "gan.ops.linear"]
+
+
+def test_a_procedure_returning_nothing_is_not_model_code_and_does_not_hide_its_callees():
+    source = '''
+    import tensorflow as tf
+
+    def encoder(x):
+        return tf.layers.dense(x, 4, name="enc")
+
+    def build_all(self_holder, x):
+        self_holder.out = encoder(x)
+    '''
+    index = index_of({"net.py": source})
+    assert root_keys(index) == {"net:encoder"}
+    assert "net:build_all" in index.creates_variables and "net:build_all" not in index.model_code
