@@ -252,3 +252,14 @@ def test_a_procedure_returning_nothing_is_not_model_code_and_does_not_hide_its_c
     index = index_of({"net.py": source})
     assert root_keys(index) == {"net:encoder"}
     assert "net:build_all" in index.creates_variables and "net:build_all" not in index.model_code
+
+
+def test_roots_of_migrated_code_are_the_roots_of_the_original():
+    """Running the whole codemod again on its output must find the same roots."""
+    from tf1migrate.engine import migrate_sources
+
+    files = {path: dedent(source) for path, source in GAN.items()}
+    files["gan/model.py"] = files["gan/model.py"].replace("def discriminator", "def disc_dense(x):\n    return tf.layers.dense(x, 1)\n\ndef discriminator")
+    migrated = {path: result.code for path, result in migrate_sources(files).items()}
+    assert "tf1compat.layers.dense" in migrated["gan/model.py"]
+    assert root_keys(index_of(migrated)) == root_keys(index_of(files))
