@@ -430,6 +430,8 @@ def _child_blocks(node: cst.CSTNode) -> Iterator[cst.BaseSuite]:
     body = getattr(node, "body", None)
     if isinstance(body, cst.BaseSuite):
         yield body
+    for handler in getattr(node, "handlers", ()) or ():  # source order: first import wins
+        yield handler.body
     for attribute in ("orelse", "finalbody"):
         extra = getattr(node, attribute, None)
         while extra is not None:
@@ -440,8 +442,6 @@ def _child_blocks(node: cst.CSTNode) -> Iterator[cst.BaseSuite]:
             if isinstance(inner, cst.BaseSuite):
                 yield inner
             extra = getattr(extra, "orelse", None)  # elif chains
-    for handler in getattr(node, "handlers", ()) or ():
-        yield handler.body
 
 
 # ---------------------------------------------------------------------- the `ast` twin
