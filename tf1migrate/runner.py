@@ -257,7 +257,7 @@ def _notebook_findings(unit: _Unit, findings: tuple[Finding, ...]) -> tuple[Find
 
 
 def _file_result(unit: _Unit, result: SourceResult, cached: bool) -> FileResult:
-    findings = tuple(replace(f, path=unit.display) for f in result.findings)
+    findings = tuple(f if f.path == unit.display else replace(f, path=unit.display) for f in result.findings)
     new_text = result.code
     if unit.notebook is not None:
         from tf1migrate import notebooks

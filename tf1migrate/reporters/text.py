@@ -74,15 +74,14 @@ def report(result: RunResult, console: Console, *, show_diff: bool = False, quie
     if show_diff:
         for file in changed_files(result.files):
             print_diff(console, unified_diff(file))
-    for f in all_findings(result):
-        if quiet and f.severity == Severity.INFO:
-            continue
-        style = {"error": "red", "warning": "yellow"}.get(f.severity.value)
-        console.print(f"{f.path}:{f.line}:{f.col} [{style or 'default'}]{f.rule}[/] {_escape(f.message)}",
-                      highlight=False)
+    lines = [
+        (f"{f.path}:{f.line}:{f.col} ", f.rule, _STYLE.get(f.severity), f" {f.message}")
+        for f in all_findings(result)
+        if not (quiet and f.severity == Severity.INFO)
+    ]
     if result.mode == "check":
-        for file in changed_files(result.files):
-            console.print(f"would migrate {_escape(file.path)}", highlight=False)
+        lines += [("would migrate ", file.path, None, "") for file in changed_files(result.files)]
+    _write_lines(console, lines)
     if quiet:
         return
     counts = summary_counts(result)
@@ -109,9 +108,24 @@ def report(result: RunResult, console: Console, *, show_diff: bool = False, quie
     console.print(table)
 
 
-def _escape(text: str) -> str:
-    from rich.markup import escape
+_STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow"}
 
-    return escape(text)
+
+def _write_lines(console: Console, lines: list[tuple[str, str, str | None, str]]) -> None:
+    """Many lines at once: rich renders line by line (~1 ms each), too slow for 3,000 findings."""
+    if not lines:
+        return
+    if console.is_terminal and not console.no_color:
+        from rich.text import Text
+
+        text = Text()
+        for head, middle, style, tail in lines:
+            text.append(head)
+            text.append(middle, style=style or "")
+            text.append(tail + "\n")
+        console.print(text, end="", highlight=False, soft_wrap=True)
+        return
+    console.file.write("".join(f"{head}{middle}{tail}\n" for head, middle, _, tail in lines))
+    console.file.flush()
 
 
