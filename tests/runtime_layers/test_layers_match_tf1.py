@@ -134,6 +134,19 @@ def model(layers, rnn_cell):
     return {"a": a, "b": b, "c": c, "d": d, "e": e}
 """
     ),
+    "float64-inputs-make-float64-weights": Case(
+        """
+def model(layers, rnn_cell):
+    x = tf.cast(const(3, 4, 4, 2), tf.float64)
+    a = layers.conv2d(x, 2, 2)
+    b = layers.batch_normalization(a, training=True)
+    c = layers.dense(layers.flatten(b), 3)
+    d = layers.Dense(2, dtype="float64")(const(3, 5))
+    out, _ = tf.compat.v1.nn.dynamic_rnn(rnn_cell.GRUCell(2), tf.stack([c, c], 1), dtype=tf.float64)
+    return {"a": a, "b": b, "c": c, "d": d, "out": out}
+""",
+        updates=True,
+    ),
     "conv1d-causal-dilated-and-same": Case(
         """
 def model(layers, rnn_cell):
