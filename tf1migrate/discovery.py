@@ -64,7 +64,9 @@ def _bad_path(path: str | Path, message: str, severity: Severity = Severity.ERRO
 
 
 def _is_inside(path: Path, directory: Path) -> bool:
-    return path == directory or directory in path.parents
+    """String prefix test: pathlib's `parents` is slow when called for every file of a repo."""
+    text, base = str(path), str(directory)
+    return text == base or text.startswith(base.rstrip(os.sep) + os.sep)
 
 
 class _Matcher:
@@ -89,21 +91,19 @@ class _Matcher:
         return self._gitignores[directory]
 
     def excluded(self, path: Path, is_dir: bool) -> bool:
-        if path == self.root or not _is_inside(path, self.root):
+        text, root = str(path), str(self.root).rstrip(os.sep)
+        if not text.startswith(root + os.sep):
             return False
-        relative = path.relative_to(self.root).as_posix()
+        relative = text[len(root) + 1 :].replace(os.sep, "/")
         suffix = "/" if is_dir else ""
         if self.exclude.match_file(relative + suffix):
             return True
         if self.respect_gitignore:
-            for directory in (path.parent, *path.parent.parents):
-                spec = self._gitignore(directory)
-                if spec is not None:
-                    sub = path.relative_to(directory).as_posix() + suffix
-                    if spec.match_file(sub):
-                        return True
-                if directory == self.root:
-                    break
+            parts = relative.split("/")
+            for depth in range(len(parts) - 1, -1, -1):  # nearest .gitignore first, up to the root
+                spec = self._gitignore(Path(root, *parts[:depth]))
+                if spec is not None and spec.match_file("/".join(parts[depth:]) + suffix):
+                    return True
         return False
 
     def included(self, path: Path) -> bool:
@@ -222,7 +222,8 @@ def discover(paths: Sequence[str | os.PathLike[str]], config: Config) -> Discove
     findings.extend(targets.findings)
 
     project_files: Iterable[Path] = targets.files
-    if root is not None:
+    walked_root = any(p == root and p.is_dir() for p in existing)
+    if root is not None and not walked_root:
         whole = _Walker(matcher, tree)
         whole.walk(root)  # findings outside the requested paths are not the user's question
         project_files = {**whole.files, **targets.files}
