@@ -116,6 +116,10 @@ class VariableStore(tf.Module):
         ) and self._owner_hooks is not None:
             self._owner_hooks.on_regularizer(name, variable, regularizer)
 
+    def add_loss_source(self, key: str, loss: Callable[[], tf.Tensor]) -> None:
+        """Add a zero-argument loss under ``key`` to :attr:`regularizers` (e.g. a cached layer)."""
+        self._regularizers[key] = loss
+
     def get_or_create_layer(self, key: str, create_layer_method: Callable[[], Any]) -> Any:
         """The layer cached under ``key``, built by ``create_layer_method()`` the first time."""
         if key not in self._layers:

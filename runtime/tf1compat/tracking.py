@@ -127,8 +127,10 @@ class _ModuleOwner(_Owner):
         self._reported_regularizers: set[str] = set()
 
     def on_layer(self, key: str, layer: Any) -> None:
+        # Modules have no `losses` to merge into: one summed term per cached layer (as the
+        # original did), recomputed from the layer's current losses.
         if hasattr(layer, "losses"):
-            self.store._regularizers[key] = lambda: tf.math.reduce_sum(layer.losses)  # noqa: SLF001
+            self.store.add_loss_source(key, lambda: tf.math.reduce_sum(layer.losses))
 
     def on_activity_loss(self, loss: tf.Tensor) -> None:
         if _is_legacy_keras_layer(self.obj):
@@ -220,9 +222,7 @@ def track_tf1_style_variables(method: F) -> F:
         return outputs
 
     # Like functools.wraps, and also visible to tf-keras's tf_inspect (it finds `training`).
-    decorated = _private.make_decorator(target=method, decorator_func=wrapper)
-    decorated.__tf1compat_tracked__ = True
-    return decorated  # type: ignore[return-value]
+    return _private.make_decorator(target=method, decorator_func=wrapper)  # type: ignore[return-value]
 
 
 # ============================================================================ helpers API
