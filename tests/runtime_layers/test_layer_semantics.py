@@ -313,3 +313,10 @@ def test_dropout_wrapper_accepts_a_keep_probability_tensor():
             halved = sess.run(outputs, {keep: 0.5})
     assert not np.any(kept_all == 0)
     assert np.any(halved == 0)
+
+
+def test_symbolic_keras_inputs_get_a_pointer_to_the_decorator():
+    import keras
+
+    with pytest.raises(TypeError, match="track_tf1_style_variables"):
+        layers.Dense(2)(keras.Input((3,)))

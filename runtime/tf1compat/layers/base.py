@@ -483,6 +483,12 @@ def _to_tensor(value: Any) -> Any:
     """Python and numpy inputs become tensors (as Keras did); tensors pass through."""
     if value is None or tf.is_tensor(value) or isinstance(value, tf.Variable):
         return value
+    if type(value).__name__ == "KerasTensor":
+        raise TypeError(
+            "tf1compat layers are TF1 layers, not Keras layers: call them inside a method "
+            "decorated with @tf1compat.track_tf1_style_variables (for example a Keras layer's "
+            "call), not on symbolic Keras inputs."
+        )
     return tf.convert_to_tensor(value)
 
 
