@@ -6,8 +6,9 @@
   holding one saves to ``.keras`` and loads back with plain ``keras.models.load_model``;
 * the input dtype and shape are recorded in ``get_build_config`` and, on load,
   ``build_from_config`` re-creates the variables by tracing ``call`` once (``tf.function``)
-  on a symbolic input of that dtype (Keras would otherwise rebuild with a float32 input: integer token ids would fail
-  before reaching ``get_variable``, leaving random weights behind a warning);
+  on a symbolic input of that dtype (Keras would otherwise rebuild with a float32 input:
+  integer token ids would fail before reaching ``get_variable``, leaving random weights
+  behind a warning);
 * ``build(input_shape)`` creates the variables the same way, so ``layer.build(shape)`` or a
   ``keras.Input`` give weights before the first real call;
 * weights files (``.keras``, ``save_weights``) key the TF1 variables by name, not by
@@ -25,7 +26,12 @@ from typing import Any
 import keras
 import tensorflow as tf
 
-from tf1compat.tracking import keras_variable_name, keras_views, regularization_losses, tf1_variables
+from tf1compat.tracking import (
+    keras_variable_name,
+    keras_views,
+    regularization_losses,
+    tf1_variables,
+)
 
 SERIALIZATION_PACKAGE = "tf1migrate"
 _WEIGHT_KEY_PREFIX = "tf1__"

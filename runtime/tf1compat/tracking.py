@@ -222,7 +222,8 @@ def track_tf1_style_variables(method: F) -> F:
         return outputs
 
     # Like functools.wraps, and also visible to tf-keras's tf_inspect (it finds `training`).
-    return _private.make_decorator(target=method, decorator_func=wrapper)  # type: ignore[return-value]
+    decorated = _private.make_decorator(target=method, decorator_func=wrapper)
+    return decorated  # type: ignore[return-value]
 
 
 # ============================================================================ helpers API
@@ -347,5 +348,5 @@ class _RegularizerOnTF1Variable:
 
 
 def keras_variable_name(tf1_name: str) -> str:
-    """The Keras view's name: Keras forbids ``/``, so ``net/dense/kernel`` → ``net__dense__kernel``."""
+    """Keras name of a view: no ``/`` allowed, so ``net/dense/kernel`` → ``net__dense__kernel``."""
     return tf1_name.replace("/", "__")

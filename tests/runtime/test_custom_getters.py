@@ -124,7 +124,8 @@ def test_37_variable_creator_scopes_see_get_variable_creation():
     def body():
         with tf.variable_creator_scope(creator_a):
             with tf.variable_creator_scope(creator_b):
-                return v1.get_variable("v", [1], synchronization=tf.VariableSynchronization.ON_WRITE,
+                return v1.get_variable("v", [1],
+                                       synchronization=tf.VariableSynchronization.ON_WRITE,
                                        aggregation=tf.VariableAggregation.MEAN)
 
     in_store(body)

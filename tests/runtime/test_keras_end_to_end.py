@@ -72,7 +72,8 @@ def test_save_weights_round_trip(trained, tmp_path):
     model.save_weights(path)
     fresh = functional_model()
     fresh.load_weights(path)
-    np.testing.assert_array_equal(fresh.predict(TOKENS, verbose=0), model.predict(TOKENS, verbose=0))
+    np.testing.assert_array_equal(fresh.predict(TOKENS, verbose=0),
+                                  model.predict(TOKENS, verbose=0))
 
 
 def test_keras_file_reloads_in_a_fresh_process(trained, tmp_path):

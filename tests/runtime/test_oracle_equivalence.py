@@ -194,7 +194,8 @@ def test_values_outputs_and_losses_match_graph_and_shim(oracle, model_id):
         np.testing.assert_allclose(value, reference["graph"]["initial"][name], err_msg=name)
         np.testing.assert_allclose(value, reference["shim"]["initial"][name], err_msg=name)
     for output in ours["outputs"]:
-        np.testing.assert_allclose(output, reference["graph"]["outputs"]["out"], rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(output, reference["graph"]["outputs"]["out"],
+                                   rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(ours["outputs"], reference["shim"]["outputs"], rtol=1e-5, atol=1e-6)
     assert ours["losses"] == pytest.approx(sorted(reference["graph"]["reg_losses"]))
     assert ours["losses"] == pytest.approx(reference["shim"]["losses"])

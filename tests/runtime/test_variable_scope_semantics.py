@@ -279,7 +279,9 @@ def test_17_var_scope_get_var_sharing_and_conflicts():
         return va, vb, vbar
 
     va, vb, vbar = in_store(body)
-    assert (va.name, vb.name, vbar.name) == ("root/towerA/v:0", "root/towerB/v:0", "root/foo/bar/v:0")
+    assert [va.name, vb.name, vbar.name] == [
+        "root/towerA/v:0", "root/towerB/v:0", "root/foo/bar/v:0"
+    ]
 
 
 def _outer_and_default(reuse=None):
