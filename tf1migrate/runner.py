@@ -81,6 +81,35 @@ def _error(path: str, rule: str, message: str, line: int = 1, col: int = 0) -> F
     return Finding(path, line, col, rule, message, Severity.ERROR)
 
 
+class _RunAborted(Exception):
+    """Nothing more can be migrated in this run (engine or rule packs unusable): one finding."""
+
+    def __init__(self, finding: Finding) -> None:
+        super().__init__(finding.message)
+        self.finding = finding
+
+
+def _load_engine(engine: EngineRef, options: Options, verbose: bool) -> tuple[Any, Any, Any]:
+    """(index module, rule set, engine module), or _RunAborted naming what is wrong."""
+    try:
+        index_mod, engine_mod, rulepacks_mod = engine.load()
+    except Exception as exc:
+        if verbose:
+            traceback.print_exc()
+        raise _RunAborted(_error(
+            "<tf1migrate>", INTERNAL_ERROR,
+            f"internal error: cannot load the engine ({type(exc).__name__}: {exc}); is the install complete?",
+        )) from exc
+    try:
+        rules = rulepacks_mod.load_rule_packs(options.rule_packs)
+    except Exception as exc:
+        if verbose:
+            traceback.print_exc()
+        where = ", ".join(options.rule_packs) or "the built-in rule packs"
+        raise _RunAborted(_error("<tf1migrate>", BAD_CONFIG, f"bad rule pack ({where}): {exc}")) from exc
+    return index_mod, rules, engine_mod
+
+
 # ---------------------------------------------------------------- worker side (picklable)
 
 _WORKER: dict[str, Any] = {}
@@ -178,28 +207,65 @@ def _migrate_task(
 
 
 class _Executor:
-    """Runs tasks inline or in a spawned process pool, whichever is cheaper for the batch."""
+    """Runs tasks inline or in a spawned process pool, whichever is cheaper for the batch.
+
+    A worker that dies (segfault, out-of-memory kill) breaks the whole pool; the unfinished
+    items are then retried one by one in fresh single-worker pools, so the crash is pinned
+    on the file that causes it and every other file still gets its answer.
+    """
 
     def __init__(self, jobs: int) -> None:
         self.jobs = max(1, jobs)
         self._pool: ProcessPoolExecutor | None = None
 
-    def map(self, fn: Callable[..., Any], items: Sequence[Any], *args: Any, progress: Callable[[], None]) -> list[Any]:
+    @staticmethod
+    def _new_pool(workers: int) -> ProcessPoolExecutor:
+        import multiprocessing
+
+        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+
+    def map(
+        self,
+        fn: Callable[..., Any],
+        items: Sequence[Any],
+        *args: Any,
+        progress: Callable[[], None],
+        on_crash: Callable[[Any, BaseException], Any],
+    ) -> list[Any]:
+        call = lambda item: (*args[:2], item, *args[2:])  # noqa: E731 - (engine, blob, item, *rest)
         if self.jobs == 1 or len(items) < POOL_THRESHOLD:
             out = []
             for item in items:
-                out.append(fn(*args[:2], item, *args[2:]))
+                out.append(fn(*call(item)))
                 progress()
             return out
-        if self._pool is None:
-            import multiprocessing
+        from concurrent.futures.process import BrokenProcessPool
 
-            self._pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("spawn"))
-        futures = [self._pool.submit(fn, *args[:2], item, *args[2:]) for item in items]
-        out = []
-        for future in futures:
-            out.append(future.result())
-            progress()
+        if self._pool is None:
+            self._pool = self._new_pool(self.jobs)
+        futures = [self._pool.submit(fn, *call(item)) for item in items]
+        out: list[Any] = []
+        retry: list[int] = []
+        for i, future in enumerate(futures):
+            try:
+                out.append(future.result())
+                progress()
+            except BrokenProcessPool:
+                out.append(None)
+                retry.append(i)
+            except Exception as exc:  # e.g. an answer that cannot be pickled
+                out.append(on_crash(items[i], exc))
+                progress()
+        if retry:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+            for i in retry:
+                with self._new_pool(1) as alone:
+                    try:
+                        out[i] = alone.submit(fn, *call(items[i])).result()
+                    except Exception as exc:
+                        out[i] = on_crash(items[i], exc)
+                progress()
         return out
 
     def close(self) -> None:
@@ -207,14 +273,31 @@ class _Executor:
             self._pool.shutdown(cancel_futures=True)
 
 
-def _per_file_options(options: Options, config: Config, relative: str) -> Options:
-    extra: list[str] = []
-    for glob, rules in config.per_file_ignores:
-        if pathspec.GitIgnoreSpec.from_lines([glob]).match_file(relative):
-            extra.extend(rules)
-    if not extra:
-        return options
-    return replace(options, ignore=tuple(dict.fromkeys((*options.ignore, *extra))))
+def _crashed(item: tuple[str, str, str, Options], exc: BaseException) -> tuple[str, Finding]:
+    display = item[2]
+    what = "its worker process died" if "BrokenProcessPool" in type(exc).__name__ else f"{type(exc).__name__}: {exc}"
+    return "error", _error(
+        display, INTERNAL_ERROR,
+        f"internal error: migrating this file crashed ({what}); file left untouched. Please report it",
+    )
+
+
+class _PerFileIgnores:
+    """`per-file-ignores` globs, relative to the pyproject.toml (else the project root)."""
+
+    def __init__(self, config: Config, root: Path | None) -> None:
+        base = config.root or root
+        self.base = os.path.realpath(base) if base is not None else None
+        self.specs = [(pathspec.GitIgnoreSpec.from_lines([glob]), rules) for glob, rules in config.per_file_ignores]
+
+    def options_for(self, path: Path, options: Options) -> Options:
+        if not self.specs:
+            return options
+        relative = os.path.relpath(path, self.base).replace(os.sep, "/") if self.base else path.name
+        extra = [rule for spec, rules in self.specs if spec.match_file(relative) for rule in rules]
+        if not extra:
+            return options
+        return replace(options, ignore=tuple(dict.fromkeys((*options.ignore, *extra))))
 
 
 def _load_unit(path: Path, root: Path | None, max_size: int) -> _Unit | Finding:
@@ -344,15 +427,14 @@ def run_migrate(
     blob_dir = tempfile.TemporaryDirectory(prefix="tf1migrate-")
     try:
         summaries = _pass_one(units, cache, packs, options_fp, options, engine, executor, blob_dir.name, report, verbose)
-        if summaries is None:  # the engine itself is unusable: one finding, not one per file
-            return RunResult([], run_findings + [_engine_missing(engine)], time.perf_counter() - started, mode)
         index_fp = cache_mod.fingerprint(sorted((m, e.fingerprint) for m, e in summaries.items()))
         todo = [units[p] for p in found.targets if p in units]
-        outcome = _pass_two(todo, cache, packs, index_fp, summaries, options, config, found.root,
-                            engine, executor, blob_dir.name, report, verbose)
-        if outcome is None:
-            return RunResult([], run_findings + [_engine_missing(engine)], time.perf_counter() - started, mode)
-        results.update(outcome)
+        results.update(_pass_two(todo, cache, packs, index_fp, summaries, options, config, found.root,
+                                 engine, executor, blob_dir.name, report, verbose))
+    except _RunAborted as aborted:  # the engine itself is unusable: one finding, not one per file
+        run_findings.append(aborted.finding)
+        files = sorted(results.values(), key=lambda r: r.path)
+        return RunResult(files, sorted(run_findings), time.perf_counter() - started, mode)
     finally:
         executor.close()
         blob_dir.cleanup()
@@ -375,16 +457,6 @@ def _common_dir(paths: Sequence[Path]) -> Path | None:
     return common if common.is_dir() else common.parent
 
 
-def _engine_missing(engine: EngineRef) -> Finding:
-    try:
-        engine.load()
-    except Exception as exc:
-        detail = f"{type(exc).__name__}: {exc}"
-    else:
-        detail = "the engine failed to load its rules"
-    return _error("<tf1migrate>", INTERNAL_ERROR, f"internal error: cannot load the engine ({detail})")
-
-
 @dataclass
 class _Summary:
     """One module's pass-1 answer: its fingerprint always, the summary itself on demand.
@@ -399,13 +471,9 @@ class _Summary:
     value: Any = None
 
 
-def _compute_summaries(todo, options, engine, executor, blob_dir, report, cache) -> bool:
-    """Run pass 1 on `todo` (_Summary entries) and cache the answers; False if no engine."""
-    try:
-        _, _, rulepacks_mod = engine.load()
-        rules = rulepacks_mod.load_rule_packs(options.rule_packs)
-    except Exception:
-        return False
+def _compute_summaries(todo, options, engine, executor, blob_dir, report, cache, verbose) -> None:
+    """Run pass 1 on `todo` (_Summary entries) and cache the answers."""
+    _, rules, _ = _load_engine(engine, options, verbose)
     blob = os.path.join(blob_dir, "rules.pkl")
     with open(blob, "wb") as handle:
         pickle.dump({"rules": rules}, handle)
@@ -418,14 +486,13 @@ def _compute_summaries(todo, options, engine, executor, blob_dir, report, cache)
 
     answers = executor.map(
         _summarize_task, [(e.unit.code, e.unit.module, e.unit.display) for e in todo], engine, blob,
-        progress=tick,
+        progress=tick, on_crash=lambda item, exc: None,  # pass 2 reports the file
     )
     for entry, answer in zip(todo, answers):
         entry.value, entry.fingerprint = answer if answer is not None else (None, "")
         if answer is not None:
             cache.put(entry.key, entry.value)
         cache.put(entry.key + ".fp", entry.fingerprint)
-    return True
 
 
 def _pass_one(units, cache, packs, options_fp, options, engine, executor, blob_dir, report, verbose):
@@ -439,14 +506,12 @@ def _pass_one(units, cache, packs, options_fp, options, engine, executor, blob_d
         entries[unit.module] = entry
         if not isinstance(fingerprint, str):
             misses.append(entry)
-    if misses and not _compute_summaries(misses, options, engine, executor, blob_dir, report, cache):
-        if verbose:
-            traceback.print_exc()
-        return None
+    if misses:
+        _compute_summaries(misses, options, engine, executor, blob_dir, report, cache, verbose)
     return entries
 
 
-def _load_summaries(entries, options, engine, executor, blob_dir, report, cache) -> list[Any] | None:
+def _load_summaries(entries, options, engine, executor, blob_dir, report, cache, verbose) -> list[Any]:
     """The summaries themselves (for building the index), recomputing any lost cache entry."""
     lost = []
     for entry in entries.values():
@@ -454,19 +519,19 @@ def _load_summaries(entries, options, engine, executor, blob_dir, report, cache)
             entry.value = cache.get(entry.key)
             if entry.value is None:
                 lost.append(entry)
-    if lost and not _compute_summaries(lost, options, engine, executor, blob_dir, report, cache):
-        return None
+    if lost:
+        _compute_summaries(lost, options, engine, executor, blob_dir, report, cache, verbose)
     return [entries[m].value for m in sorted(entries) if entries[m].value is not None]
 
 
 def _pass_two(todo, cache, packs, index_fp, summaries, options, config, root, engine, executor,
-              blob_dir, report, verbose) -> dict[Path, FileResult] | None:
+              blob_dir, report, verbose) -> dict[Path, FileResult]:
     """Migrated results for the target files; the project index is only built on a miss."""
     results: dict[Path, FileResult] = {}
     misses: list[tuple[str, _Unit, Options]] = []
+    per_file = _PerFileIgnores(config, root)
     for unit in todo:
-        relative = unit.path.relative_to(root).as_posix() if root and root in unit.path.parents else unit.path.name
-        file_options = _per_file_options(options, config, relative)
+        file_options = per_file.options_for(unit.path, options)
         file_fp = cache_mod.fingerprint(file_options)
         key = cache_mod.make_key("result", unit.source.raw, packs, file_fp, index_fp, unit.module)
         hit = cache.get(key)
@@ -476,19 +541,19 @@ def _pass_two(todo, cache, packs, index_fp, summaries, options, config, root, en
             misses.append((key, unit, file_options))
     if not misses:
         return results
-    ordered = _load_summaries(summaries, options, engine, executor, blob_dir, report, cache)
+    ordered = _load_summaries(summaries, options, engine, executor, blob_dir, report, cache, verbose)
+    index_mod, rules, _ = _load_engine(engine, options, verbose)
+    build = index_mod.ProjectIndex.from_summaries
     try:
-        if ordered is None:
-            raise RuntimeError("cannot compute module summaries")
-        index_mod, _, rulepacks_mod = engine.load()
-        rules = rulepacks_mod.load_rule_packs(options.rule_packs)
-        build = index_mod.ProjectIndex.from_summaries
-        extra = {"rules": rules} if _accepts(build, "rules") else {}
-        project = build(ordered, options, **extra)
-    except Exception:
+        project = build(ordered, options, **({"rules": rules} if _accepts(build, "rules") else {}))
+    except Exception as exc:
         if verbose:
             traceback.print_exc()
-        return None
+        raise _RunAborted(_error(
+            "<tf1migrate>", INTERNAL_ERROR,
+            f"internal error while building the project index ({type(exc).__name__}: {exc}); nothing "
+            "was written. Please report it",
+        )) from exc
     blob = os.path.join(blob_dir, "project.pkl")
     with open(blob, "wb") as handle:
         pickle.dump({"project": project, "rules": rules}, handle)
@@ -503,7 +568,7 @@ def _pass_two(todo, cache, packs, index_fp, summaries, options, config, root, en
         _migrate_task,
         [(u.code, u.module, u.display, o) for _, u, o in misses],
         engine, blob, verbose,
-        progress=tick,
+        progress=tick, on_crash=_crashed,
     )
     for (key, unit, _), (kind, value) in zip(misses, answers):
         if kind == "ok":

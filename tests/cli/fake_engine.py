@@ -10,6 +10,7 @@ file named by $TF1MIGRATE_FAKE_CALLS, so tests can count parses across processes
 from __future__ import annotations
 
 import ast
+import multiprocessing
 import os
 import re
 from dataclasses import dataclass
@@ -64,6 +65,9 @@ def _parse(source: str) -> ast.Module:
 
 
 def load_rule_packs(extra) -> dict:
+    for pack in extra:
+        if "bad" in os.path.basename(pack):
+            raise ValueError(f"{pack}: [layers] must be a table")
     return {"packs": tuple(extra)}
 
 
@@ -86,6 +90,8 @@ def migrate_source(source: str, *, path: str, module: str, project: ProjectIndex
     tree = _parse(source)
     if "FAKE_INTERNAL_ERROR" in source:
         raise CheckFailed("TFM201", "rewrite is not idempotent")
+    if "FAKE_WORKER_CRASH" in source and multiprocessing.parent_process() is not None:
+        os._exit(70)  # dies like a segfault would: no exception, no cleanup
     if "FAKE_BAD_OUTPUT" in source:
         return SourceResult(source + "\ndef broken(:\n")
     findings = []

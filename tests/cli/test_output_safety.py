@@ -57,3 +57,35 @@ def test_user_code_with_import_side_effects_is_never_imported(make_repo, engine,
         assert not (root / "IMPORTED").exists() and not (root / "pkg" / "IMPORTED").exists()
     assert not {"evil", "pkg", "pkg.model", "setup"} & set(sys.modules)
     assert "tf1compat" in (root / "pkg" / "model.py").read_text()
+
+
+def test_a_worker_that_dies_is_pinned_on_its_file_and_the_others_finish(make_repo, fake_engine) -> None:
+    from tf1migrate.runner import POOL_THRESHOLD
+
+    files = {f"m{i:02d}.py": TF1_MODEL.replace("model", f"model{i}") for i in range(POOL_THRESHOLD)}
+    files["m03.py"] += "# FAKE_WORKER_CRASH\n"
+    root = make_repo(files)
+    result = run_migrate([root], mode="check", jobs=2, use_cache=False)
+    errors = {Path(f.path).name: f.findings[0].message for f in result.files if f.status == FileStatus.ERROR}
+    assert list(errors) == ["m03.py"] and "worker process died" in errors["m03.py"]
+    assert sum(f.status == FileStatus.CHANGED for f in result.files) == POOL_THRESHOLD - 1
+
+
+def test_a_bad_rule_pack_is_one_configuration_finding(make_repo, fake_engine) -> None:
+    root = make_repo({"a.py": TF1_MODEL, "bad_pack.toml": "layers = 1\n"})
+    result = CliRunner().invoke(main, ["migrate", "--check", "--rules", str(root / "bad_pack.toml"), str(root)])
+    assert result.exit_code == 2
+    (line,) = [x for x in result.output.splitlines() if "TFM008" in x and ":" in x]
+    assert "bad rule pack" in line and "bad_pack.toml" in line and "Traceback" not in result.output
+
+
+def test_an_engine_that_cannot_be_imported_is_one_finding(make_repo, monkeypatch) -> None:
+    from tf1migrate import runner
+
+    monkeypatch.setattr(runner, "DEFAULT_ENGINE", runner.EngineRef("no_such_index", "no_such_engine", "no_such_rules"))
+    root = make_repo({"a.py": TF1_MODEL, "b.py": TF1_MODEL})
+    result = CliRunner().invoke(main, ["migrate", "--no-cache", str(root)])
+    assert result.exit_code == 2
+    assert result.output.count("TFM006") == 2  # the finding line and its count in the summary
+    assert "cannot load the engine (ModuleNotFoundError" in result.output
+    assert (root / "a.py").read_text() == TF1_MODEL
