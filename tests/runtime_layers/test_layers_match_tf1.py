@@ -73,6 +73,16 @@ def model(layers, rnn_cell):
     return {"a": a, "b": b, "c": c, "d": d}
 """
     ),
+    "scope-and-layer-regularizers-both-count-tf1-graph-only": Case(
+        """
+def model(layers, rnn_cell):
+    x = const(3, 4)
+    with tf.compat.v1.variable_scope("both", regularizer=lambda w: 0.5 * tf.reduce_sum(w)):
+        a = layers.dense(x, 2, kernel_regularizer=lambda w: tf.reduce_sum(tf.square(w)))
+    return {"a": a}
+""",
+        graph_only="the TF2 store keeps one regularizer per variable (LAYERS.md)",
+    ),
     "dense-trainable-false": Case(
         """
 def model(layers, rnn_cell):

@@ -110,7 +110,7 @@ def model(layers, rnn_cell):
     out, state = tf.compat.v1.nn.dynamic_rnn(cell, const(2, 3, 5), dtype=tf.float32)
     return {"out": out, "c": state.c}
 """,
-        tf2=False,
+        graph_only="the TF2 variable store refuses partitioners (LAYERS.md)",
     ),
     "custom-cell-with-get-variable-in-call": Case(
         """

@@ -349,6 +349,9 @@ class Layer:
             with self._op_name_scope(scope):
                 if initializer is None:
                     initializer = scope.initializer
+                # TF1 counted a scope regularizer and the layer's own one separately; in a
+                # graph, keep get_variable on the scope's and add the layer's after it.
+                separate = graph_mode and regularizer is not None and scope.regularizer is not None
                 if not graph_mode and callable(scope.caching_device):
                     # dynamic_rnn sets a device-function caching device; TF2 variables are
                     # created eagerly, where tf.device refuses functions (and caching is moot).
@@ -358,7 +361,7 @@ class Layer:
                     shape=shape,
                     dtype=dtype,
                     initializer=initializer,
-                    regularizer=regularizer,
+                    regularizer=None if separate else regularizer,
                     trainable=trainable and self._trainable,
                     constraint=constraint,
                     partitioner=partitioner,
@@ -370,6 +373,8 @@ class Layer:
         if regularizer is not None:
             self._regularized.append((variable, regularizer))
             if graph_mode and id(variable) not in existing:
+                if separate:
+                    self._add_graph_regularization_loss(variable, regularizer)
                 self._graph_losses.extend(self._new_regularization_losses(variable))
         return variable
 
@@ -391,6 +396,13 @@ class Layer:
         else:
             trainable = bool(getattr(variable, "trainable", False))
         (self._trainable_weights if trainable else self._non_trainable_weights).append(variable)
+
+    @staticmethod
+    def _add_graph_regularization_loss(variable: tf.Variable, regularizer: Callable) -> None:
+        with tf.name_scope(variable.op.name + "/Regularizer/"):
+            loss = regularizer(variable)
+        if loss is not None:
+            v1.add_to_collection(v1.GraphKeys.REGULARIZATION_LOSSES, loss)
 
     @staticmethod
     def _new_regularization_losses(variable: tf.Variable) -> list[tf.Tensor]:
