@@ -150,6 +150,9 @@ def atomic_write(path: Path, data: bytes, expected: FileStamp) -> None:
     """
     path = Path(path)
     st = _check_unchanged(path, expected)
+    if not st.st_mode & 0o222 or not os.access(path, os.W_OK):
+        # os.replace would happily swap a read-only file for a new one: respect the intent.
+        raise SourceWriteError("the file is read-only; make it writable to migrate it")
     try:
         fd, tmp_name = tempfile.mkstemp(
             prefix=f".{path.name}.{os.getpid()}.", suffix=TEMP_SUFFIX, dir=path.parent

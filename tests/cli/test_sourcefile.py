@@ -125,3 +125,15 @@ def test_stale_temp_files_of_dead_writers_are_removed(tmp_path: Path) -> None:
     alive.write_bytes(b"being written")
     assert remove_stale_temp_files(tmp_path) == [dead]
     assert alive.exists()
+
+
+def test_read_only_file_is_not_replaced(tmp_path: Path) -> None:
+    from tf1migrate.sourcefile import SourceWriteError
+
+    path = tmp_path / "f.py"
+    path.write_bytes(b"a = 1\n")
+    path.chmod(0o444)
+    source = read_source(path)
+    with pytest.raises(SourceWriteError, match="read-only"):
+        atomic_write(path, b"a = 2\n", source.stamp)
+    assert path.read_bytes() == b"a = 1\n" and [p.name for p in tmp_path.iterdir()] == ["f.py"]
