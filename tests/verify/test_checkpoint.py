@@ -101,7 +101,7 @@ def test_emitted_test_file_reruns_the_check(checkpoints):
     assert emitted.name == "test_verify_net.py"
     assert "checkpoint=str(HERE / '../../good/model.ckpt')" in emitted.read_text()
     proc = subprocess.run(
-        [sys.executable, "-m", "pytest", str(emitted), "-q", "-p", "no:cacheprovider", "-k", "Mlp"],
+        [sys.executable, "-m", "pytest", str(emitted), "-q", "-p", "no:cacheprovider", "-k", "MlpLayer"],
         capture_output=True, text=True, timeout=600, cwd=migrated,
     )
     assert proc.returncode == 0, proc.stdout[-3000:]

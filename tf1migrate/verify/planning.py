@@ -26,6 +26,7 @@ class LayerPlan:
     reference: ChildOutcome | None = None
     migrated: ChildOutcome | None = None
     workdir: Path | None = None
+    reference_dir: Path | None = None  # the (possibly shared) reference child's directory
 
     @property
     def runnable(self) -> bool:

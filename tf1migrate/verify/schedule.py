@@ -1,15 +1,16 @@
 """Run the children of many layers, at most ``jobs`` at a time.
 
-Wrappers of the same callable with the same spec share one reference child. For names and
-shapes alone the reference and migrated children run side by side; with numerics the
-migrated child starts when its reference's weights and outputs are saved.
+Wrappers of the same callable with the same spec share one reference child. Reference and
+migrated children run side by side; with numerics the migrated child builds its layer, then
+waits for the marker the parent writes when the reference has exited, and reads the
+reference's weights, inputs and outputs from there.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,8 @@ from tf1migrate.verify.workers import ChildOutcome, run_child
 
 #: Seed of the graph and of the generated inputs, so every run feeds the same numbers.
 SEED = 20240601
+#: Written by the parent into a reference's work directory when that child has exited.
+REFERENCE_DONE = "reference_done.json"
 
 
 @dataclass(frozen=True)
@@ -37,49 +40,67 @@ class RunSettings:
 
 
 def execute(plans: list[LayerPlan], settings: RunSettings, scratch: Path, jobs: int) -> None:
-    """Fill ``plan.reference`` and ``plan.migrated`` for every plan."""
+    """Fill ``plan.reference`` and ``plan.migrated`` for every plan.
+
+    Every reference is queued before any migrated child, so a migrated child waiting for
+    its reference's weights (numerics) never holds the slot that reference needs.
+    """
     if not plans:
         return
+    references: dict[str, list[LayerPlan]] = {}
+    for index, plan in enumerate(plans):
+        plan.workdir = scratch / f"{index:04d}"
+        if settings.checkpoint is None:
+            key = json.dumps(build_job(plan, "reference", settings), sort_keys=True)
+            references.setdefault(key, []).append(plan)
+    for group in references.values():
+        for plan in group:
+            plan.reference_dir = _workdir(group[0], "reference")
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        pending: dict[Future[ChildOutcome], tuple[list[LayerPlan], str]] = {}
-
-        def submit(group: list[LayerPlan], kind: str) -> None:
-            first = group[0]
-            assert first.workdir is not None
-            env = child_env(legacy=kind == "reference" and settings.graph_mode == "tf-keras")
+        futures: dict[Future[ChildOutcome], tuple[list[LayerPlan], str]] = {}
+        for group in references.values():
+            job = build_job(group[0], "reference", settings)
+            future = pool.submit(_run_reference, job, _workdir(group[0], "reference"), settings)
+            futures[future] = (group, "reference")
+        for plan in plans:
+            job = build_job(plan, "migrated", settings)
+            # waiting for the reference's weights counts against the child's time limit
+            timeout = settings.timeout * (2 if settings.numerics else 1)
             future = pool.submit(
                 run_child,
-                build_job(first, kind, settings),
-                first.workdir / kind,
-                timeout=settings.timeout,
+                job,
+                _workdir(plan, "migrated"),
+                timeout=timeout,
                 memory_limit_mb=settings.memory_limit_mb,
-                env=env,
+                env=child_env(legacy=False),
             )
-            pending[future] = (group, kind)
+            futures[future] = ([plan], "migrated")
+        for future, (group, kind) in futures.items():
+            outcome = future.result()
+            for plan in group:
+                setattr(plan, kind, outcome)
 
-        references: dict[str, list[LayerPlan]] = {}
-        for index, plan in enumerate(plans):
-            plan.workdir = scratch / f"{index:04d}"
-            if settings.checkpoint is None:
-                key = json.dumps(build_job(plan, "reference", settings), sort_keys=True)
-                references.setdefault(key, []).append(plan)
-        for group in references.values():
-            submit(group, "reference")
-        if settings.checkpoint is not None or not settings.numerics:
-            for plan in plans:
-                submit([plan], "migrated")
-        while pending:
-            done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
-            for future in done:
-                group, kind = pending.pop(future)
-                outcome = future.result()
-                for plan in group:
-                    if kind == "migrated":
-                        plan.migrated = outcome
-                        continue
-                    plan.reference = outcome
-                    if settings.numerics and outcome.ok:
-                        submit([plan], "migrated")
+
+def _workdir(plan: LayerPlan, kind: str) -> Path:
+    assert plan.workdir is not None
+    return plan.workdir / kind
+
+
+def _run_reference(job: dict[str, Any], workdir: Path, settings: RunSettings) -> ChildOutcome:
+    """Run a reference child, then tell waiting migrated children how it ended."""
+    outcome = ChildOutcome(False, {}, "the reference child did not start", 0.0, "", "")
+    try:
+        outcome = run_child(
+            job,
+            workdir,
+            timeout=settings.timeout,
+            memory_limit_mb=settings.memory_limit_mb,
+            env=child_env(legacy=settings.graph_mode == "tf-keras"),
+        )
+    finally:
+        marker = {"ok": outcome.ok, "result": outcome.result if outcome.ok else None}
+        (workdir / REFERENCE_DONE).write_text(json.dumps(marker))
+    return outcome
 
 
 def child_env(*, legacy: bool) -> dict[str, str]:
@@ -128,7 +149,11 @@ def build_job(plan: LayerPlan, kind: str, settings: RunSettings) -> dict[str, An
             call_params=[p.name for p in target.call_params],
             has_training=target.has_training,
             checkpoint=settings.checkpoint,
-            reference=plan.reference.result if plan.reference is not None else None,
+            reference_done=(
+                str(plan.reference_dir / REFERENCE_DONE)
+                if settings.numerics and plan.reference_dir is not None
+                else None
+            ),
         )
     return job
 
