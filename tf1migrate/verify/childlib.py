@@ -7,7 +7,6 @@ reference binds ``tensorflow`` to ``tensorflow.compat.v1`` before user code is i
 from __future__ import annotations
 
 import importlib
-import resource
 import sys
 from collections.abc import Iterator
 from typing import Any
@@ -20,6 +19,10 @@ _FLOAT_KINDS = "fc"
 def apply_memory_limit(limit_mb: int | None) -> None:
     """Cap this process's address space so runaway allocations fail here, not on the host."""
     if not limit_mb:
+        return
+    try:
+        import resource
+    except ImportError:  # not POSIX: no address-space limit, the timeout still applies
         return
     limit = int(limit_mb) * 1024 * 1024
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)

@@ -17,7 +17,7 @@ from typing import Any
 
 from tf1migrate.verify import specs as spec_mod
 from tf1migrate.verify.planning import LayerPlan
-from tf1migrate.verify.workers import ChildOutcome, run_child
+from tf1migrate.verify.workers import ChildOutcome, kill_all, run_child
 
 #: Seed of the graph and of the generated inputs, so every run feeds the same numbers.
 SEED = 20240601
@@ -75,10 +75,15 @@ def execute(plans: list[LayerPlan], settings: RunSettings, scratch: Path, jobs: 
                 env=child_env(legacy=False),
             )
             futures[future] = ([plan], "migrated")
-        for future, (group, kind) in futures.items():
-            outcome = future.result()
-            for plan in group:
-                setattr(plan, kind, outcome)
+        try:
+            for future, (group, kind) in futures.items():
+                outcome = future.result()
+                for plan in group:
+                    setattr(plan, kind, outcome)
+        except BaseException:  # Ctrl-C or a bug here: leave no child running behind us
+            pool.shutdown(wait=False, cancel_futures=True)
+            kill_all()
+            raise
 
 
 def _workdir(plan: LayerPlan, kind: str) -> Path:

@@ -14,6 +14,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from functools import partial
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ from typing import Any
 
 TAIL_LINES = 12
 _SIGNAL_NAMES = {int(s): s.name for s in signal.Signals}
+_live: set[subprocess.Popen[bytes]] = set()  # children not yet reaped, for kill_all()
+_live_lock = threading.Lock()
 
 
 @dataclass
@@ -66,6 +69,8 @@ def run_child(
             cwd=job.get("cwd") or str(workdir),
             start_new_session=True,
         )
+        with _live_lock:
+            _live.add(process)
         timed_out = False
         try:
             returncode = process.wait(timeout=timeout)
@@ -73,6 +78,9 @@ def run_child(
             timed_out = True
             _kill_group(process)
             returncode = process.wait()
+        finally:
+            with _live_lock:
+                _live.discard(process)
     seconds = time.monotonic() - started
     outcome = partial(ChildOutcome, started=started)
     stdout_tail = _tail(workdir / "stdout.txt")
@@ -110,9 +118,22 @@ def _describe_exit(returncode: int, memory_limit_mb: int | None) -> str:
     return f"child exited with status {returncode}{limit}"
 
 
+def kill_all() -> None:
+    """Kill every running child (the user pressed Ctrl-C: children in their own sessions
+    would not see the terminal's SIGINT and would run on)."""
+    with _live_lock:
+        running = list(_live)
+    for process in running:
+        _kill_group(process)
+
+
 def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    """Kill the child and anything it started (it leads its own session on POSIX)."""
     try:
-        os.killpg(process.pid, signal.SIGKILL)
+        if hasattr(os, "killpg"):
+            os.killpg(process.pid, signal.SIGKILL)
+        else:  # pragma: no cover - Windows
+            process.kill()
     except ProcessLookupError:
         pass
 
