@@ -320,3 +320,18 @@ def test_symbolic_keras_inputs_get_a_pointer_to_the_decorator():
 
     with pytest.raises(TypeError, match="track_tf1_style_variables"):
         layers.Dense(2)(keras.Input((3,)))
+
+
+@needs_tracking
+def test_scope_and_layer_regularizers_add_up_to_the_tf1_total_in_tf2():
+    def model(x, training):
+        with v1.variable_scope("both", regularizer=lambda w: 0.5 * tf.reduce_sum(w)):
+            return layers.dense(x, 2, kernel_regularizer=lambda w: tf.reduce_sum(tf.square(w)))
+
+    layer = _decorated(model)
+    x = ones(3, 4)
+    layer(x)
+    kernel, bias = (tf1compat.tf1_variables(layer)[f"both/dense/{n}"] for n in ("kernel", "bias"))
+    expected = 0.5 * tf.reduce_sum(kernel) + tf.reduce_sum(tf.square(kernel))
+    expected += 0.5 * tf.reduce_sum(bias)
+    np.testing.assert_allclose(float(tf.add_n(layer.losses)), float(expected), rtol=1e-6)

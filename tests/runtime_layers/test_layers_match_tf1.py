@@ -81,7 +81,7 @@ def model(layers, rnn_cell):
         a = layers.dense(x, 2, kernel_regularizer=lambda w: tf.reduce_sum(tf.square(w)))
     return {"a": a}
 """,
-        graph_only="the TF2 store keeps one regularizer per variable (LAYERS.md)",
+        graph_only="TF2 sums the two into one loss per variable (see test_layer_semantics)",
     ),
     "dense-trainable-false": Case(
         """

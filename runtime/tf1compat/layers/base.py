@@ -349,9 +349,13 @@ class Layer:
             with self._op_name_scope(scope):
                 if initializer is None:
                     initializer = scope.initializer
-                # TF1 counted a scope regularizer and the layer's own one separately; in a
-                # graph, keep get_variable on the scope's and add the layer's after it.
-                separate = graph_mode and regularizer is not None and scope.regularizer is not None
+                # TF1 counted a scope regularizer and the layer's own one separately. In a
+                # graph, get_variable applies the scope's and the layer's is added after it;
+                # the TF2 store keeps one regularizer per variable, so it gets their sum.
+                both = regularizer is not None and scope.regularizer is not None
+                separate = graph_mode and both
+                if both and not graph_mode:
+                    regularizer = _sum_of_regularizers(scope.regularizer, regularizer)
                 if not graph_mode and callable(scope.caching_device):
                     # dynamic_rnn sets a device-function caching device; TF2 variables are
                     # created eagerly, where tf.device refuses functions (and caching is moot).
@@ -502,6 +506,16 @@ def _to_tensor(value: Any) -> Any:
             "call), not on symbolic Keras inputs."
         )
     return tf.convert_to_tensor(value)
+
+
+def _sum_of_regularizers(first: Callable, second: Callable) -> Callable[[Any], Any]:
+    """One regularizer adding two (either may return None, like ``no_regularizer``)."""
+
+    def both(variable: Any) -> Any:
+        losses = [loss for loss in (first(variable), second(variable)) if loss is not None]
+        return tf.add_n(losses) if losses else None
+
+    return both
 
 
 def _accepts(function: Callable, parameter: str) -> bool:
