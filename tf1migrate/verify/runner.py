@@ -18,7 +18,8 @@ from pathlib import Path
 from tf1migrate.verify import specs as spec_mod
 from tf1migrate.verify.conclude import conclude
 from tf1migrate.verify.discover import discover_wrappers
-from tf1migrate.verify.model import Status, VerifyResult
+from tf1migrate.verify.compare import closest
+from tf1migrate.verify.model import Status, VerifyResult, WrapperTarget
 from tf1migrate.verify.original import OriginalSourceError, git_toplevel, resolve_original
 from tf1migrate.verify.planning import layer_result, plan_layer
 from tf1migrate.verify.schedule import RunSettings, execute
@@ -72,6 +73,8 @@ def run_verify(
         result.seconds = time.monotonic() - started
         return result
     migrated_root = project_root(roots[0])
+    if not select:
+        result.messages += unused_spec_messages(migrated_root, targets)
     tree = None
     if checkpoint is None or original is not None or base is not None:
         try:
@@ -119,6 +122,21 @@ def run_verify(
             tree.cleanup()
     result.seconds = time.monotonic() - started
     return result
+
+
+def unused_spec_messages(migrated_root: Path, targets: list[WrapperTarget]) -> list[str]:
+    """A verify table whose key matches no wrapper is most likely a typo: say so."""
+    keys = {target.key for target in targets}
+    pyproject = migrated_root / "pyproject.toml"
+    try:
+        tables = spec_mod.load_verify_tables(pyproject)
+    except (OSError, ValueError) as exc:
+        return [f"{pyproject}: cannot read ({exc})"]
+    return [
+        f'{pyproject}: [tool.tf1migrate.verify."{key}"] matches no generated wrapper '
+        f"(closest: {closest(key, sorted(keys)) or 'none'})"
+        for key in sorted(set(tables) - keys)
+    ]
 
 
 def project_root(path: Path) -> Path:
