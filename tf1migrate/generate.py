@@ -84,17 +84,19 @@ def generate_wrapper(
     `docstring` overrides the one summarised (a model class's own docstring for `__init__`).
     """
     module = module or cst.Module(body=[])
-    builder = _Builder(function, root, class_name, target, tf_v1, module)
-    builder.source_docstring = docstring or function.get_docstring(clean=True)
-    return builder.build()
+    source_docstring = docstring or function.get_docstring(clean=True)
+    return _Builder(function, root, class_name, target, tf_v1, module, source_docstring).build()
 
 
 class _Builder:
+    """Renders one wrapper class: each method below produces one piece of its text."""
+
     def __init__(
         self, function: cst.FunctionDef, root: RootInfo, class_name: str, target: str, tf_v1: str,
-        module: cst.Module,
+        module: cst.Module, source_docstring: str | None,
     ) -> None:
         self.function = function
+        self.source_docstring = source_docstring
         self.root = root
         self.class_name = class_name
         self.target = target
@@ -116,7 +118,6 @@ class _Builder:
         self.attributes = {p.name: _attribute_name(p.name, taken) for p in self.configs}
         self.owner = _owner_name(root, taken) if root.kind == "method" else None
         self.scope_param = _free_name(SCOPE_ATTRIBUTE, taken) if root.outer_scope else None
-        self.source_docstring: str | None = None
 
     # ------------------------------------------------------------------ pieces
     def ctor_params(self) -> list[str]:
@@ -136,7 +137,7 @@ class _Builder:
         return params
 
     def stored(self) -> list[str]:
-        """(attribute, constructor parameter) pairs kept on the instance and in get_config."""
+        """Constructor arguments kept as attributes of the same name and in get_config."""
         names = [self.owner] if self.owner else []
         names += [self.attributes[p.name] for p in self.configs]
         if self.scope_param:

@@ -13,7 +13,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from tf1migrate.index import (
-    CONFIG_NAMES,  # noqa: F401  (re-exported for rule authors reading this module)
     MODULE_LEVEL,
     NON_TENSOR_FIRST,
     SKIP_FILE,
