@@ -141,5 +141,6 @@ def replace_code(text: str, extracted: NotebookCode, migrated: str) -> str:
     for index, source in split_code(extracted, migrated).items():
         cell = data["cells"][index]
         cell["source"] = source.splitlines(keepends=True) if isinstance(cell["source"], list) else source
-    new_text = json.dumps(data, indent=_indent_of(text), ensure_ascii=False)
+    escaped = text.isascii() and "\\u" in text  # saved with \uXXXX escapes: keep them
+    new_text = json.dumps(data, indent=_indent_of(text), ensure_ascii=escaped)
     return new_text + "\n" if text.endswith("\n") else new_text

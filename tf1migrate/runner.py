@@ -136,7 +136,9 @@ def _explain_exception(exc: BaseException, display: str, engine_mod: Any, verbos
         col = int(getattr(exc, "col", 0) or 0)
         if getattr(exc, "looks_like_python2", False):
             return _error(display, PYTHON2, PYTHON2_MESSAGE, line, col)
-        detail = getattr(exc, "message", None) or str(exc) or "syntax error"
+        detail = str(getattr(exc, "message", None) or exc or "syntax error")
+        for prefix in (f"{display}: ", "does not parse: "):  # the engine may say these already
+            detail = detail[len(prefix) :] if detail.startswith(prefix) else detail
         return _error(display, PARSE_ERROR, f"does not parse: {detail}", line, col)
     rule = getattr(exc, "rule", None) or ", ".join(getattr(exc, "rules", None) or ())
     if isinstance(rule, str) and rule:
@@ -575,7 +577,8 @@ def _pass_two(todo, cache, packs, index_fp, summaries, options, config, root, en
             cache.put(key, value)
             results[unit.path] = _file_result(unit, value, cached=False)
         else:
-            results[unit.path] = FileResult(unit.display, FileStatus.ERROR, findings=(value,))
+            findings = _notebook_findings(unit, (value,)) if unit.notebook is not None else (value,)
+            results[unit.path] = FileResult(unit.display, FileStatus.ERROR, findings=findings)
     return results
 
 

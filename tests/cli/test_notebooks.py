@@ -70,3 +70,17 @@ def test_round_trip_changes_only_code_cell_sources(tmp_path: Path, make_repo, en
     assert "tf.layers.conv2d" not in "".join(after["cells"][3]["source"])
     # Everything outside the changed sources is byte-identical (same key order, indent).
     assert set(after) == set(before) and "id" not in after["cells"][1]
+
+
+def test_a_cell_that_does_not_parse_is_reported_in_cell_terms(make_repo, engine) -> None:
+    root = make_repo({})
+    notebook = json.loads(json.dumps(NOTEBOOK))
+    notebook["cells"][3]["source"] = ["x = 1\n", "def broken(:\n", "    pass"]
+    path = root / "nb.ipynb"
+    path.write_text(json.dumps(notebook, indent=1), encoding="utf-8")
+    before = path.read_bytes()
+    (result,) = run_migrate([path], mode="write", jobs=1, engine=engine).files
+    (finding,) = result.findings
+    assert finding.rule == "TFM001" and finding.message.startswith("cell 4: does not parse: ")
+    assert finding.line in (2, 3)  # the line inside cell 4 where the parser gave up
+    assert path.read_bytes() == before
