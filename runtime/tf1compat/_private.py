@@ -24,6 +24,12 @@ Keras 3:
   ``Layer._tracker`` (``locked``, ``lock``, ``unlock``, ``track``) and
   ``Layer._track_variable``
                          used to add variables and sublayers after Keras locked the layer;
+  ``Layer._flatten_layers``, ``Layer._trainable_variables`` / ``_non_trainable_variables``
+                         a layer's nested layers, and its own variables in Keras's order;
+  ``keras.Variable._value``
+                         the ``tf.Variable`` a Keras 3 TensorFlow-backend variable wraps;
+  ``_VariableStore._get_partitioned_variable``
+                         forwarded to TF's own store when no decorated call is active;
   ``Trackable._track_trackable``
                          the TF dependency Keras itself adds on attribute assignment: Keras 3
                          checkpoints/SavedModels see a layer's variables only through it.
@@ -91,10 +97,14 @@ else:
     _require(_keras_global_state, "set_global_attribute", "keras.src.backend.common.global_state")
     _require(_keras.layers.Layer, "_track_variable", "keras.layers.Layer")
     _require(_keras.layers.Layer, "_track_trackable", "keras.layers.Layer")
+    _require(_keras.layers.Layer, "_flatten_layers", "keras.layers.Layer")
     _probe = _keras.layers.Layer()
     for _attr in ("locked", "lock", "unlock", "track"):
         _require(_require(_probe, "_tracker", "keras.layers.Layer()"), _attr, "Layer()._tracker")
+    for _attr in ("_trainable_variables", "_non_trainable_variables"):
+        _require(_probe, _attr, "keras.layers.Layer()")
     del _probe, _attr
+_require(TFVariableStore, "_get_partitioned_variable", "variable_scope._VariableStore")
 
 
 def keras3_layer_class() -> type | None:
@@ -217,3 +227,26 @@ def track_keras_sublayer(layer: Any, sublayer: Any, dependency_name: str) -> Non
     with keras_state_unlocked(layer):
         layer._tracker.track(sublayer)  # noqa: SLF001
     layer._track_trackable(sublayer, name=dependency_name, overwrite=True)  # noqa: SLF001
+
+
+def keras_view_wraps(view: Any, variable: Any) -> bool:
+    """Whether a ``keras.Variable`` holds ``variable`` itself as its value (one shared handle).
+
+    Checked on every view we create: only then do Keras and TF1 code see the same state.
+    """
+    return getattr(view, "_value", None) is variable
+
+
+def keras_sublayers(layer: Any) -> list[Any]:
+    """All layers nested in a Keras 3 ``layer`` (recursively), excluding itself."""
+    return list(layer._flatten_layers(include_self=False))  # noqa: SLF001
+
+
+def keras_own_variables(layer: Any) -> list[Any]:
+    """A Keras 3 layer's own variables in the order Keras saves them (trainable first)."""
+    return list(layer._trainable_variables) + list(layer._non_trainable_variables)  # noqa: SLF001
+
+
+def tf_store_get_partitioned_variable(store: Any, name: str, *args: Any, **kwargs: Any) -> Any:
+    """Forward a partitioned ``get_variable`` to TensorFlow's own store."""
+    return store._get_partitioned_variable(name, *args, **kwargs)  # noqa: SLF001

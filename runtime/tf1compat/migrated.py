@@ -26,6 +26,7 @@ from typing import Any
 import keras
 import tensorflow as tf
 
+from tf1compat import _private
 from tf1compat.tracking import (
     keras_variable_name,
     keras_views,
@@ -185,7 +186,7 @@ class MigratedLayer(keras.layers.Layer):
     def _other_variables(self, views: dict[str, Any]) -> list[Any]:
         """Weights of this layer that are not TF1 variables (e.g. ``add_weight`` ones)."""
         tf1_ids = {id(view) for view in views.values()}
-        own = self._trainable_variables + self._non_trainable_variables
+        own = _private.keras_own_variables(self)
         return [variable for variable in own if id(variable) not in tf1_ids]
 
     # ------------------------------------------------------------------ helpers

@@ -350,7 +350,7 @@ class _StoreRouter:
             raise ValueError(
                 f"Partitioned variables are unsupported in TF2 (tf1compat): {name!r}."
             )
-        return target._get_partitioned_variable(name, *args, **kwargs)  # noqa: SLF001
+        return _private.tf_store_get_partitioned_variable(target, name, *args, **kwargs)
 
 
 ROUTER = _StoreRouter()

@@ -82,7 +82,7 @@ class _KerasOwner(_Owner):
                 dtype=variable.dtype.name,
                 autocast=False,  # TF1 code reads the raw variable: no autocast either way
             )
-        if view._value is not variable:  # noqa: SLF001 - see README "Two views"
+        if not _private.keras_view_wraps(view, variable):  # see README, "Two views"
             raise RuntimeError(
                 f"tf1compat: keras.Variable did not wrap tf.Variable {name!r} as is; this Keras "
                 "version is not supported (the two views would not share state)."
@@ -326,7 +326,7 @@ def _owners_within(obj: Any) -> list[_Owner]:
 def _children(obj: Any) -> list[Any]:
     keras_layer = _private.keras3_layer_class()
     if keras_layer is not None and isinstance(obj, keras_layer):
-        return list(obj._flatten_layers(include_self=False))  # noqa: SLF001
+        return _private.keras_sublayers(obj)
     if isinstance(obj, tf.Module):
         return [m for m in obj.submodules if not isinstance(m, VariableStore)]
     return []

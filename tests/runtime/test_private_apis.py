@@ -56,3 +56,30 @@ def test_unlocking_restores_the_lock():
     with _private.keras_state_unlocked(layer):
         assert not layer._tracker.locked
     assert layer._tracker.locked
+
+
+def test_keras_variable_wraps_a_tf_variable_as_is():
+    import tensorflow as tf
+
+    raw = tf.Variable([1.0, 2.0], name="probe/raw")
+    view = keras.Variable(initializer=raw, name="probe__raw")
+    assert _private.keras_view_wraps(view, raw)
+
+
+def test_layer_nesting_and_own_variable_accessors():
+    inner = keras.layers.Dense(2)
+    outer = keras.Sequential([keras.Input((3,)), inner])
+    assert inner in _private.keras_sublayers(outer)
+    assert [v.path for v in _private.keras_own_variables(inner)] == [
+        w.path for w in inner.weights]
+
+
+def test_tf_store_forwards_partitioned_variables():
+    import tensorflow as tf
+
+    with tf.Graph().as_default():
+        store = variable_scope._VariableStore()
+        partitioned = _private.tf_store_get_partitioned_variable(
+            store, "p", shape=[4, 2], dtype=tf.float32,
+            partitioner=tf.compat.v1.fixed_size_partitioner(2))
+        assert len(list(partitioned)) == 2
