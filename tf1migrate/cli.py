@@ -5,7 +5,7 @@ everything heavy (rich, nbformat, the engine, reporters, verify) is imported onl
 command needs it, and TensorFlow never in the migrate path.
 
 Exit codes: 0 nothing to do / success; 1 changes pending (--check/--diff) or a
-verification mismatch; 2 usage, configuration or processing errors.
+verification mismatch; 2 usage, configuration or processing errors; 130 interrupted.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import click
 
 from tf1migrate import __version__
 
-EXIT_OK, EXIT_PENDING, EXIT_ERROR = 0, 1, 2
+EXIT_OK, EXIT_PENDING, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 OUTPUT_FORMATS = ("text", "json", "markdown", "sarif", "github", "junit")
 VERIFY_FORMATS = ("text", "json", "markdown", "junit")
 VERIFY_INSTALL_HINT = "tf1migrate verify needs TensorFlow: pip install 'tf1migrate[verify]'"
@@ -104,8 +104,11 @@ def migrate(
     machine = output_format != "text" or output_file is not None
     try:
         result = _run(paths, config, mode, no_cache, quiet, verbose, machine)
-    except (click.exceptions.Exit, click.ClickException, KeyboardInterrupt):
+    except (click.exceptions.Exit, click.ClickException):
         raise
+    except KeyboardInterrupt:
+        click.echo("tf1migrate: interrupted; every file is either as it was or fully migrated", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     except Exception as exc:  # the one place a bug may surface: one line unless --verbose
         _internal_error(exc, verbose)
 

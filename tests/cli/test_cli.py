@@ -155,3 +155,13 @@ def test_migrate_never_imports_tensorflow_or_notebook_support(make_repo) -> None
     )
     out = subprocess.run([sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, timeout=120)
     assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout + out.stderr
+
+
+def test_ctrl_c_is_one_line_and_exit_130(make_repo, monkeypatch) -> None:
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(runner, "run_migrate", interrupted)
+    result = invoke("migrate", str(make_repo({"a.py": "x = 1\n"})))
+    assert result.exit_code == 130
+    assert result.output == "tf1migrate: interrupted; every file is either as it was or fully migrated\n"
