@@ -432,11 +432,11 @@ class Layer:
     def __call__(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
         """Enter the layer's variable scope, build on first use, call, record losses/updates."""
         scope_arg = kwargs.pop("scope", None)
+        inputs = tf.nest.map_structure(_to_tensor, inputs)  # before any scope is claimed
         if not in_tf1_graph():  # TF2 losses describe the latest call; TF1 graphs accumulate
             self._added_losses = []
         self._set_scope(scope_arg)
         reuse = True if self.built else self._reuse
-        inputs = tf.nest.map_structure(_to_tensor, inputs)
         with self._reentered_scope(reuse) as scope:
             self._current_scope = scope
             with self._op_name_scope(scope):
