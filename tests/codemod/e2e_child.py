@@ -5,8 +5,8 @@ generated wrapper: {"root": migrated tree, "module", "wraps", "spec"}; for each 
 flag of the spec it instantiates the wrapper from the spec's `args` (evaluated in the
 migrated module; `self` is the owner object of a method wrapper, passed positionally),
 calls it eagerly on seeded inputs, and reports `tf1compat.tf1_variables` as
-[name, shape, dtype]. Writes {"<module>:<wraps>": {label: variables | "error: ..."}} as JSON
-to the file named by argv[1].
+[name, shape, dtype]. Writes {label: variables | "error: ..."} per job as JSON
+to the file named by argv[1], keyed "<root>|<module>:<wraps>".
 """
 
 from __future__ import annotations
@@ -85,10 +85,11 @@ def main():
     previous = None
     for job in jobs:
         job["previous_root"] = previous
+        key = f"{job['root']}|{job['module']}:{job['wraps']}"
         try:
-            out[f"{job['module']}:{job['wraps']}"] = run_job(job)
+            out[key] = run_job(job)
         except Exception:  # an import failure is this job's result, not the child's end
-            out[f"{job['module']}:{job['wraps']}"] = {"import": "error: " + traceback.format_exc(limit=6)}
+            out[key] = {"import": "error: " + traceback.format_exc(limit=6)}
         previous = job["root"]
     with open(sys.argv[1], "w") as handle:  # not stdout: fixture modules may print
         json.dump(out, handle)

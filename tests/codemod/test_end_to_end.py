@@ -2,7 +2,8 @@
 
 The codemod runs in this process (no TensorFlow); the migrated tree is written to a temp
 dir and ONE Keras 3 child process imports it, instantiates every generated layer from the
-fixture's verify spec, calls it eagerly and reports `tf1compat.tf1_variables`. The TF1
+fixture's verify spec, calls it eagerly and reports `tf1compat.tf1_variables` (Keras
+layers for every fixture, `--target module` tf.Modules for a sample). The TF1
 reference for the same spec comes from the legacy oracle (the fixture check's cases, so the
 batched child computes each once for both test areas).
 """
@@ -18,23 +19,27 @@ from pathlib import Path
 
 import pytest
 
-from tests.codemod.goldens import REPOS, migrated_results, read_sources
+from tests.codemod.goldens import REPOS, migrate_tree, migrated_results, read_sources
 from tests.fixtures_check.cases import case_id, fixture_cases
 from tests.fixtures_check.specs import runnable_fixtures, verify_specs
 from tf1migrate.engine import module_name_for
-from tf1migrate.types import SourceResult
+from tf1migrate.types import Options, SourceResult
 
 ORACLE_CASES = fixture_cases()
 CHILD = Path(__file__).with_name("e2e_child.py")
 pytestmark = [pytest.mark.slow, pytest.mark.tf]
 
 
-def _write_migrated_tree(name: str, destination: Path) -> list[dict]:
+MODULE_TARGET_FIXTURES = ("gpt2", "cnn")  # `--target module` end to end, on a sample
+
+
+def _write_migrated_tree(name: str, destination: Path, target: str = "keras") -> list[dict]:
     """Copy fixture `name`, overwrite the files the codemod changed; one job per wrapper."""
     shutil.copytree(REPOS / name, destination)
     jobs = []
     sources = read_sources(REPOS / name)
-    for path, result in migrated_results(name).items():
+    results = migrated_results(name) if target == "keras" else migrate_tree(sources, Options(target=target))
+    for path, result in results.items():
         if not isinstance(result, SourceResult):
             continue
         if result.code != sources[path]:
@@ -44,7 +49,8 @@ def _write_migrated_tree(name: str, destination: Path) -> list[dict]:
             key = f"{module_name_for(path)}:{layer.function}"
             if key in specs:
                 jobs.append({"root": str(destination), "module": module_name_for(path),
-                             "wraps": layer.function, "spec": specs[key], "fixture": name})
+                             "wraps": layer.function, "spec": specs[key], "fixture": name,
+                             "target": target})
     return jobs
 
 
@@ -54,6 +60,8 @@ def migrated_runs(tmp_path_factory) -> dict[str, dict]:
     jobs = []
     for name in runnable_fixtures():
         jobs += _write_migrated_tree(name, tmp_path_factory.mktemp("migrated") / name)
+    for name in MODULE_TARGET_FIXTURES:
+        jobs += _write_migrated_tree(name, tmp_path_factory.mktemp("module") / name, "module")
     env = {k: v for k, v in os.environ.items() if k != "TF_USE_LEGACY_KERAS"}
     env.update(TF_CPP_MIN_LOG_LEVEL="2", CUDA_VISIBLE_DEVICES="")
     out = tmp_path_factory.mktemp("report") / "report.json"
@@ -66,7 +74,8 @@ def migrated_runs(tmp_path_factory) -> dict[str, dict]:
     by_fixture: dict[str, dict] = {}
     for job in jobs:
         key = f"{job['module']}:{job['wraps']}"
-        by_fixture.setdefault(job["fixture"], {})[key] = report[key]
+        fixture = job["fixture"] if job["target"] == "keras" else f"{job['fixture']}[module]"
+        by_fixture.setdefault(fixture, {})[key] = report[f"{job['root']}|{key}"]
     return by_fixture
 
 
@@ -82,9 +91,10 @@ def test_every_verify_spec_root_gets_a_wrapper(name):
     assert not missing, f"roots the fixture declares but the codemod did not wrap: {sorted(missing)}"
 
 
-@pytest.mark.parametrize("name", runnable_fixtures())
+@pytest.mark.parametrize("name", [*runnable_fixtures(), *(f"{n}[module]" for n in MODULE_TARGET_FIXTURES)])
 def test_generated_layers_keep_tf1_variable_names(name, migrated_runs, oracle):
     runs = migrated_runs.get(name, {})
+    name = name.removesuffix("[module]")
     assert runs, f"no generated layer of {name} has a verify spec"
     for key, by_label in runs.items():
         reference = oracle[case_id(name, key)]
