@@ -122,7 +122,7 @@ class _Walker:
         self.findings: list[Finding] = []
         self._seen_dirs: set[Path] = set()
 
-    def _resolve_link(self, link: Path, is_dir_hint: bool) -> Path | None:
+    def _resolve_link(self, link: Path) -> Path | None:
         """Resolve a symlink; None (with a finding) when it loops, dangles or leaves the tree."""
         try:
             os.stat(link)
@@ -164,15 +164,16 @@ class _Walker:
             except OSError:
                 continue
             if is_link:
-                target = self._resolve_link(path, False)
+                is_dir = os.path.isdir(path)  # False for loops and dangling links
+            if self.matcher.excluded(path, bool(is_dir)):
+                continue  # ignored links are not reported either
+            if is_link:
+                target = self._resolve_link(path)
                 if target is None:
                     continue
-                is_dir = target.is_dir()
                 if is_dir and _is_inside(path.parent.resolve(), target):
                     self.findings.append(_bad_path(path, "symlink loop (points to its own parent); not followed"))
                     continue
-            if self.matcher.excluded(path, bool(is_dir)):
-                continue
             if is_dir:
                 self.walk(path)
             elif self.matcher.included(path):
@@ -181,7 +182,7 @@ class _Walker:
     def add_file(self, path: Path) -> None:
         """A file named on the command line: include patterns do not apply, excludes do."""
         if path.is_symlink():
-            target = self._resolve_link(path, False)
+            target = self._resolve_link(path)
             if target is None:
                 return
         if _is_inside(path.resolve(), self.matcher.root) and self.matcher.excluded(
@@ -215,7 +216,7 @@ def discover(paths: Sequence[str | os.PathLike[str]], config: Config) -> Discove
         if path.is_dir() and not path.is_symlink():
             targets.walk(path)
         elif path.is_symlink() and path.resolve().is_dir():
-            if targets._resolve_link(path, True) is not None:
+            if targets._resolve_link(path) is not None:
                 targets.walk(path)
         else:
             targets.add_file(path)

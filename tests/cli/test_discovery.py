@@ -76,3 +76,13 @@ def test_module_names_follow_packages(make_repo) -> None:
     assert module_name(root / "src/pkg/nets/gpt.py", root) == "pkg.nets.gpt"
     assert module_name(root / "src/pkg/nets/__init__.py", root) == "pkg.nets"
     assert module_name(root / "train.py", root) == "train"
+
+
+def test_ignored_symlinks_are_neither_followed_nor_reported(make_repo, tmp_path: Path) -> None:
+    root = make_repo({"a.py": "", ".gitignore": "vendor_link\n"})
+    outside = tmp_path / "vendor"
+    outside.mkdir()
+    (outside / "v.py").write_text("")
+    os.symlink(outside, root / "vendor_link")
+    found = discover([root], load_config([root]))
+    assert _names(found.targets, root) == ["a.py"] and found.findings == ()
