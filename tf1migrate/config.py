@@ -68,12 +68,14 @@ class Config:
         )
 
     def with_overrides(self, **overrides: Any) -> Config:
-        """Apply CLI flags: any value that is not None (or not empty) wins over the file."""
+        """Apply CLI flags: any value that is not None (or not empty) wins over the file;
+        rule packs from the command line are added to those of the file."""
         given = {k: v for k, v in overrides.items() if v is not None and v != ()}
         if "target" in given and given["target"] not in TARGETS:
             raise ConfigError(f"target must be one of {', '.join(TARGETS)}, not {given['target']!r}")
-        if "rules" in given:
-            given["rules"] = tuple(str(Path(p).resolve()) for p in given["rules"])
+        if "rules" in given:  # packs add up: an in-house pack from the file stays in force
+            extra = (str(Path(p).resolve()) for p in given["rules"])
+            given["rules"] = tuple(dict.fromkeys((*self.rules, *extra)))
         return replace(self, **given)
 
 

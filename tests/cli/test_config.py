@@ -77,3 +77,9 @@ def test_per_file_ignores_and_verify_table(tmp_path: Path) -> None:
     config = load_config([root])
     assert config.per_file_ignores == (("legacy/*.py", ("TFM201",)),)
     assert config.verify == {"model": {"inputs": {"x": "float32[2,3]"}}}
+
+
+def test_rule_packs_from_the_command_line_add_to_the_file(tmp_path: Path) -> None:
+    root = _project(tmp_path, 'rules = ["house.toml"]')
+    config = load_config([root]).with_overrides(rules=(str(tmp_path / "extra.toml"),))
+    assert config.rules == (str(root / "house.toml"), str(tmp_path / "extra.toml"))
