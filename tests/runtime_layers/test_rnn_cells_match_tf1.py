@@ -88,7 +88,10 @@ def model(layers, rnn_cell):
         first, state = cell(step, state)
         second, state = cell(step, state)
     scoped, _ = rnn_cell.GRUCell(2)(step, tf.zeros([2, 2]), scope="explicit")
-    return {"res_out": res_out, "kept_out": kept_out, "first": first, "second": second, "scoped": scoped}
+    placed = rnn_cell.DeviceWrapper(rnn_cell.GRUCell(2), "/cpu:0")
+    placed_out, _ = tf.compat.v1.nn.dynamic_rnn(placed, x, dtype=tf.float32, scope="placed")
+    return {"res_out": res_out, "kept_out": kept_out, "first": first, "second": second,
+            "scoped": scoped, "placed_out": placed_out}
 """
     ),
     "multi-rnn-concatenated-state-and-residual-fn": Case(
