@@ -8,6 +8,8 @@ checkpoint it lists the checkpoint's variables and loads it with
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import time
 from pathlib import Path
@@ -47,7 +49,8 @@ def run_migrated(job: dict[str, Any], stage) -> dict[str, Any]:
     layer = getattr(module, job["class_name"])(**kwargs)
     call = _Caller(tf, layer, arrays, job)
     stage(f"calling {job['class_name']}")
-    call(job["training"][0] if job["training"] else False)
+    with contextlib.nullcontext() if job.get("numerics") else zero_initial_values(tf):
+        call(job["training"][0] if job["training"] else False)
     variables = tf1compat.tf1_variables(layer)
     records = [
         variable_record(name, var.shape.as_list(), var.dtype.base_dtype.name, bool(var.trainable))
@@ -65,6 +68,23 @@ def run_migrated(job: dict[str, Any], stage) -> dict[str, Any]:
         call = _Caller(tf, layer, dict(np.load(reference["inputs"])), job)
         result["numerics"] = _numerics(tf, call, variables, reference, job, stage)
     return result
+
+
+def zero_initial_values(tf: Any) -> Any:
+    """For names and shapes only, start variables at zeros instead of running the
+    initializers: nobody reads those values (a checkpoint load overwrites them), and 124M
+    random draws are most of the time GPT-2-small takes. Variables whose initial value is
+    not a (initializer, shape, dtype=...) partial keep it."""
+
+    def creator(next_creator, **kwargs):
+        initial = kwargs.get("initial_value")
+        if isinstance(initial, functools.partial) and initial.args and "dtype" in initial.keywords:
+            shape, dtype = initial.args[0], initial.keywords["dtype"]
+            if isinstance(shape, list | tuple) and all(isinstance(d, int) for d in shape):
+                kwargs["initial_value"] = lambda: tf.zeros(shape, dtype)
+        return next_creator(**kwargs)
+
+    return tf.variable_creator_scope(creator)
 
 
 def _wait_for_reference(job: dict[str, Any], stage) -> dict[str, Any]:
