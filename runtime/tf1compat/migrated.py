@@ -4,9 +4,9 @@
 
 * every subclass is registered as Keras-serializable (package ``"tf1migrate"``), so a model
   holding one saves to ``.keras`` and loads back with plain ``keras.models.load_model``;
-* the input dtype and shape are recorded in ``get_build_config`` and, on load,
-  ``build_from_config`` re-creates the variables by tracing ``call`` once (``tf.function``)
-  on a symbolic input of that dtype (Keras would otherwise rebuild with a float32 input:
+* the dtypes and shapes of the first call's tensor arguments are recorded in
+  ``get_build_config`` and, on load, ``build_from_config`` re-creates the variables by
+  tracing ``call`` (``tf.function``) on symbolic inputs of those dtypes (Keras would otherwise rebuild with a float32 input:
   integer token ids would fail before reaching ``get_variable``, leaving random weights
   behind a warning);
 * ``build(input_shape)`` creates the variables the same way, so ``layer.build(shape)`` or a
@@ -85,8 +85,7 @@ class MigratedLayer(keras.layers.Layer):
     # ------------------------------------------------------------------ building
     def __call__(self, *args: Any, **kwargs: Any):
         if self._tf1compat_input_spec is None:
-            first = args[0] if args else next(iter(kwargs.values()), None)
-            self._set_private("_tf1compat_input_spec", _spec_of(first))
+            self._set_private("_tf1compat_input_spec", _call_spec(args, kwargs))
         self._set_private("_tf1compat_building_in_call", True)
         try:
             return super().__call__(*args, **kwargs)
@@ -105,39 +104,46 @@ class MigratedLayer(keras.layers.Layer):
             and not self._variables_created()
         ):
             spec = self._tf1compat_input_spec or {
-                "shape": _as_list(input_shape),
-                "dtype": self.tf1migrate_input_dtype or self.input_dtype,
+                "args": [
+                    {
+                        "shape": _as_list(input_shape),
+                        "dtype": self.tf1migrate_input_dtype or self.input_dtype,
+                    }
+                ],
+                "kwargs": {},
             }
             self._set_private("_tf1compat_input_spec", spec)
-            self._build_symbolically(spec["shape"], spec["dtype"])
+            self._build_symbolically(spec)
         self.built = True
 
     def get_build_config(self) -> dict[str, Any] | None:
         if self._tf1compat_input_spec is not None:
-            return {"tf1compat_input": dict(self._tf1compat_input_spec)}
+            return {"tf1compat_inputs": self._tf1compat_input_spec}
         return super().get_build_config()
 
     def build_from_config(self, config: dict[str, Any]) -> None:
-        spec = (config or {}).get("tf1compat_input")
+        spec = (config or {}).get("tf1compat_inputs")
         if spec is None:
             super().build_from_config(config)
             return
-        self._set_private("_tf1compat_input_spec", dict(spec))
-        self._build_symbolically(spec["shape"], spec["dtype"])
+        self._set_private("_tf1compat_input_spec", spec)
+        self._build_symbolically(spec)
         self.built = True
 
-    def _build_symbolically(self, shape: list[int | None], dtype: str) -> None:
-        """Trace ``call`` on a symbolic input; ``get_variable`` lifts creation to eager.
+    def _build_symbolically(self, spec: dict[str, Any]) -> None:
+        """Trace ``call`` on symbolic inputs; ``get_variable`` lifts creation to eager.
 
-        TF1 code may create some variables only when training (``if is_training:``), so a
-        ``call`` that takes ``training`` is traced in both modes: every variable exists
-        before weights are loaded or an optimizer is built.
+        ``spec`` holds the recorded tensor arguments of the first call (``"args"``, then
+        ``"kwargs"``). TF1 code may create some variables only when training
+        (``if is_training:``), so a ``call`` that takes ``training`` is traced in both
+        modes: every variable exists before weights are loaded or an optimizer is built.
         """
-        spec = tf.TensorSpec(shape, tf.as_dtype(dtype))
-        tf.function(self.call, autograph=False).get_concrete_function(spec)
+        args = [_tensor_spec(item) for item in spec["args"]]
+        kwargs = {name: _tensor_spec(item) for name, item in spec["kwargs"].items()}
+        tf.function(self.call, autograph=False).get_concrete_function(*args, **kwargs)
         if "training" in inspect.signature(self.call).parameters:
             training_call = functools.partial(self.call, training=True)
-            tf.function(training_call, autograph=False).get_concrete_function(spec)
+            tf.function(training_call, autograph=False).get_concrete_function(*args, **kwargs)
 
     def _variables_created(self) -> bool:
         return bool(tf1_variables(self))
@@ -166,7 +172,7 @@ class MigratedLayer(keras.layers.Layer):
         if spec is not None and saved - {_weight_key(name) for name in views}:
             # The file has variables this process has not created yet (e.g. training-only
             # ones, when the layer was built by a symbolic inference call): create them.
-            self._build_symbolically(spec["shape"], spec["dtype"])
+            self._build_symbolically(spec)
             views = keras_views(self)
         by_name = {_weight_key(name): view for name, view in views.items()}
         others = self._other_variables(views)
@@ -221,6 +227,30 @@ class MigratedModule(tf.Module):
     def regularization_losses(self) -> list[tf.Tensor]:
         """Current regularization losses (Modules have no ``losses``)."""
         return regularization_losses(self)
+
+
+def _call_spec(args: tuple, kwargs: dict[str, Any]) -> dict[str, Any] | None:
+    """Shapes and dtypes of a call's tensor arguments (leading positional ones, keywords).
+
+    ``training`` and ``mask`` are Keras's to pass; non-tensor arguments cannot be recorded,
+    so a rebuild leaves them at their defaults.
+    """
+    positional = []
+    for value in args:
+        spec = _spec_of(value)
+        if spec is None:
+            break
+        positional.append(spec)
+    keywords = {}
+    for name, value in kwargs.items():
+        spec = None if name in ("training", "mask") else _spec_of(value)
+        if spec is not None:
+            keywords[name] = spec
+    return {"args": positional, "kwargs": keywords} if positional or keywords else None
+
+
+def _tensor_spec(item: dict[str, Any]) -> tf.TensorSpec:
+    return tf.TensorSpec(item["shape"], tf.as_dtype(item["dtype"]))
 
 
 def _spec_of(value: Any) -> dict[str, Any] | None:

@@ -80,3 +80,18 @@ class TrainingOnlyLayer(tf1compat.MigratedLayer):
         if training:  # created first when the first call trains
             x = x * v1.get_variable("aux/gain", [3], initializer=v1.constant_initializer(2.0))
         return x * v1.get_variable("main/scale", [3], initializer=v1.constant_initializer(3.0))
+
+
+class PairDistanceLayer(tf1compat.MigratedLayer):
+    """Two tensor inputs through one shared tower (like a siamese network)."""
+
+    tf1migrate_wraps = "pair_distance"
+
+    @tf1compat.track_tf1_style_variables
+    def call(self, left, right, training=None):
+        def tower(x):
+            with v1.variable_scope("tower", reuse=v1.AUTO_REUSE):
+                w = v1.get_variable("w", [x.shape[-1], 2])
+                return tf.matmul(x, w)
+
+        return tf.reduce_sum(tf.square(tower(left) - tower(right)), axis=-1)

@@ -104,7 +104,9 @@ def test_keras_file_reloads_in_process_with_the_input_dtype(trained, tmp_path):
     model.save(path)
     reloaded = keras.models.load_model(path)
     layer = next(l for l in reloaded.layers if isinstance(l, ModelLayer))
-    assert layer.get_build_config() == {"tf1compat_input": {"shape": [None, 6], "dtype": "int32"}}
+    assert layer.get_build_config() == {
+        "tf1compat_inputs": {"args": [{"shape": [None, 6], "dtype": "int32"}], "kwargs": {}}
+    }
     np.testing.assert_array_equal(reloaded.predict(TOKENS, verbose=0),
                                   model.predict(TOKENS, verbose=0))
 

@@ -53,3 +53,15 @@ def test_keras_file_round_trip_keeps_training_only_variables(tmp_path):
     reloaded = keras.models.load_model(tmp_path / "m.keras")
     np.testing.assert_allclose(reloaded(np.ones((1, 3), "float32"), training=True),
                                [[15.0, 18.0, 21.0]])
+
+
+def test_layer_with_two_tensor_inputs_reloads_from_a_keras_file(tmp_path):
+    from tests.runtime.migrated_example import PairDistanceLayer
+
+    left, right = keras.Input((4,)), keras.Input((4,))
+    model = keras.Model([left, right], PairDistanceLayer()(left, right))
+    data = [np.ones((2, 4), "float32"), np.zeros((2, 4), "float32")]
+    model.save(tmp_path / "pair.keras")
+    reloaded = keras.models.load_model(tmp_path / "pair.keras")
+    np.testing.assert_allclose(reloaded.predict(data, verbose=0), model.predict(data, verbose=0))
+    assert list(tf1compat.tf1_variables(reloaded)) == ["tower/w"]
