@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import threading
 import time
-from functools import partial
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,9 @@ TAIL_LINES = 12
 _SIGNAL_NAMES = {int(s): s.name for s in signal.Signals}
 _live: set[subprocess.Popen[bytes]] = set()  # children not yet reaped, for kill_all()
 _live_lock = threading.Lock()
+# TensorFlow's start-up chatter (glog lines such as "I0000 00:00:17... cudart_stub.cc:31]"),
+# dropped from output tails so the user's own last lines are what a report shows.
+_TF_NOISE = re.compile(r"^([IWEF]\d{4} \d\d:\d\d:\d\d|WARNING: All log messages before absl)")
 
 
 @dataclass
@@ -147,5 +151,5 @@ def _tail(path: Path, lines: int = TAIL_LINES) -> str:
             text = fh.read().decode(errors="replace")
     except OSError:
         return ""
-    kept = [line for line in text.splitlines() if line.strip()]
+    kept = [line for line in text.splitlines() if line.strip() and not _TF_NOISE.match(line)]
     return "\n".join(kept[-lines:])
