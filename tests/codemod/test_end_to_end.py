@@ -25,7 +25,49 @@ from tests.fixtures_check.specs import runnable_fixtures, verify_specs
 from tf1migrate.engine import module_name_for
 from tf1migrate.types import Options, SourceResult
 
-ORACLE_CASES = fixture_cases()
+# A repo whose training code calls the root under `variable_scope("generator")`: the
+# wrapper must enter that scope itself (TFM302) so its names match the training checkpoints.
+SCOPED_REPO = {
+    "gan.py": (
+        "import tensorflow as tf\n\n\n"
+        "def generator(z, units=8):\n"
+        "    h = tf.layers.dense(z, units, activation=tf.nn.relu, name='fc')\n"
+        "    return tf.layers.dense(h, 3, name='out')\n"
+    ),
+    "train.py": (
+        "import tensorflow as tf\n\nimport gan\n\n\n"
+        "def main():\n"
+        "    z = tf.placeholder(tf.float32, [None, 4])\n"
+        "    with tf.variable_scope('generator'):\n"
+        "        fake = gan.generator(z)\n"
+        "    train_op = tf.train.AdamOptimizer(1e-3).minimize(tf.reduce_mean(fake))\n"
+        "    with tf.Session() as sess:\n"
+        "        sess.run(tf.global_variables_initializer())\n"
+        "        sess.run(train_op, feed_dict={z: [[0.0] * 4]})\n"
+    ),
+}
+SCOPED_SPEC = {"inputs": {"z": "float32[2, 4]"}}
+SCOPED_CASE = f"""
+SOURCES = {SCOPED_REPO!r}
+
+
+def run():
+    import os, tempfile
+    root = tempfile.mkdtemp()
+    for name, text in SOURCES.items():
+        with open(os.path.join(root, name), "w") as handle:
+            handle.write(text)
+    with tf1_behavior():
+        gan = import_tf1_module(root, "gan")
+
+        def build():
+            z = tf.constant(np.zeros((2, 4), np.float32))
+            with tf.compat.v1.variable_scope("generator"):  # what train.py does
+                return {{"out": gan.generator(z)}}
+
+        return {{"default": graph_report(build)}}
+"""
+ORACLE_CASES = {**fixture_cases(), "codemod-e2e:scoped-root": SCOPED_CASE}
 CHILD = Path(__file__).with_name("e2e_child.py")
 pytestmark = [pytest.mark.slow, pytest.mark.tf]
 
@@ -62,6 +104,11 @@ def migrated_runs(tmp_path_factory) -> dict[str, dict]:
         jobs += _write_migrated_tree(name, tmp_path_factory.mktemp("migrated") / name)
     for name in MODULE_TARGET_FIXTURES:
         jobs += _write_migrated_tree(name, tmp_path_factory.mktemp("module") / name, "module")
+    scoped = tmp_path_factory.mktemp("scoped")
+    for path, result in migrate_tree(SCOPED_REPO).items():
+        (scoped / path).write_text(result.code, encoding="utf-8")
+    jobs.append({"root": str(scoped), "module": "gan", "wraps": "generator", "spec": SCOPED_SPEC,
+                 "fixture": "scoped", "target": "keras"})
     env = {k: v for k, v in os.environ.items() if k != "TF_USE_LEGACY_KERAS"}
     env.update(TF_CPP_MIN_LOG_LEVEL="2", CUDA_VISIBLE_DEVICES="")
     out = tmp_path_factory.mktemp("report") / "report.json"
@@ -104,3 +151,12 @@ def test_generated_layers_keep_tf1_variable_names(name, migrated_runs, oracle):
             got = sorted((v[0], list(v[1])) for v in variables)
             assert expected, f"{key} [{label}]: the TF1 reference has no variables"
             assert got == expected, f"{key} [{label}]: migrated layer's TF1 names/shapes differ"
+
+
+def test_wrapper_reproduces_the_scope_every_call_site_uses(migrated_runs, oracle):
+    reference = oracle["codemod-e2e:scoped-root"]["default"]["variables"]
+    expected = sorted((v[0], list(v[1])) for v in reference)
+    assert [name for name, _ in expected][0].startswith("generator/")
+    (variables,) = migrated_runs["scoped"]["gan:generator"].values()
+    assert not isinstance(variables, str), variables
+    assert sorted((v[0], list(v[1])) for v in variables) == expected
