@@ -7,6 +7,7 @@ checked here so a typo fails loudly (naming the key) instead of being silently i
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -73,6 +74,9 @@ class Config:
         given = {k: v for k, v in overrides.items() if v is not None and v != ()}
         if "target" in given and given["target"] not in TARGETS:
             raise ConfigError(f"target must be one of {', '.join(TARGETS)}, not {given['target']!r}")
+        for key in ("select", "ignore"):
+            if key in given:
+                given[key] = _rule_ids(f"--{key}", list(given[key]))
         if "rules" in given:  # packs add up: an in-house pack from the file stays in force
             extra = (str(Path(p).resolve()) for p in given["rules"])
             given["rules"] = tuple(dict.fromkeys((*self.rules, *extra)))
@@ -85,6 +89,19 @@ def _strings(key: str, value: Any) -> tuple[str, ...]:
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return tuple(value)
     raise ConfigError(f"[tool.tf1migrate] {key} must be a string or a list of strings")
+
+
+_RULE_ID = re.compile(r"^TFM[0-9]{0,3}$")
+
+
+def _rule_ids(key: str, value: Any) -> tuple[str, ...]:
+    """Rule ids or prefixes ("TFM201", "TFM2"); a typo would otherwise silently select nothing."""
+    ids = tuple(v.upper() for v in _strings(key, value))
+    bad = [v for v in ids if not _RULE_ID.match(v)]
+    if bad:
+        where = key if key.startswith("--") else f"[tool.tf1migrate] {key}"
+        raise ConfigError(f"{where}: {bad[0]!r} is not a rule id or prefix (like TFM201 or TFM2)")
+    return ids
 
 
 def _target(key: str, value: Any) -> str:
@@ -108,7 +125,7 @@ def _bool(key: str, value: Any) -> bool:
 def _per_file_ignores(key: str, value: Any) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if not isinstance(value, dict):
         raise ConfigError(f'[tool.tf1migrate] {key} must be a table of glob = ["RULE", ...]')
-    return tuple((str(glob), _strings(f"{key}.{glob!r}", rules)) for glob, rules in value.items())
+    return tuple((str(glob), _rule_ids(f"{key}.{glob!r}", rules)) for glob, rules in value.items())
 
 
 def _table(key: str, value: Any) -> Mapping[str, Any]:
@@ -124,8 +141,8 @@ _KEYS = {
     "extend-exclude": ("extend_exclude", _strings),
     "target": ("target", _target),
     "rules": ("rules", _strings),
-    "select": ("select", _strings),
-    "ignore": ("ignore", _strings),
+    "select": ("select", _rule_ids),
+    "ignore": ("ignore", _rule_ids),
     "jobs": ("jobs", _positive_int),
     "per-file-ignores": ("per_file_ignores", _per_file_ignores),
     "wrap": ("wrap", _strings),

@@ -83,3 +83,12 @@ def test_rule_packs_from_the_command_line_add_to_the_file(tmp_path: Path) -> Non
     root = _project(tmp_path, 'rules = ["house.toml"]')
     config = load_config([root]).with_overrides(rules=(str(tmp_path / "extra.toml"),))
     assert config.rules == (str(root / "house.toml"), str(tmp_path / "extra.toml"))
+
+
+def test_rule_ids_are_checked_in_the_file_and_on_the_command_line(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="'TFM40X' is not a rule id"):
+        load_config([_project(tmp_path, 'ignore = ["TFM40X"]')])
+    config = load_config([_project(tmp_path, 'select = ["tfm2"]')])
+    assert config.select == ("TFM2",)
+    with pytest.raises(ConfigError, match="--ignore: 'E501'"):
+        config.with_overrides(ignore=("E501",))
