@@ -10,7 +10,7 @@ import dataclasses
 import difflib
 import importlib
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tf1migrate.types import FileResult, FileStatus, Finding, RunResult

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from tf1migrate.reporters import all_findings, changed_files, summary_counts, unified_diff
-from tf1migrate.types import FileStatus, RunResult, Severity
+from tf1migrate.types import RunResult, Severity
 
 #: Fewer files than this finish before a progress bar is worth drawing.
 PROGRESS_MIN_FILES = 10
