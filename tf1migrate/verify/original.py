@@ -62,7 +62,9 @@ def from_git(rev: str, anywhere_in_repo: Path) -> OriginalTree:
         )
     resolved = _git(["rev-parse", "--verify", f"{rev}^{{commit}}"], toplevel, check=False)
     if resolved.returncode != 0:
-        raise OriginalSourceError(f"--base {rev}: no such revision in {toplevel}")
+        shallow = _git(["rev-parse", "--is-shallow-repository"], toplevel, check=False)
+        hint = " (a shallow clone: fetch more history)" if shallow.stdout.strip() == "true" else ""
+        raise OriginalSourceError(f"--base {rev}: no such revision in {toplevel}{hint}")
     commit = resolved.stdout.strip()
     archive = subprocess.run(
         ["git", "archive", "--format=tar", commit], cwd=toplevel, capture_output=True, check=False
