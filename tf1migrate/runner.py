@@ -14,7 +14,7 @@ import pickle
 import tempfile
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -34,7 +34,15 @@ from tf1migrate.sourcefile import (
     read_source,
     remove_stale_temp_files,
 )
-from tf1migrate.types import FileResult, FileStatus, Finding, Options, RunResult, Severity, SourceResult
+from tf1migrate.types import (
+    FileResult,
+    FileStatus,
+    Finding,
+    Options,
+    RunResult,
+    Severity,
+    SourceResult,
+)
 
 Progress = Callable[[str, int, int], None]
 #: Below this many files to (re)compute, worker start-up costs more than it saves.
@@ -400,14 +408,10 @@ def run_migrate(
     if mode not in ("write", "check", "diff"):
         raise ValueError(f"mode must be write, check or diff, not {mode!r}")
     started = time.perf_counter()
-    engine = engine or DEFAULT_ENGINE
     config = config or Config()
     options = options or config.options()
-    report = progress or (lambda stage, done, total: None)
-
     found: Discovery = discover(paths, config)
     run_findings = list(found.findings)
-    cache = cache_mod.Cache.for_root(found.root or _common_dir(found.targets), enabled=use_cache)
     if mode == "write":
         for directory in sorted({p.parent for p in found.targets}):
             remove_stale_temp_files(directory)
@@ -423,33 +427,28 @@ def run_migrate(
             status = FileStatus.SKIPPED if loaded.severity != Severity.ERROR else FileStatus.ERROR
             results[path] = FileResult(loaded.path, status, findings=(loaded,))
 
-    packs = cache_mod.rule_packs_fingerprint(options.rule_packs)
-    options_fp = cache_mod.fingerprint(options)
-    executor = _Executor(jobs or os.cpu_count() or 1)
-    blob_dir = tempfile.TemporaryDirectory(prefix="tf1migrate-")
-    try:
-        summaries = _pass_one(units, cache, packs, options_fp, options, engine, executor, blob_dir.name, report, verbose)
-        index_fp = cache_mod.fingerprint(sorted((m, e.fingerprint) for m, e in summaries.items()))
-        todo = [units[p] for p in found.targets if p in units]
-        results.update(_pass_two(todo, cache, packs, index_fp, summaries, options, config, found.root,
-                                 engine, executor, blob_dir.name, report, verbose))
-    except _RunAborted as aborted:  # the engine itself is unusable: one finding, not one per file
-        run_findings.append(aborted.finding)
-        files = sorted(results.values(), key=lambda r: r.path)
-        return RunResult(files, sorted(run_findings), time.perf_counter() - started, mode)
-    finally:
-        executor.close()
-        blob_dir.cleanup()
-        _WORKER.clear()
+    with _Run(found, options, config, engine or DEFAULT_ENGINE, jobs, use_cache, progress, verbose) as run:
+        try:
+            summaries = run.pass_one(units.values())
+            todo = [units[p] for p in found.targets if p in units]
+            results.update(run.pass_two(todo, summaries))
+        except _RunAborted as aborted:  # the engine is unusable: one finding, not one per file
+            run_findings.append(aborted.finding)
+            files = sorted(results.values(), key=lambda r: r.path)
+            return RunResult(files, sorted(run_findings), time.perf_counter() - started, mode)
 
     if mode == "write":
         changed = [p for p, r in results.items() if r.status == FileStatus.CHANGED]
         for done, path in enumerate(changed, 1):
             results[path] = _write(units[path], results[path])
-            report("write", done, len(changed))
+            (progress or _no_progress)("write", done, len(changed))
 
     files = sorted(results.values(), key=lambda r: r.path)
     return RunResult(files, sorted(run_findings), time.perf_counter() - started, mode)
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    pass
 
 
 def _common_dir(paths: Sequence[Path]) -> Path | None:
@@ -473,113 +472,138 @@ class _Summary:
     value: Any = None
 
 
-def _compute_summaries(todo, options, engine, executor, blob_dir, report, cache, verbose) -> None:
-    """Run pass 1 on `todo` (_Summary entries) and cache the answers."""
-    _, rules, _ = _load_engine(engine, options, verbose)
-    blob = os.path.join(blob_dir, "rules.pkl")
-    with open(blob, "wb") as handle:
-        pickle.dump({"rules": rules}, handle)
-    total = len(todo)
-    done = [0]
+class _Run:
+    """What both passes share: cache, engine, workers, options; closes the workers on exit."""
 
-    def tick() -> None:
-        done[0] += 1
-        report("index", done[0], total)
+    def __init__(self, found: Discovery, options: Options, config: Config, engine: EngineRef,
+                 jobs: int | None, use_cache: bool, progress: Progress | None, verbose: bool) -> None:
+        self.root = found.root
+        self.options, self.config, self.engine, self.verbose = options, config, engine, verbose
+        self.cache = cache_mod.Cache.for_root(found.root or _common_dir(found.targets), use_cache)
+        self.packs = cache_mod.rule_packs_fingerprint(options.rule_packs)
+        self.options_fp = cache_mod.fingerprint(options)
+        self.report = progress or _no_progress
+        self.executor = _Executor(jobs or os.cpu_count() or 1)
+        self._blobs = tempfile.TemporaryDirectory(prefix="tf1migrate-")
 
-    answers = executor.map(
-        _summarize_task, [(e.unit.code, e.unit.module, e.unit.display) for e in todo], engine, blob,
-        progress=tick, on_crash=lambda item, exc: None,  # pass 2 reports the file
-    )
-    for entry, answer in zip(todo, answers):
-        entry.value, entry.fingerprint = answer if answer is not None else (None, "")
-        if answer is not None:
-            cache.put(entry.key, entry.value)
-        cache.put(entry.key + ".fp", entry.fingerprint)
+    def __enter__(self) -> _Run:
+        return self
 
+    def __exit__(self, *exc_info: object) -> None:
+        self.executor.close()
+        self._blobs.cleanup()
+        _WORKER.clear()
 
-def _pass_one(units, cache, packs, options_fp, options, engine, executor, blob_dir, report, verbose):
-    """Summary fingerprints for every project file, from the cache where possible."""
-    entries: dict[str, _Summary] = {}
-    misses: list[_Summary] = []
-    for unit in units.values():
-        key = cache_mod.make_key("summary", unit.source.raw, packs, options_fp, unit.module)
-        fingerprint = cache.get(key + ".fp")
-        entry = _Summary(key, fingerprint if isinstance(fingerprint, str) else "", unit)
-        entries[unit.module] = entry
-        if not isinstance(fingerprint, str):
-            misses.append(entry)
-    if misses:
-        _compute_summaries(misses, options, engine, executor, blob_dir, report, cache, verbose)
-    return entries
+    def _share(self, name: str, **data: Any) -> str:
+        """Pickle data for the workers once, into a file they load once per process."""
+        blob = os.path.join(self._blobs.name, f"{name}.pkl")
+        with open(blob, "wb") as handle:
+            pickle.dump(data, handle)
+        return blob
 
+    def _ticker(self, stage: str, total: int) -> Callable[[], None]:
+        done = [0]
 
-def _load_summaries(entries, options, engine, executor, blob_dir, report, cache, verbose) -> list[Any]:
-    """The summaries themselves (for building the index), recomputing any lost cache entry."""
-    lost = []
-    for entry in entries.values():
-        if entry.fingerprint and entry.value is None:
-            entry.value = cache.get(entry.key)
-            if entry.value is None:
-                lost.append(entry)
-    if lost:
-        _compute_summaries(lost, options, engine, executor, blob_dir, report, cache, verbose)
-    return [entries[m].value for m in sorted(entries) if entries[m].value is not None]
+        def tick() -> None:
+            done[0] += 1
+            self.report(stage, done[0], total)
 
+        return tick
 
-def _pass_two(todo, cache, packs, index_fp, summaries, options, config, root, engine, executor,
-              blob_dir, report, verbose) -> dict[Path, FileResult]:
-    """Migrated results for the target files; the project index is only built on a miss."""
-    results: dict[Path, FileResult] = {}
-    misses: list[tuple[str, _Unit, Options]] = []
-    per_file = _PerFileIgnores(config, root)
-    for unit in todo:
-        file_options = per_file.options_for(unit.path, options)
-        file_fp = cache_mod.fingerprint(file_options)
-        key = cache_mod.make_key("result", unit.source.raw, packs, file_fp, index_fp, unit.module)
-        hit = cache.get(key)
-        if isinstance(hit, SourceResult):
-            results[unit.path] = _file_result(unit, hit, cached=True)
-        else:
-            misses.append((key, unit, file_options))
-    if not misses:
+    # -- pass 1
+
+    def pass_one(self, units: Iterable[_Unit]) -> dict[str, _Summary]:
+        """Summary fingerprints for every project file, from the cache where possible."""
+        entries: dict[str, _Summary] = {}
+        misses: list[_Summary] = []
+        for unit in units:
+            key = cache_mod.make_key("summary", unit.source.raw, self.packs, self.options_fp, unit.module)
+            fingerprint = self.cache.get(key + ".fp")
+            entry = _Summary(key, fingerprint if isinstance(fingerprint, str) else "", unit)
+            entries[unit.module] = entry
+            if not isinstance(fingerprint, str):
+                misses.append(entry)
+        if misses:
+            self._summarize(misses)
+        return entries
+
+    def _summarize(self, todo: list[_Summary]) -> None:
+        """Run pass 1 on `todo` and cache the answers (and their fingerprints)."""
+        _, rules, _ = _load_engine(self.engine, self.options, self.verbose)
+        answers = self.executor.map(
+            _summarize_task,
+            [(e.unit.code, e.unit.module, e.unit.display) for e in todo],
+            self.engine, self._share("rules", rules=rules),
+            progress=self._ticker("index", len(todo)),
+            on_crash=lambda item, exc: None,  # the file does not count; pass 2 reports it
+        )
+        for entry, answer in zip(todo, answers):
+            entry.value, entry.fingerprint = answer if answer is not None else (None, "")
+            if answer is not None:
+                self.cache.put(entry.key, entry.value)
+            self.cache.put(entry.key + ".fp", entry.fingerprint)
+
+    def _project_index(self, entries: dict[str, _Summary]) -> tuple[Any, Any]:
+        """(ProjectIndex, rules): summaries from the cache, recomputing any lost entry."""
+        lost = []
+        for entry in entries.values():
+            if entry.fingerprint and entry.value is None:
+                entry.value = self.cache.get(entry.key)
+                if entry.value is None:
+                    lost.append(entry)
+        if lost:
+            self._summarize(lost)
+        summaries = [entries[m].value for m in sorted(entries) if entries[m].value is not None]
+        index_mod, rules, _ = _load_engine(self.engine, self.options, self.verbose)
+        build = index_mod.ProjectIndex.from_summaries
+        try:
+            extra = {"rules": rules} if _accepts(build, "rules") else {}
+            return build(summaries, self.options, **extra), rules
+        except Exception as exc:
+            if self.verbose:
+                traceback.print_exc()
+            raise _RunAborted(_error(
+                "<tf1migrate>", INTERNAL_ERROR,
+                f"internal error while building the project index ({type(exc).__name__}: {exc}); "
+                "nothing was written. Please report it",
+            )) from exc
+
+    # -- pass 2
+
+    def pass_two(self, todo: list[_Unit], summaries: dict[str, _Summary]) -> dict[Path, FileResult]:
+        """Migrated results for the target files; the project index is only built on a miss."""
+        index_fp = cache_mod.fingerprint(sorted((m, e.fingerprint) for m, e in summaries.items()))
+        per_file = _PerFileIgnores(self.config, self.root)
+        results: dict[Path, FileResult] = {}
+        misses: list[tuple[str, _Unit, Options]] = []
+        for unit in todo:
+            options = per_file.options_for(unit.path, self.options)
+            key = cache_mod.make_key(
+                "result", unit.source.raw, self.packs, cache_mod.fingerprint(options), index_fp, unit.module
+            )
+            hit = self.cache.get(key)
+            if isinstance(hit, SourceResult):
+                results[unit.path] = _file_result(unit, hit, cached=True)
+            else:
+                misses.append((key, unit, options))
+        if not misses:
+            return results
+        project, rules = self._project_index(summaries)
+        answers = self.executor.map(
+            _migrate_task,
+            [(u.code, u.module, u.display, o) for _, u, o in misses],
+            self.engine, self._share("project", project=project, rules=rules), self.verbose,
+            progress=self._ticker("migrate", len(misses)),
+            on_crash=_crashed,
+        )
+        for (key, unit, _), (kind, value) in zip(misses, answers):
+            if kind == "ok":
+                self.cache.put(key, value)
+                results[unit.path] = _file_result(unit, value, cached=False)
+            else:
+                findings = _notebook_findings(unit, (value,)) if unit.notebook is not None else (value,)
+                results[unit.path] = FileResult(unit.display, FileStatus.ERROR, findings=findings)
         return results
-    ordered = _load_summaries(summaries, options, engine, executor, blob_dir, report, cache, verbose)
-    index_mod, rules, _ = _load_engine(engine, options, verbose)
-    build = index_mod.ProjectIndex.from_summaries
-    try:
-        project = build(ordered, options, **({"rules": rules} if _accepts(build, "rules") else {}))
-    except Exception as exc:
-        if verbose:
-            traceback.print_exc()
-        raise _RunAborted(_error(
-            "<tf1migrate>", INTERNAL_ERROR,
-            f"internal error while building the project index ({type(exc).__name__}: {exc}); nothing "
-            "was written. Please report it",
-        )) from exc
-    blob = os.path.join(blob_dir, "project.pkl")
-    with open(blob, "wb") as handle:
-        pickle.dump({"project": project, "rules": rules}, handle)
-    total = len(misses)
-    done = [0]
-
-    def tick() -> None:
-        done[0] += 1
-        report("migrate", done[0], total)
-
-    answers = executor.map(
-        _migrate_task,
-        [(u.code, u.module, u.display, o) for _, u, o in misses],
-        engine, blob, verbose,
-        progress=tick, on_crash=_crashed,
-    )
-    for (key, unit, _), (kind, value) in zip(misses, answers):
-        if kind == "ok":
-            cache.put(key, value)
-            results[unit.path] = _file_result(unit, value, cached=False)
-        else:
-            findings = _notebook_findings(unit, (value,)) if unit.notebook is not None else (value,)
-            results[unit.path] = FileResult(unit.display, FileStatus.ERROR, findings=findings)
-    return results
 
 
 def exit_code(result: RunResult) -> int:
