@@ -108,8 +108,6 @@ def run_reference(job: dict[str, Any], stage) -> dict[str, Any]:
     stage(f"importing {job['module']}")
     module = import_user_module(job["import_root"], job["module"], job.get("argv0", job["module"]))
     fn = resolve_qualname(module, job["wraps"])
-    stage("evaluating the configuration arguments")
-    kwargs = evaluate_args(module, job["args"])
     arrays = make_inputs(job["inputs"], job["seed"])
     flag = training_keyword(fn, job)
     numerics = bool(job.get("numerics"))
@@ -123,6 +121,9 @@ def run_reference(job: dict[str, Any], stage) -> dict[str, Any]:
         graph = tf.Graph()
         with graph.as_default():
             v1.set_random_seed(job["seed"])
+            # inside the graph: a constructor given as `self` may build ops or variables
+            stage("evaluating the configuration arguments")
+            kwargs = evaluate_args(module, job["args"])
             with v1.name_scope("tf1migrate_inputs"):
                 feeds = {
                     name: v1.placeholder(array.dtype, array.shape, name=name)
