@@ -58,24 +58,60 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
-@click.option("--diff", "diff", is_flag=True, help="Print a unified diff; write nothing (exit 1 if anything would change).")
+@click.option(
+    "--diff",
+    "diff",
+    is_flag=True,
+    help="Print a unified diff; write nothing (exit 1 if anything would change).",
+)
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if anything would change.")
 @click.option("--target", type=click.Choice(["keras", "module"]), default=None,
               help="Wrap roots in tf.keras.layers.Layer (default) or tf.Module.")
-@click.option("--select", multiple=True, metavar="RULE[,RULE]", help="Only these rule ids or prefixes.")
-@click.option("--ignore", multiple=True, metavar="RULE[,RULE]", help="Skip these rule ids or prefixes.")
+@click.option(
+    "--select",
+    multiple=True,
+    metavar="RULE[,RULE]",
+    help="Only these rule ids or prefixes.",
+)
+@click.option(
+    "--ignore",
+    multiple=True,
+    metavar="RULE[,RULE]",
+    help="Skip these rule ids or prefixes.",
+)
 @click.option("--rules", "rule_packs", multiple=True, type=click.Path(exists=True, dir_okay=False),
               metavar="PACK.toml", help="Extra rule pack (repeatable).")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Worker processes (default: cores).")
-@click.option("--output-format", type=click.Choice(OUTPUT_FORMATS), default="text", show_default=True)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: cores).",
+)
+@click.option(
+    "--output-format",
+    type=click.Choice(OUTPUT_FORMATS),
+    default="text",
+    show_default=True,
+)
 @click.option("--output-file", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the report here instead of standard output.")
 @click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False), default=None,
               help="Read [tool.tf1migrate] from this pyproject.toml instead of searching for it.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write .tf1migrate_cache/.")
 @click.option("--quiet", "-q", is_flag=True, help="Only findings; no summary, no progress bar.")
-@click.option("--verbose", "-v", is_flag=True, help="Tracebacks for internal errors, cache statistics.")
-@click.option("--verify", "then_verify", is_flag=True, help="Run `tf1migrate verify` on the migrated files.")
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="Tracebacks for internal errors, cache statistics.",
+)
+@click.option(
+    "--verify",
+    "then_verify",
+    is_flag=True,
+    help="Run `tf1migrate verify` on the migrated files.",
+)
 def migrate(
     paths: Sequence[str], diff: bool, check: bool, target: str | None, select: Sequence[str],
     ignore: Sequence[str], rule_packs: Sequence[str], jobs: int | None, output_format: str,
@@ -86,7 +122,9 @@ def migrate(
     if diff and check:
         raise UsageFailure("--diff and --check cannot be combined")
     if then_verify and (diff or check):
-        raise UsageFailure("--verify checks migrated files on disk: it cannot be used with --diff or --check")
+        raise UsageFailure(
+            "--verify checks migrated files on disk: it cannot be used with --diff or --check"
+        )
     mode = "diff" if diff else "check" if check else "write"
     paths = tuple(paths) or (".",)
 
@@ -96,7 +134,8 @@ def migrate(
 
     try:
         config = load_config(paths, Path(config_file) if config_file else None).with_overrides(
-            target=target, select=_split(select), ignore=_split(ignore), rules=tuple(rule_packs), jobs=jobs
+            target=target, select=_split(select), ignore=_split(ignore), rules=tuple(rule_packs),
+            jobs=jobs,
         )
     except ConfigError as exc:
         raise UsageFailure(f"TFM008 {exc}") from None
@@ -107,7 +146,9 @@ def migrate(
     except (click.exceptions.Exit, click.ClickException):
         raise
     except KeyboardInterrupt:
-        click.echo("tf1migrate: interrupted; every file is either as it was or fully migrated", err=True)
+        click.echo(
+            "tf1migrate: interrupted; every file is either as it was or fully migrated", err=True
+        )
         sys.exit(EXIT_INTERRUPTED)
     except Exception as exc:  # the one place a bug may surface: one line unless --verbose
         _internal_error(exc, verbose)
@@ -128,7 +169,10 @@ def migrate(
     sys.exit(code)
 
 
-def _run(paths, config, mode: str, no_cache: bool, quiet: bool, verbose: bool, machine: bool) -> Any:
+def _run(
+    paths: Sequence[str], config: Any, mode: str, no_cache: bool, quiet: bool, verbose: bool,
+    machine: bool,
+) -> Any:
     """Run the migration with a progress bar where people watch, and tell them what happened.
 
     Diffs and machine-readable reports own standard output; people's messages then go to
@@ -191,19 +235,55 @@ def _verify_or_explain(paths: Sequence[str], **kwargs: Any) -> Any:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=str))
-@click.option("--base", default=None, metavar="GIT-REF", help="Take the original code from this git revision.")
-@click.option("--original", type=click.Path(exists=True), default=None, help="Directory with the original (TF1) code.")
-@click.option("--checkpoint", type=click.Path(), default=None, help="Compare variables with this TF1 checkpoint.")
-@click.option("--numerics/--no-numerics", default=None, help="Also compare outputs on the same inputs.")
+@click.option(
+    "--base",
+    default=None,
+    metavar="GIT-REF",
+    help="Take the original code from this git revision.",
+)
+@click.option(
+    "--original",
+    type=click.Path(exists=True),
+    default=None,
+    help="Directory with the original (TF1) code.",
+)
+@click.option(
+    "--checkpoint",
+    type=click.Path(),
+    default=None,
+    help="Compare variables with this TF1 checkpoint.",
+)
+@click.option(
+    "--numerics/--no-numerics",
+    default=None,
+    help="Also compare outputs on the same inputs.",
+)
 @click.option("--training", is_flag=True, help="Also compare with training=True.")
 @click.option("--rtol", type=float, default=1e-5, show_default=True)
 @click.option("--atol", type=float, default=1e-5, show_default=True)
-@click.option("--timeout", type=float, default=300, show_default=True, help="Seconds per child process.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Child processes at once.")
+@click.option(
+    "--timeout",
+    type=float,
+    default=300,
+    show_default=True,
+    help="Seconds per child process.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Child processes at once.",
+)
 @click.option("--emit-tests", type=click.Path(file_okay=False), default=None,
               help="Write pytest files that repeat these checks.")
 @click.option("--select", multiple=True, metavar="module:Name", help="Only these layers.")
-@click.option("--output-format", type=click.Choice(VERIFY_FORMATS), default="text", show_default=True)
+@click.option(
+    "--output-format",
+    type=click.Choice(VERIFY_FORMATS),
+    default="text",
+    show_default=True,
+)
 @click.option("--output-file", type=click.Path(dir_okay=False, writable=True), default=None)
 def verify(paths: Sequence[str], base: str | None, original: str | None, checkpoint: str | None,
            numerics: bool | None, training: bool, rtol: float, atol: float, timeout: float,
@@ -261,7 +341,8 @@ def explain(rule: str) -> None:
     why = _rule_field(entry, "why", "rationale", "explanation")
     if why:
         lines += ["Why:", f"  {why}", ""]
-    for label, names in (("Before:", ("before", "example_before")), ("After:", ("after", "example_after"))):
+    examples = (("Before:", ("before", "example_before")), ("After:", ("after", "example_after")))
+    for label, names in examples:
         example = _rule_field(entry, *names)
         if example:
             lines += [label, *("    " + line for line in example.rstrip().splitlines()), ""]

@@ -73,7 +73,8 @@ class Config:
         rule packs from the command line are added to those of the file."""
         given = {k: v for k, v in overrides.items() if v is not None and v != ()}
         if "target" in given and given["target"] not in TARGETS:
-            raise ConfigError(f"target must be one of {', '.join(TARGETS)}, not {given['target']!r}")
+            choices = ", ".join(TARGETS)
+            raise ConfigError(f"target must be one of {choices}, not {given['target']!r}")
         for key in ("select", "ignore"):
             if key in given:
                 given[key] = _rule_ids(f"--{key}", list(given[key]))
@@ -106,7 +107,8 @@ def _rule_ids(key: str, value: Any) -> tuple[str, ...]:
 
 def _target(key: str, value: Any) -> str:
     if value not in TARGETS:
-        raise ConfigError(f"[tool.tf1migrate] {key} must be one of {', '.join(TARGETS)}, not {value!r}")
+        choices = ", ".join(TARGETS)
+        raise ConfigError(f"[tool.tf1migrate] {key} must be one of {choices}, not {value!r}")
     return value
 
 
@@ -159,7 +161,9 @@ def parse_config(table: Mapping[str, Any], *, source: Path | None = None) -> Con
     unknown = sorted(set(table) - set(_KEYS))
     if unknown:
         known = ", ".join(sorted(_KEYS))
-        raise ConfigError(f"unknown key {unknown[0]!r} in [tool.tf1migrate]{where} (known keys: {known})")
+        raise ConfigError(
+            f"unknown key {unknown[0]!r} in [tool.tf1migrate]{where} (known keys: {known})"
+        )
     values: dict[str, Any] = {}
     for key, value in table.items():
         name, validate = _KEYS[key]

@@ -131,7 +131,9 @@ class _Walker:
                 self.findings.append(_bad_path(link, "symlink loop; not followed"))
             else:
                 self.findings.append(
-                    _bad_path(link, "broken symlink (target does not exist); not followed", Severity.WARNING)
+                    _bad_path(
+                        link, "broken symlink (target does not exist); not followed", Severity.WARNING
+                    )
                 )
             return None
         target = link.resolve()
@@ -172,7 +174,8 @@ class _Walker:
                 if target is None:
                     continue
                 if is_dir and _is_inside(path.parent.resolve(), target):
-                    self.findings.append(_bad_path(path, "symlink loop (points to its own parent); not followed"))
+                    message = "symlink loop (points to its own parent); not followed"
+                    self.findings.append(_bad_path(path, message))
                     continue
             if is_dir:
                 self.walk(path)

@@ -68,7 +68,8 @@ def _read(text: str):
 
 
 def _is_python_cell(cell) -> bool:
-    return cell.get("cell_type") == "code" and not str(cell.get("source", "")).lstrip().startswith("%%")
+    source = str(cell.get("source", ""))
+    return cell.get("cell_type") == "code" and not source.lstrip().startswith("%%")
 
 
 def extract_code(text: str) -> NotebookCode:
@@ -140,7 +141,8 @@ def replace_code(text: str, extracted: NotebookCode, migrated: str) -> str:
         raise NotebookError(f"not a readable notebook: {exc}") from exc
     for index, source in split_code(extracted, migrated).items():
         cell = data["cells"][index]
-        cell["source"] = source.splitlines(keepends=True) if isinstance(cell["source"], list) else source
+        as_lines = isinstance(cell["source"], list)  # keep the file's own representation
+        cell["source"] = source.splitlines(keepends=True) if as_lines else source
     escaped = text.isascii() and "\\u" in text  # saved with \uXXXX escapes: keep them
     new_text = json.dumps(data, indent=_indent_of(text), ensure_ascii=escaped)
     return new_text + "\n" if text.endswith("\n") else new_text

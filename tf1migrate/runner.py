@@ -106,7 +106,8 @@ def _load_engine(engine: EngineRef, options: Options, verbose: bool) -> tuple[An
             traceback.print_exc()
         raise _RunAborted(_error(
             "<tf1migrate>", INTERNAL_ERROR,
-            f"internal error: cannot load the engine ({type(exc).__name__}: {exc}); is the install complete?",
+            f"internal error: cannot load the engine ({type(exc).__name__}: {exc}); "
+            "is the install complete?",
         )) from exc
     try:
         rules = rulepacks_mod.load_rule_packs(options.rule_packs)
@@ -114,7 +115,8 @@ def _load_engine(engine: EngineRef, options: Options, verbose: bool) -> tuple[An
         if verbose:
             traceback.print_exc()
         where = ", ".join(options.rule_packs) or "the built-in rule packs"
-        raise _RunAborted(_error("<tf1migrate>", BAD_CONFIG, f"bad rule pack ({where}): {exc}")) from exc
+        finding = _error("<tf1migrate>", BAD_CONFIG, f"bad rule pack ({where}): {exc}")
+        raise _RunAborted(finding) from exc
     return index_mod, rules, engine_mod
 
 
@@ -173,7 +175,9 @@ def _accepts(function: Callable[..., Any], name: str) -> bool:
         return False
 
 
-def _summarize_task(engine_ref: EngineRef, blob_path: str | None, unit: tuple[str, str, str]) -> Any:
+def _summarize_task(
+    engine_ref: EngineRef, blob_path: str | None, unit: tuple[str, str, str]
+) -> tuple[Any, str] | None:
     """Pass 1 for one file; None when the file does not parse (pass 2 reports it)."""
     state = _worker_state(engine_ref, blob_path)
     index_mod, engine_mod, _ = state["modules"]
@@ -285,10 +289,12 @@ class _Executor:
 
 def _crashed(item: tuple[str, str, str, Options], exc: BaseException) -> tuple[str, Finding]:
     display = item[2]
-    what = "its worker process died" if "BrokenProcessPool" in type(exc).__name__ else f"{type(exc).__name__}: {exc}"
+    died = "BrokenProcessPool" in type(exc).__name__
+    what = "its worker process died" if died else f"{type(exc).__name__}: {exc}"
     return "error", _error(
         display, INTERNAL_ERROR,
-        f"internal error: migrating this file crashed ({what}); file left untouched. Please report it",
+        f"internal error: migrating this file crashed ({what}); file left untouched. "
+        "Please report it",
     )
 
 
@@ -298,7 +304,10 @@ class _PerFileIgnores:
     def __init__(self, config: Config, root: Path | None) -> None:
         base = config.root or root
         self.base = os.path.realpath(base) if base is not None else None
-        self.specs = [(pathspec.GitIgnoreSpec.from_lines([glob]), rules) for glob, rules in config.per_file_ignores]
+        self.specs = [
+            (pathspec.GitIgnoreSpec.from_lines([glob]), rules)
+            for glob, rules in config.per_file_ignores
+        ]
 
     def options_for(self, path: Path, options: Options) -> Options:
         if not self.specs:
@@ -350,7 +359,9 @@ def _notebook_findings(unit: _Unit, findings: tuple[Finding, ...]) -> tuple[Find
 
 
 def _file_result(unit: _Unit, result: SourceResult, cached: bool) -> FileResult:
-    findings = tuple(f if f.path == unit.display else replace(f, path=unit.display) for f in result.findings)
+    findings = tuple(
+        f if f.path == unit.display else replace(f, path=unit.display) for f in result.findings
+    )
     new_text = result.code
     if unit.notebook is not None:
         from tf1migrate import notebooks
@@ -362,10 +373,12 @@ def _file_result(unit: _Unit, result: SourceResult, cached: bool) -> FileResult:
             return FileResult(unit.display, FileStatus.ERROR, findings=(
                 _error(unit.display, INTERNAL_ERROR, str(exc)), *findings))
     changed = new_text != unit.source.text
-    failed = any(f.severity == Severity.ERROR for f in findings)
+    status = FileStatus.CHANGED if changed else FileStatus.UNCHANGED
+    if any(f.severity == Severity.ERROR for f in findings):
+        status = FileStatus.ERROR
     return FileResult(
         path=unit.display,
-        status=FileStatus.ERROR if failed else FileStatus.CHANGED if changed else FileStatus.UNCHANGED,
+        status=status,
         original=unit.source.text if changed else None,
         migrated=new_text if changed else None,
         findings=tuple(sorted(findings)),
@@ -386,7 +399,8 @@ def _write(unit: _Unit, result: FileResult) -> FileResult:
         finding = _error(unit.display, WRITE_ERROR, f"{exc}; file left as it was")
     else:
         return result
-    return replace(result, status=FileStatus.ERROR, findings=tuple(sorted((finding, *result.findings))))
+    findings = tuple(sorted((finding, *result.findings)))
+    return replace(result, status=FileStatus.ERROR, findings=findings)
 
 
 def run_migrate(
@@ -427,7 +441,8 @@ def run_migrate(
             status = FileStatus.SKIPPED if loaded.severity != Severity.ERROR else FileStatus.ERROR
             results[path] = FileResult(loaded.path, status, findings=(loaded,))
 
-    with _Run(found, options, config, engine or DEFAULT_ENGINE, jobs, use_cache, progress, verbose) as run:
+    engine = engine or DEFAULT_ENGINE
+    with _Run(found, options, config, engine, jobs, use_cache, progress, verbose) as run:
         try:
             summaries = run.pass_one(units.values())
             todo = [units[p] for p in found.targets if p in units]
@@ -475,8 +490,10 @@ class _Summary:
 class _Run:
     """What both passes share: cache, engine, workers, options; closes the workers on exit."""
 
-    def __init__(self, found: Discovery, options: Options, config: Config, engine: EngineRef,
-                 jobs: int | None, use_cache: bool, progress: Progress | None, verbose: bool) -> None:
+    def __init__(
+        self, found: Discovery, options: Options, config: Config, engine: EngineRef,
+        jobs: int | None, use_cache: bool, progress: Progress | None, verbose: bool,
+    ) -> None:
         self.root = found.root
         self.options, self.config, self.engine, self.verbose = options, config, engine, verbose
         self.cache = cache_mod.Cache.for_root(found.root or _common_dir(found.targets), use_cache)
@@ -517,7 +534,9 @@ class _Run:
         entries: dict[str, _Summary] = {}
         misses: list[_Summary] = []
         for unit in units:
-            key = cache_mod.make_key("summary", unit.source.raw, self.packs, self.options_fp, unit.module)
+            key = cache_mod.make_key(
+                "summary", unit.source.raw, self.packs, self.options_fp, unit.module
+            )
             fingerprint = self.cache.get(key + ".fp")
             entry = _Summary(key, fingerprint if isinstance(fingerprint, str) else "", unit)
             entries[unit.module] = entry
@@ -579,7 +598,8 @@ class _Run:
         for unit in todo:
             options = per_file.options_for(unit.path, self.options)
             key = cache_mod.make_key(
-                "result", unit.source.raw, self.packs, cache_mod.fingerprint(options), index_fp, unit.module
+                "result", unit.source.raw, self.packs, cache_mod.fingerprint(options), index_fp,
+                unit.module,
             )
             hit = self.cache.get(key)
             if isinstance(hit, SourceResult):
@@ -601,7 +621,9 @@ class _Run:
                 self.cache.put(key, value)
                 results[unit.path] = _file_result(unit, value, cached=False)
             else:
-                findings = _notebook_findings(unit, (value,)) if unit.notebook is not None else (value,)
+                findings = (value,)
+                if unit.notebook is not None:
+                    findings = _notebook_findings(unit, findings)
                 results[unit.path] = FileResult(unit.display, FileStatus.ERROR, findings=findings)
         return results
 

@@ -144,14 +144,21 @@ def missing_arguments(target: WrapperTarget, spec: CallSpec) -> list[str]:
 def render_snippet(target: WrapperTarget, partial: CallSpec | None = None) -> str:
     """The exact TOML table to add to pyproject.toml, pre-filled with whatever is known."""
     args = dict(partial.args) if partial else {}
-    for param in target.init_params:
-        if param.required and not param.variadic and param.name not in args:
-            args[param.name] = "<python expression>"
+    given = wrapper_args(target, partial or CallSpec(args={}, inputs={}))
+    guessed = False
+    for index, param in enumerate(p for p in target.init_params if not p.variadic):
+        if param.required and param.name not in given:
+            # a method's wrapper takes the instance first; the spec builds it as `self`
+            key = "self" if index == 0 and "." in target.wraps else param.name
+            args[key] = "<python expression>"
     inputs = {name: spec.describe() for name, spec in (partial.inputs.items() if partial else [])}
     for param in target.call_params:
         if param.required and param.name not in inputs:
             inputs[param.name] = "float32[2, 8]"
+            guessed = True
     lines = [f'[tool.tf1migrate.verify."{target.key}"]']
+    if guessed or "<python expression>" in args.values():
+        lines.append("# replace each <python expression>, and check the guessed dtypes and shapes")
     if args:
         lines.append(f"args = {_inline_table({k: _toml_string(v) for k, v in args.items()})}")
     lines.append(f"inputs = {_inline_table({k: _toml_string(v) for k, v in inputs.items()})}")
