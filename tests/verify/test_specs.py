@@ -94,3 +94,18 @@ def test_snippet_quotes_expressions_with_quotes():
     spec = CallSpec(args={"scope": "'model'", "name": 'f"x"'}, inputs={}, source="call-site")
     table = tomllib.loads(render_snippet(TARGET, spec))["tool"]["tf1migrate"]["verify"]["model:model"]
     assert table["args"]["scope"] == "'model'" and table["args"]["name"] == 'f"x"'
+
+
+def test_snippet_for_a_method_builds_the_instance_as_self():
+    method = WrapperTarget(
+        path="/repo/model.py", module="model", import_root="/repo", class_name="GenLayer",
+        wraps="DCGAN.generator", line=3, method="call",
+        init_params=(Param("dcgan", True), Param("reuse", False), Param("kwargs", False, True)),
+        call_params=(Param("z", True),),
+    )
+    snippet = render_snippet(method)
+    assert snippet.splitlines()[1].startswith("# replace each <python expression>")
+    table = tomllib.loads(snippet)["tool"]["tf1migrate"]["verify"]["model:DCGAN.generator"]
+    assert table == {"args": {"self": "<python expression>"}, "inputs": {"z": "float32[2, 8]"}}
+    spec = parse_call_spec({"args": {"self": "DCGAN()"}, "inputs": {"z": "float32[2, 8]"}}, "k")
+    assert missing_arguments(method, spec) == []
