@@ -102,6 +102,9 @@ class _KerasOwner(_Owner):
     def on_layer(self, key: str, layer: Any) -> None:
         if isinstance(layer, _private.keras3_layer_class()):
             _private.track_keras_sublayer(self.obj, layer, f"tf1compat_layer/{key}")
+            # Keras's weights files find sublayers through attributes (by name), so give it
+            # one that a rebuilt layer will have again: the cache key.
+            object.__setattr__(self.obj, sublayer_attribute(key), layer)
 
     def on_activity_loss(self, loss: tf.Tensor) -> None:
         self.obj.add_loss(loss)
@@ -345,6 +348,11 @@ class _RegularizerOnTF1Variable:
 
     def __call__(self, value: Any) -> tf.Tensor:
         return self.regularizer(self.variable if value is self.view else value)
+
+
+def sublayer_attribute(key: str) -> str:
+    """Attribute holding the layer cached under ``key``: ``head/mlp`` → ``tf1compat__head__mlp``."""
+    return "tf1compat__" + keras_variable_name(key)
 
 
 def keras_variable_name(tf1_name: str) -> str:

@@ -101,3 +101,32 @@ def test_module_counts_one_summed_loss_per_cached_layer():
     holder(tf.ones([1, 2, 5]))
     holder(tf.ones([1, 2, 5]))
     assert [float(x) for x in tf1compat.regularization_losses(holder)] == pytest.approx([0.25])
+
+
+class HeadLayer(tf1compat.MigratedLayer):
+    """A get_variable scale and a cached Keras model under one variable scope."""
+
+    @tf1compat.track_tf1_style_variables
+    def call(self, inputs):
+        with v1.variable_scope("head"):
+            scale = v1.get_variable("scale", [], initializer=v1.constant_initializer(2.0))
+            mlp = tf1compat.get_or_create_layer(
+                "mlp", lambda: keras.Sequential([keras.layers.Dense(3, name="d")]))
+            return mlp(inputs) * scale
+
+
+def test_cached_layers_round_trip_through_weights_files(tmp_path):
+    inputs = keras.Input((4,))
+    model = keras.Model(inputs, HeadLayer()(inputs))
+    data = np.linspace(-1, 1, 8, dtype="float32").reshape(2, 4)
+    expected = model.predict(data, verbose=0)
+
+    model.save(tmp_path / "head.keras")
+    reloaded = keras.models.load_model(tmp_path / "head.keras")
+    np.testing.assert_allclose(reloaded.predict(data, verbose=0), expected, rtol=1e-6)
+
+    model.save_weights(tmp_path / "head.weights.h5")
+    again_inputs = keras.Input((4,))
+    again = keras.Model(again_inputs, HeadLayer()(again_inputs))
+    again.load_weights(tmp_path / "head.weights.h5")
+    np.testing.assert_allclose(again.predict(data, verbose=0), expected, rtol=1e-6)
