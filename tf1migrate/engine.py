@@ -259,7 +259,12 @@ def _insert_wrappers(
         if wrapped_name(root) in existing:
             continue
         found = _find_definition(body, root)
-        if found is None:
+        if found is None:  # defined inside an if/try or a nested class: say so, do not guess
+            findings.append(Finding(path, lines.get(root.key, 1), 0, "TFM301", (
+                f"`{root.qualname}` is model code no other model code calls, but it is not defined "
+                "at module level (or directly in a module-level class), so no wrapper was "
+                "generated: move it to module level, or wrap it by hand"
+            ), Severity.WARNING))
             continue
         index, function, owner = found
         if def_has_skip_comment(tree, function) or (owner is not None and def_has_skip_comment(tree, owner)):

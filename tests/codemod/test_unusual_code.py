@@ -106,3 +106,9 @@ def test_outer_scope_without_alias_imports_tensorflow():
     code = migrate_sources({"m.py": dedent(CASES["outer-scope-without-tf-alias"][0]).lstrip()})["m.py"].code
     assert "import tensorflow\n" in code
     assert "with tensorflow.compat.v1.variable_scope(self.variable_scope):" in code
+
+
+def test_root_that_cannot_be_wrapped_is_reported():
+    result = migrate_sources({"m.py": dedent(CASES["root-inside-if-is-left-alone"][0]).lstrip()})["m.py"]
+    (finding,) = [f for f in result.findings if f.rule == "TFM301"]
+    assert finding.severity.value == "warning" and "`block`" in finding.message and finding.line == 4
