@@ -78,16 +78,21 @@ def verify_records(verify: Any) -> list[dict[str, Any]]:
         elif dataclasses.is_dataclass(item) and not isinstance(item, type):
             data = dataclasses.asdict(item)
         else:
-            data = {k: getattr(item, k) for k in ("name", "status", "message", "seconds") if hasattr(item, k)}
+            fields = ("name", "layer", "status", "message", "messages", "seconds")
+            data = {k: getattr(item, k) for k in fields if hasattr(item, k)}
         status = data.get("status", "error")
         messages = data.get("messages") or []
         records.append({
             "name": str(data.get("name") or data.get("layer") or "?"),
             "status": str(getattr(status, "value", status)),
-            "message": str(data.get("message") or "; ".join(m.splitlines()[0] for m in messages if m)),
+            "message": str(data.get("message") or _first_lines(messages)),
             **({"seconds": float(data["seconds"])} if data.get("seconds") is not None else {}),
         })
     return records
+
+
+def _first_lines(messages: Sequence[str]) -> str:
+    return "; ".join(m.splitlines()[0] for m in messages if m)
 
 
 def changed_files(files: Sequence[FileResult]) -> list[FileResult]:

@@ -11,7 +11,36 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from tf1migrate.reporters import verify_records
-from tf1migrate.types import FileStatus, RunResult, Severity
+from tf1migrate.types import FileResult, FileStatus, Finding, RunResult, Severity
+
+#: verify's Status values (verified / mismatch / not-verified / error) and common synonyms.
+_FAILED = ("fail", "failed", "mismatch")
+_ERRORED = ("error", "timeout", "crash")
+_SKIPPED = ("skip", "skipped", "not-verified")
+
+
+def _line(f: Finding) -> str:
+    return f"{f.path}:{f.line}:{f.col} {f.rule} {f.message}"
+
+
+def _file_case(suite: ET.Element, file: FileResult, mode: str) -> bool:
+    """Add one file's test case; True when it counts as a failure."""
+    case = ET.SubElement(suite, "testcase", classname="tf1migrate.files", name=file.path)
+    errors = [f for f in file.findings if f.severity == Severity.ERROR]
+    pending = file.status == FileStatus.CHANGED and mode != "write"
+    if errors:
+        failure = ET.SubElement(case, "failure", type=errors[0].rule, message=errors[0].message)
+        failure.text = "\n".join(_line(f) for f in errors)
+    elif pending:
+        failure = ET.SubElement(case, "failure", type="pending", message="would be migrated")
+        failure.text = "would be migrated"
+    elif file.status == FileStatus.SKIPPED:
+        reason = "; ".join(f.message for f in file.findings) or "skipped"
+        ET.SubElement(case, "skipped", message=reason)
+    others = [f for f in file.findings if f.severity != Severity.ERROR]
+    if others:
+        ET.SubElement(case, "system-out").text = "\n".join(_line(f) for f in others)
+    return bool(errors or pending)
 
 
 def _files_suite(result: RunResult) -> ET.Element:
@@ -20,23 +49,9 @@ def _files_suite(result: RunResult) -> ET.Element:
     for finding in result.findings:
         case = ET.SubElement(suite, "testcase", classname="tf1migrate.paths", name=finding.path)
         failure = ET.SubElement(case, "failure", type=finding.rule, message=finding.message)
-        failure.text = f"{finding.path}:{finding.line}:{finding.col} {finding.rule} {finding.message}"
+        failure.text = _line(finding)
         failures += 1
-    for file in result.files:
-        case = ET.SubElement(suite, "testcase", classname="tf1migrate.files", name=file.path)
-        errors = [f for f in file.findings if f.severity == Severity.ERROR]
-        pending = file.status == FileStatus.CHANGED and result.mode != "write"
-        if errors or pending:
-            failures += 1
-            message = errors[0].message if errors else "would be migrated"
-            failure = ET.SubElement(case, "failure", type=errors[0].rule if errors else "pending", message=message)
-            failure.text = "\n".join(f"{f.path}:{f.line}:{f.col} {f.rule} {f.message}" for f in errors) or message
-        elif file.status == FileStatus.SKIPPED:
-            ET.SubElement(case, "skipped", message="; ".join(f.message for f in file.findings) or "skipped")
-        others = [f for f in file.findings if f.severity != Severity.ERROR]
-        if others:
-            out = ET.SubElement(case, "system-out")
-            out.text = "\n".join(f"{f.path}:{f.line}:{f.col} {f.rule} {f.message}" for f in others)
+    failures += sum(_file_case(suite, file, result.mode) for file in result.files)
     suite.set("tests", str(len(result.findings) + len(result.files)))
     suite.set("failures", str(failures))
     suite.set("errors", "0")
@@ -49,18 +64,19 @@ def verify_suite(verify: Any) -> ET.Element:
     suite = ET.Element("testsuite", name="tf1migrate.verify", tests=str(len(records)))
     counts = {"failures": 0, "errors": 0, "skipped": 0}
     for record in records:
-        case = ET.SubElement(suite, "testcase", classname="tf1migrate.verify", name=str(record["name"]))
+        name, message = str(record["name"]), str(record["message"])
+        case = ET.SubElement(suite, "testcase", classname="tf1migrate.verify", name=name)
         if "seconds" in record:
             case.set("time", f"{float(record['seconds']):.3f}")
         status = str(record["status"])
-        if status in ("fail", "failed", "mismatch"):  # verify's Status: verified/mismatch/not-verified/error
-            ET.SubElement(case, "failure", message=str(record["message"])).text = str(record["message"])
+        if status in _FAILED:
+            ET.SubElement(case, "failure", message=message).text = message
             counts["failures"] += 1
-        elif status in ("error", "timeout", "crash"):
-            ET.SubElement(case, "error", message=str(record["message"])).text = str(record["message"])
+        elif status in _ERRORED:
+            ET.SubElement(case, "error", message=message).text = message
             counts["errors"] += 1
-        elif status in ("skip", "skipped", "not-verified"):
-            ET.SubElement(case, "skipped", message=str(record["message"]))
+        elif status in _SKIPPED:
+            ET.SubElement(case, "skipped", message=message)
             counts["skipped"] += 1
     for key, value in counts.items():
         suite.set(key, str(value))

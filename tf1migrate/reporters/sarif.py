@@ -23,7 +23,8 @@ def _rule_descriptions() -> dict[str, str]:
     out = {}
     for rule in catalog.all_rules():
         rule_id = getattr(rule, "id", None) or getattr(rule, "rule_id", None)
-        text = getattr(rule, "summary", None) or getattr(rule, "description", None) or getattr(rule, "title", "")
+        described = (getattr(rule, k, None) for k in ("summary", "description", "title"))
+        text = next((d for d in described if d), "")
         if rule_id:
             out[str(rule_id)] = str(text)
     return out

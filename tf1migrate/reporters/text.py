@@ -24,8 +24,10 @@ PROGRESS_MIN_FILES = 10
 def make_console(file: IO[str] | None = None, *, stderr: bool = False) -> Console:
     stream = file or (sys.stderr if stderr else sys.stdout)
     color = stream.isatty() and "NO_COLOR" not in os.environ
-    return Console(file=stream, no_color=not color, force_terminal=color if color else None,
-                   highlight=False, soft_wrap=True, emoji=False, color_system="auto" if color else None)
+    return Console(
+        file=stream, no_color=not color, force_terminal=color or None, highlight=False,
+        soft_wrap=True, emoji=False, color_system="auto" if color else None,
+    )
 
 
 @contextmanager
@@ -36,7 +38,9 @@ def progress_bar(console: Console, enabled: bool) -> Iterator[Any]:
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    columns = (TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    columns = (
+        TextColumn("{task.description:>8}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()
+    )
     with Progress(*columns, console=console, transient=True) as bar:
         tasks: dict[str, Any] = {}
 
@@ -69,7 +73,9 @@ def render(result: RunResult, **_: Any) -> str:
     return buffer.getvalue()
 
 
-def report(result: RunResult, console: Console, *, show_diff: bool = False, quiet: bool = False) -> None:
+def report(
+    result: RunResult, console: Console, *, show_diff: bool = False, quiet: bool = False
+) -> None:
     """Findings, then diffs (in diff mode), then the summary table (not with --quiet)."""
     if show_diff:
         for file in changed_files(result.files):
