@@ -39,8 +39,10 @@ def parse_bound(*paths: str | Path) -> list[str]:
 
 def child_env(**extra: str) -> dict[str, str]:
     """The environment for measured children: quiet TensorFlow, no colour, no GPU probing,
-    and this checkout importable (``benchmarks`` is not an installed package)."""
+    this checkout importable (``benchmarks`` is not an installed package), and Keras 3 unless
+    a caller asks for tf-keras (an inherited ``TF_USE_LEGACY_KERAS`` would swap the baseline)."""
     env = dict(os.environ)
+    env.pop("TF_USE_LEGACY_KERAS", None)
     repo = str(Path(__file__).resolve().parent.parent)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (repo, env.get("PYTHONPATH", "")) if p)
     env.update({"TF_CPP_MIN_LOG_LEVEL": "2", "CUDA_VISIBLE_DEVICES": "", "NO_COLOR": "1"})
