@@ -151,7 +151,8 @@ def _check(
     try:
         compile(code, path or "<migrated>", "exec", dont_inherit=True)
     except (SyntaxError, ValueError) as error:
-        raise InternalCheckError(f"{path}: rewritten code does not compile: {error}", applied) from None
+        message = f"{path}: rewritten code does not compile: {error}"
+        raise InternalCheckError(message, applied) from None
     # findings never change code: skip them on the re-run (positions cost a codegen pass)
     rewrite_only = replace(options, ignore=(*options.ignore, "TFM4"))
     again = _rewrite(result.tree, path, module, project, rewrite_only, rules)
@@ -172,10 +173,14 @@ def _rewrite(
     )
     findings: list[Finding] = []
     applied: set[str] = set()
-    upgraded, upgrade_count, imports = _upgrade(tree, resolver, rules, options, path, findings, applied)
+    upgraded, upgrade_count, imports = _upgrade(
+        tree, resolver, rules, options, path, findings, applied
+    )
 
     roots = [r for r in project.roots_in(module_name) if _enabled("TFM301", options)]
-    upgraded, layers = _insert_wrappers(upgraded, roots, options, path, findings, applied, project.lines)
+    upgraded, layers = _insert_wrappers(
+        upgraded, roots, options, path, findings, applied, project.lines
+    )
     if layers:
         imports.add(RUNTIME_MODULE)
         if any(layer.scope for layer in layers) and not _binds_tensorflow(upgraded):
@@ -221,18 +226,24 @@ def _add_imports(tree: cst.Module, imports: set[str]) -> cst.Module:
             for small in statement.body:
                 if isinstance(small, cst.Import):
                     present.update(
-                        get_full_name_for_node(alias.name) or "" for alias in small.names if alias.asname is None
+                        get_full_name_for_node(alias.name) or ""
+                        for alias in small.names
+                        if alias.asname is None
                     )
     missing = sorted(imports - present)
     if not missing:
         return tree
     position = last_import + 1 if last_import >= 0 else _after_docstring(body)
-    new = [cst.parse_statement(f"import {name}{tree.default_newline}", config=tree.config_for_parsing) for name in missing]
+    new = [
+        cst.parse_statement(f"import {name}{tree.default_newline}", config=tree.config_for_parsing)
+        for name in missing
+    ]
     return tree.with_changes(body=[*body[:position], *new, *body[position:]])
 
 
 def _after_docstring(body: Sequence[cst.BaseStatement]) -> int:
-    if body and isinstance(body[0], cst.SimpleStatementLine) and isinstance(body[0].body[0], cst.Expr):
+    first = body[0] if body else None
+    if isinstance(first, cst.SimpleStatementLine) and isinstance(first.body[0], cst.Expr):
         value = body[0].body[0].value
         if isinstance(value, (cst.SimpleString, cst.ConcatenatedString)):
             return 1
@@ -267,7 +278,8 @@ def _insert_wrappers(
             ), Severity.WARNING))
             continue
         index, function, owner = found
-        if def_has_skip_comment(tree, function) or (owner is not None and def_has_skip_comment(tree, owner)):
+        owner_skipped = owner is not None and def_has_skip_comment(tree, owner)
+        if def_has_skip_comment(tree, function) or owner_skipped:
             continue
         if root.outer_scope and tf_v1 is None:
             tf_v1 = _tf_v1_prefix(bindings)
@@ -276,10 +288,11 @@ def _insert_wrappers(
         wrapper = generate_wrapper(
             function, root, class_name=class_name, target=options.target,
             tf_v1=tf_v1 or "tf.compat.v1", module=tree,
-            docstring=owner.get_docstring(clean=True) if root.kind == "init" and owner is not None else None,
+            docstring=owner.get_docstring(clean=True) if root.kind == "init" and owner else None,
         )
         insert_after.setdefault(index, []).append(wrapper)
-        layers.append(GeneratedLayer(class_name, wrapped_name(root), 0, BASES[options.target], root.outer_scope))
+        base = BASES[options.target]
+        layers.append(GeneratedLayer(class_name, wrapped_name(root), 0, base, root.outer_scope))
         findings.extend(_wrap_findings(root, class_name, path, lines.get(root.key, 1)))
         applied.add("TFM303" if root.kind != "function" else "TFM301")
     if not insert_after:
@@ -297,9 +310,10 @@ def _find_definition(
     """(index in module body, the def to wrap, its class) for a top-level function or method."""
     parts = root.qualname.split(".")
     for index, statement in enumerate(body):
-        if len(parts) == 1 and isinstance(statement, cst.FunctionDef) and statement.name.value == parts[0]:
+        named = getattr(getattr(statement, "name", None), "value", None) == parts[0]
+        if len(parts) == 1 and isinstance(statement, cst.FunctionDef) and named:
             return index, statement, None
-        if len(parts) == 2 and isinstance(statement, cst.ClassDef) and statement.name.value == parts[0]:
+        if len(parts) == 2 and isinstance(statement, cst.ClassDef) and named:
             block = statement.body
             if isinstance(block, cst.IndentedBlock):
                 for member in block.body:
@@ -328,7 +342,7 @@ def _locate_layers(code: str, layers: list[GeneratedLayer]) -> list[GeneratedLay
     for layer in layers:
         match = re.search(rf"^class[ \t]+{re.escape(layer.class_name)}\b", code, re.MULTILINE)
         line = code.count("\n", 0, match.start()) + 1 if match else 0
-        located.append(GeneratedLayer(layer.class_name, layer.function, line, layer.base, layer.scope))
+        located.append(replace(layer, line=line))
     return located
 
 
@@ -358,7 +372,9 @@ def _wrap_findings(root: RootInfo, class_name: str, path: str, line: int) -> lis
     return found
 
 
-def _training_findings(project: ProjectIndex, module: str, path: str, options: Options) -> list[Finding]:
+def _training_findings(
+    project: ProjectIndex, module: str, path: str, options: Options
+) -> list[Finding]:
     if not _enabled("TFM410", options):
         return []
     found = []
@@ -384,7 +400,9 @@ def module_name_for(path: str) -> str:
     return ".".join(p for p in parts if p and p != ".")
 
 
-def migrate_sources(sources: Mapping[str, str], options: Options = Options()) -> dict[str, SourceResult]:
+def migrate_sources(
+    sources: Mapping[str, str], options: Options = Options()
+) -> dict[str, SourceResult]:
     """Both passes in-process over `{relative path: source}` (tests, benchmarks).
 
     Raises ParseFailure for a file that does not parse (the CLI reports it per file instead).
@@ -393,7 +411,8 @@ def migrate_sources(sources: Mapping[str, str], options: Options = Options()) ->
     summaries = []
     for path, source in sorted(sources.items()):
         try:
-            summaries.append(summarize_module(source, module=module_name_for(path), path=path, rules=rules))
+            module = module_name_for(path)
+            summaries.append(summarize_module(source, module=module, path=path, rules=rules))
         except (SyntaxError, ValueError, RecursionError):
             parse(source, path)  # raises the ParseFailure with line, column and Python 2 hint
             raise

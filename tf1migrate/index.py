@@ -1,7 +1,8 @@
 """The repo-wide index: which callables build TF1 variables, which are training code, roots.
 
 Pass 1 (`summarize_module`, implemented in `tf1migrate.summarize`) reads one file in a
-single walk and writes down plain facts: its callables with their parameters, which TF1 creators and training markers they
+single walk and writes down plain facts: its callables with their parameters, which TF1
+creators and training markers they
 touch, which project callables they call (with the variable_scope around each call site
 and the placeholders passed in). It is pure and picklable, so the CLI caches it by content
 hash and computes it in worker processes.
@@ -99,7 +100,9 @@ class CreatorRules:
             in_variable_scope=PatternSet.of(creators.get("in_variable_scope", ())),
             exclude=PatternSet.of(creators.get("exclude", ())),
             training=tuple(
-                (kind, PatternSet.of(names)) for kind, names in training.items() if kind != "methods"
+                (kind, PatternSet.of(names))
+                for kind, names in training.items()
+                if kind != "methods"
             ),
             methods=frozenset(training.get("methods", ())),
         )
@@ -115,7 +118,8 @@ class CreatorRules:
             rules = load_rule_packs()
         cached = _COERCED.get(id(rules))
         if cached is None or cached[0] is not rules:
-            made = cls.from_tables(rules.creators, rules.training_markers)  # type: ignore[attr-defined]
+            tables = (rules.creators, rules.training_markers)  # type: ignore[attr-defined]
+            made = cls.from_tables(*tables)
             cached = (rules, made)
             _COERCED[id(rules)] = cached
         return cached[1]
@@ -236,7 +240,8 @@ WRAPS_ATTRIBUTE = "tf1migrate_wraps"
 def is_staticmethod(node: cst.FunctionDef) -> bool:
     """A `@staticmethod` has no `self`/`cls` parameter to drop."""
     return any(
-        isinstance(d.decorator, cst.Name) and d.decorator.value == "staticmethod" for d in node.decorators
+        isinstance(d.decorator, cst.Name) and d.decorator.value == "staticmethod"
+        for d in node.decorators
     )
 
 
@@ -299,7 +304,8 @@ class RootInfo:
     outer_scope: str | None = None  # every call site's enclosing variable_scope
     scope_default: str | None = None  # every call site's literal `scope=` value
     outputs: tuple[str, ...] = ()  # for "init": self attributes holding results
-    placeholder_inputs: tuple[tuple[str, str], ...] = ()  # param -> "dtype[shape]" seen at call sites
+    # param -> "dtype[shape]" of the placeholders passed at call sites
+    placeholder_inputs: tuple[tuple[str, str], ...] = ()
     forced: bool = False
 
     @property
@@ -339,7 +345,9 @@ class ProjectIndex:
 class _Linker:
     """Joins module summaries into a `ProjectIndex` (see module docstring)."""
 
-    def __init__(self, summaries: list[ModuleSummary], options: Options, rules: CreatorRules) -> None:
+    def __init__(
+        self, summaries: list[ModuleSummary], options: Options, rules: CreatorRules
+    ) -> None:
         self.summaries = [s for s in summaries if not s.skip_file]
         self.options = options
         self.rules = rules
@@ -362,7 +370,7 @@ class _Linker:
 
     # ------------------------------------------------------------------ name lookup
     def _reexports(self) -> dict[str, str]:
-        """"pkg.util.tf" → "tensorflow" for every module-level TF alias, chased through imports."""
+        """"pkg.util.tf" → "tensorflow" for every module-level TF alias, through imports."""
         table: dict[str, str] = {}
         for summary in self.summaries:
             prefix = f"{summary.module}." if summary.module else ""
@@ -447,7 +455,11 @@ class _Linker:
 
         _propagate_to_callers(creates, callers)
         training_keys = set(training)
-        _propagate_to_callers(training_keys, {k: [(c, s) for c, s in v if c in creates] for k, v in callers.items()})
+        creating_callers = {
+            key: [(caller, site) for caller, site in sites if caller in creates]
+            for key, sites in callers.items()
+        }
+        _propagate_to_callers(training_keys, creating_callers)
         for key in training_keys:
             training.setdefault(key, {"calls training code"})
 
@@ -494,7 +506,9 @@ class _Linker:
         matches = [key for key in self.functions if key.split(":", 1)[1] == name]
         return matches[0] if len(matches) == 1 else None
 
-    def _classify_params(self, edges: Mapping[str, list[tuple[str, CallSite]]]) -> dict[str, set[str]]:
+    def _classify_params(
+        self, edges: Mapping[str, list[tuple[str, CallSite]]]
+    ) -> dict[str, set[str]]:
         """Tensor parameters per callable: direct evidence plus flow into callees' tensors."""
         tensors: dict[str, set[str]] = {}
         configs: dict[str, set[str]] = {}
@@ -510,7 +524,11 @@ class _Linker:
                         param = _param_at(callee_params, position, keyword)
                         if param is None:
                             continue
-                        bucket = tensors if param in tensors[callee] else configs if param in configs[callee] else None
+                        bucket = (
+                            tensors if param in tensors[callee]
+                            else configs if param in configs[callee]
+                            else None
+                        )
                         if bucket is not None and name not in bucket[key]:
                             bucket[key].add(name)
                             changed = True
@@ -537,8 +555,9 @@ class _Linker:
         sites = [site for _, site in callers] + module_sites
         params = [p for p in function.params if p.kind in ("positional", "keyword_only")]
         training_param = next((p.name for p in params if p.name in TRAINING_NAMES), None)
-        tensors = tuple(p.name for p in params if p.name in tensor_params and p.name != training_param)
-        configs = tuple(p.name for p in params if p.name not in tensors and p.name != training_param)
+        others = [p.name for p in params if p.name != training_param]
+        tensors = tuple(name for name in others if name in tensor_params)
+        configs = tuple(name for name in others if name not in tensors)
         scope_paths = {site.scope_path for site in sites}
         outer_scope = scope_paths.pop() if len(scope_paths) == 1 else None
         keywords = {site.scope_keyword for site in sites}
@@ -590,7 +609,9 @@ def _param_at(params: Sequence[ParamInfo], position: int, keyword: str) -> str |
     return positional[position].name if 0 <= position < len(positional) else None
 
 
-def _propagate_to_callers(marked: set[str], callers: Mapping[str, list[tuple[str, CallSite]]]) -> None:
+def _propagate_to_callers(
+    marked: set[str], callers: Mapping[str, list[tuple[str, CallSite]]]
+) -> None:
     """Grow `marked` with every (transitive) caller."""
     work = list(marked)
     while work:

@@ -72,7 +72,9 @@ def is_tf_qualname(qualname: str) -> bool:
     return qualname == TF_ROOT or qualname.startswith(TF_ROOT + ".")
 
 
-def absolute_module(module_name: str, relative: int, target: str | None, *, is_package: bool) -> str:
+def absolute_module(
+    module_name: str, relative: int, target: str | None, *, is_package: bool
+) -> str:
     """Resolve `from ..x import y`'s module part against the importing module's name."""
     if relative == 0:
         return target or ""
@@ -205,7 +207,8 @@ class Resolver:
         if first in self.tf_aliases:
             base = self.tf_aliases[first]
         elif first in self.project_bindings and self.reexports:
-            base = self._through_reexports(self.project_bindings[first] + ("." + rest if rest else ""))
+            dotted = self.project_bindings[first] + ("." + rest if rest else "")
+            base = self._through_reexports(dotted)
             return base if is_tf_qualname(base) else None
         else:
             return None
@@ -392,7 +395,8 @@ class _BindingCollector:
         else:
             targets, value = [small.target], None  # type: ignore[attr-defined]
         names = [n for target in targets for n in _target_names(target)]
-        dotted = get_full_name_for_node(value) if isinstance(value, (cst.Name, cst.Attribute)) else None
+        is_chain = isinstance(value, (cst.Name, cst.Attribute))
+        dotted = get_full_name_for_node(value) if is_chain else None
         self._assign(names, dotted, top_level=top_level)
 
     def _assign(self, names: list[str], dotted: str | None, *, top_level: bool) -> None:
@@ -494,14 +498,17 @@ class _AstBindingCollector(_BindingCollector):
                     head = alias.name.split(".")[0]
                     self._add_import(head, head)
         elif isinstance(node, ast.ImportFrom):
-            base = absolute_module(self.module_name, node.level, node.module, is_package=self.is_package)
+            base = absolute_module(
+                self.module_name, node.level, node.module, is_package=self.is_package
+            )
             if base.startswith(COMPAT_V1) or base == "tensorflow.compat":
                 self.imports_compat_v1 = True
             for alias in node.names:
                 if alias.name == "*":
                     self.star_imports.append(base)
                     continue
-                self._add_import(alias.asname or alias.name, f"{base}.{alias.name}" if base else alias.name)
+                target = f"{base}.{alias.name}" if base else alias.name
+                self._add_import(alias.asname or alias.name, target)
         elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             names = [n for target in targets for n in _ast_target_names(target)]
@@ -511,7 +518,8 @@ class _AstBindingCollector(_BindingCollector):
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             self._note_local(node.name)
             arguments = node.args
-            names = {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)}
+            every = (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)
+            names = {a.arg for a in every}
             names.update(a.arg for a in (arguments.vararg, arguments.kwarg) if a is not None)
             enclosing = self._locals_stack[-1] if self._locals_stack else set()
             self._locals_stack.append(names)

@@ -104,7 +104,8 @@ class _Summarizer(ast.NodeVisitor):
         dotted = _dotted(node)
         if dotted is None:
             return None
-        local = self.resolver.locals_of(self.functions_open[-1]) if self.functions_open else frozenset()
+        innermost = self.functions_open[-1] if self.functions_open else None
+        local = self.resolver.locals_of(innermost) if innermost is not None else frozenset()
         qualname = self.resolver.qualify_dotted(dotted, local)
         return canonical_tf1_name(qualname) if qualname else None
 
@@ -145,7 +146,9 @@ class _Summarizer(ast.NodeVisitor):
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
-    def _function_summary(self, frame: _Frame, node: ast.FunctionDef | ast.AsyncFunctionDef) -> FunctionSummary:
+    def _function_summary(
+        self, frame: _Frame, node: ast.FunctionDef | ast.AsyncFunctionDef
+    ) -> FunctionSummary:
         return FunctionSummary(
             qualname=frame.qualname,
             line=frame.line,
@@ -198,7 +201,9 @@ class _Summarizer(ast.NodeVisitor):
 
     def _scope_name(self, expression: ast.expr) -> str | None:
         """"" for a non-scope context, the literal name, or None for a dynamic scope."""
-        if not isinstance(expression, ast.Call) or self.tf1_symbol(expression.func) != "tf.variable_scope":
+        if not isinstance(expression, ast.Call):
+            return ""
+        if self.tf1_symbol(expression.func) != "tf.variable_scope":
             return ""
         first = expression.args[0] if expression.args else None
         if first is None:
@@ -275,12 +280,13 @@ class _Summarizer(ast.NodeVisitor):
     def visit_Attribute(self, node: ast.Attribute) -> None:
         base = node.value
         if isinstance(base, ast.Name) and base.id in self.frame.param_names:
-            (self.frame.tensor if node.attr in TENSOR_ATTRIBUTES else self.frame.config).add(base.id)
+            uses = self.frame.tensor if node.attr in TENSOR_ATTRIBUTES else self.frame.config
+            uses.add(base.id)
         self.generic_visit(node)
 
     def visit_BinOp(self, node: ast.BinOp) -> None:
         # "h%d" % layer: the right-hand side is configuration
-        if isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str):
+        if isinstance(node.op, ast.Mod) and _is_string(node.left):
             for name in _names_in(node.right):
                 if name in self.frame.param_names:
                     self.frame.config.add(name)
@@ -343,7 +349,11 @@ class _Summarizer(ast.NodeVisitor):
                 for name in _names_in_tensor_position(value):
                     if name in frame.param_names:
                         frame.tensor.add(name)
-            elif isinstance(value, ast.Name) and value.id in frame.param_names and (index == 0 or sizes_after_first):
+            elif (
+                isinstance(value, ast.Name)
+                and value.id in frame.param_names
+                and (index == 0 or sizes_after_first)
+            ):
                 frame.config.add(value.id)
             elif isinstance(value, (ast.List, ast.Tuple)):
                 self._config_in_list(value)
@@ -379,7 +389,11 @@ class _Summarizer(ast.NodeVisitor):
             return f"{self.module}.{frame.class_name}.{rest}"
         if head in frame.local_types and not rest:
             return f"@{frame.local_types[head]}.__call__"
-        bound = head in self.top_level_names or head in self.resolver.project_bindings or head in self.resolver.tf_aliases
+        bound = (
+            head in self.top_level_names
+            or head in self.resolver.project_bindings
+            or head in self.resolver.tf_aliases
+        )
         if head in frame.param_names or (rest and not bound):
             # `layer.dense(x)` on an object we cannot type: pass 2 links it only to a
             # method of that name defined by exactly one class of this module
@@ -391,15 +405,20 @@ class _Summarizer(ast.NodeVisitor):
         flow: list[tuple[str, int, str]] = []
         placeholders: list[tuple[int, str, str]] = []
         scope_keyword = None
-        arguments = [(index, "", value) for index, value in enumerate(node.args) if not isinstance(value, ast.Starred)]
+        arguments = [
+            (index, "", value)
+            for index, value in enumerate(node.args)
+            if not isinstance(value, ast.Starred)
+        ]
         arguments += [(-1, k.arg, k.value) for k in node.keywords if k.arg is not None]
         for position, keyword, value in arguments:
-            if keyword in ("scope", "name") and isinstance(value, ast.Constant) and isinstance(value.value, str):
+            if keyword in ("scope", "name") and _is_string(value):
                 scope_keyword = value.value
             if isinstance(value, ast.Name):
                 if value.id in frame.param_names:
                     flow.append((value.id, position, keyword))
-                spec = frame.placeholders.get(value.id) or self.module_frame.placeholders.get(value.id)
+                spec = frame.placeholders.get(value.id)
+                spec = spec or self.module_frame.placeholders.get(value.id)
                 if spec:
                     placeholders.append((position, keyword, spec))
         return CallSite(
@@ -510,18 +529,24 @@ class _SourceLines:
     def segment(self, node: ast.expr) -> str:
         end_line = node.end_lineno or node.lineno
         end_col = node.end_col_offset if node.end_col_offset is not None else node.col_offset
-        return self.source[self._offset(node.lineno, node.col_offset):self._offset(end_line, end_col)]
+        start = self._offset(node.lineno, node.col_offset)
+        return self.source[start:self._offset(end_line, end_col)]
 
-    def def_has_skip_comment(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> bool:
+    def def_has_skip_comment(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+    ) -> bool:
         """`# tf1migrate: skip` in the comments right above the def/decorators or on its header."""
         first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
         index = first - 2
-        while index >= 0 and (not self.lines[index].strip() or self.lines[index].lstrip().startswith("#")):
+        while index >= 0 and (
+            not self.lines[index].strip() or self.lines[index].lstrip().startswith("#")
+        ):
             if has_skip_comment(self.lines[index]):
                 return True
             index -= 1
         header_end = node.body[0].lineno if node.body else node.lineno
-        return any(has_skip_comment(line) for line in self.lines[node.lineno - 1:max(header_end - 1, node.lineno)])
+        header = self.lines[node.lineno - 1:max(header_end - 1, node.lineno)]
+        return any(has_skip_comment(line) for line in header)
 
 
 # ---------------------------------------------------------------------- ast helpers
@@ -555,7 +580,15 @@ def _is_staticmethod(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
 
 
 def _is_self_attribute(target: ast.expr) -> bool:
-    return isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self"
+    return (
+        isinstance(target, ast.Attribute)
+        and isinstance(target.value, ast.Name)
+        and target.value.id == "self"
+    )
+
+
+def _is_string(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
 
 
 def _is_literal(node: ast.expr) -> bool:
