@@ -36,6 +36,21 @@ def mirrored() -> dict:
         if isinstance(v, tf.distribute.DistributedValues))
     result["cross_replica_weights"] = len(layer.weights)
 
+    # Name-based TF1 checkpoints work with mirrored variables in both directions.
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as directory:
+        prefix = tf1compat.save_tf1_checkpoint(layer, f"{directory}/model.ckpt")
+        with strategy.scope():
+            restored = ModelLayer(HPARAMS)
+            restored(tokens)
+        report = tf1compat.load_tf1_checkpoint(restored, prefix)
+    result["checkpoint_loaded"] = sorted(report.loaded)
+    result["checkpoint_outputs_equal"] = bool(np.allclose(restored(tokens), layer(tokens)))
+    result["checkpoint_replicas_equal"] = all(
+        np.array_equal(*[t.numpy() for t in strategy.experimental_local_results(v)])
+        for v in tf1compat.tf1_variables(restored).values())
+
     class Stats(tf.Module):
         @tf1compat.track_tf1_style_variables
         def __call__(self, x):

@@ -41,6 +41,8 @@ def test_mirrored_strategy_two_logical_cpus():
     assert result["replicas"] == 2
     assert result["cross_replica_mirrored"] == ["model/h0/b", "model/h0/w", "model/wte"]
     assert result["cross_replica_weights"] == 3
+    assert result["checkpoint_loaded"] == ["model/h0/b", "model/h0/w", "model/wte"]
+    assert result["checkpoint_outputs_equal"] and result["checkpoint_replicas_equal"]
     assert result["replica_created"] == [
         ["stats/moving_mean", "SyncOnReadVariable"], ["stats/w", "MirroredVariable"]]
     assert result["on_read_mean"] == pytest.approx(1.5)  # replicas saw 1.0 and 2.0
