@@ -91,4 +91,4 @@ def _isolated_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Run each test from its tmp dir so displayed paths are short and stable."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("NO_COLOR", raising=False)
-    os.environ.setdefault("COLUMNS", "120")
+    monkeypatch.setenv("COLUMNS", "120")
