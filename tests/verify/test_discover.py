@@ -86,3 +86,21 @@ def test_import_location_follows_packages(tmp_path):
     leaf = write(tmp_path / "src" / "pkg" / "sub" / "leaf.py", "")
     assert import_location(leaf) == ("pkg.sub.leaf", (tmp_path / "src").resolve())
     assert import_location(file) == ("pkg.sub", (tmp_path / "src").resolve())
+
+
+def test_class_wrapper_exposes_the_attributes_it_returns(tmp_path):
+    write(tmp_path / "modeling.py", '''
+        import tf1compat
+
+        class BertModelLayer(tf1compat.MigratedLayer):
+          tf1migrate_wraps = "BertModel"
+
+          @tf1compat.track_tf1_style_variables
+          def call(self, input_ids, input_mask=None, training=None):
+            built = BertModel(self.config, False if training is None else training, input_ids,
+                              input_mask=input_mask)
+            return {"pooled_output": built.pooled_output, "sequence": built.sequence_output}
+    ''')
+    (target,), _ = discover_wrappers([tmp_path])
+    assert target.training_kwarg is None and target.training_position == 1
+    assert target.output_attributes == (("pooled_output", "pooled_output"), ("sequence", "sequence_output"))
