@@ -15,6 +15,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,11 @@ from tf1migrate import __version__
 
 CACHE_DIR_NAME = ".tf1migrate_cache"
 _MAGIC = b"TF1MC1\n"
+_DAY = 86_400
+#: Entries unused for this long are deleted (at most one sweep a day), so the cache does
+#: not grow without bound as files are edited.
+MAX_AGE_DAYS = 30
+_SWEEP_MARKER = "last-sweep"
 
 
 def fingerprint(value: Any) -> str:
@@ -111,11 +117,19 @@ class Cache:
     def get(self, key: str) -> Any | None:
         if not self.enabled:
             return None
+        path = self._path(key)
         try:
-            blob = self._path(key).read_bytes()
+            with open(path, "rb") as handle:
+                blob = handle.read()
+                age = time.time() - os.fstat(handle.fileno()).st_mtime
         except OSError:
             self.misses += 1
             return None
+        if age > _DAY:  # mark as recently used (once a day, not on every hit)
+            try:
+                os.utime(path)
+            except OSError:
+                pass
         value = self._decode(blob)
         if value is None:
             self.misses += 1
@@ -161,6 +175,35 @@ class Cache:
                 raise
         except OSError:
             pass  # a read-only checkout still migrates, only slower
+
+    def sweep(self, max_age_days: float = MAX_AGE_DAYS) -> int:
+        """Delete entries unused for `max_age_days`; runs at most once a day. Returns count."""
+        if not self.enabled or self.directory is None or not self.directory.is_dir():
+            return 0
+        marker = self.directory / _SWEEP_MARKER
+        now = time.time()
+        try:
+            if now - marker.stat().st_mtime < _DAY:
+                return 0
+        except OSError:
+            pass
+        try:
+            marker.touch()
+        except OSError:
+            return 0
+        cutoff = now - max_age_days * _DAY
+        removed = 0
+        for shard in self.directory.iterdir():
+            if not shard.is_dir() or len(shard.name) != 2:
+                continue
+            for entry in shard.iterdir():
+                try:
+                    if entry.stat().st_mtime < cutoff:
+                        entry.unlink()
+                        removed += 1
+                except OSError:
+                    pass
+        return removed
 
     def _ensure_directory(self) -> None:
         assert self.directory is not None

@@ -507,6 +507,7 @@ class _Run:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
+        self.cache.sweep()
         self.executor.close()
         self._blobs.cleanup()
         _WORKER.clear()

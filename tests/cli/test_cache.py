@@ -74,3 +74,21 @@ def test_cache_directory_ignores_itself_for_git(tmp_path: Path) -> None:
 def test_fingerprint_is_stable_for_sets_and_dicts() -> None:
     assert fingerprint({"b": {3, 1, 2}, "a": frozenset("xy")}) == fingerprint({"a": frozenset("yx"), "b": {2, 3, 1}})
     assert fingerprint((1, "1")) != fingerprint(("1", 1))
+
+
+def test_entries_unused_for_a_month_are_swept_at_most_daily(tmp_path: Path) -> None:
+    import os
+    import time
+
+    cache = Cache(tmp_path / CACHE_DIR_NAME)
+    old, fresh = "aa" * 32, "bb" * 32
+    cache.put(old, 1)
+    cache.put(fresh, 2)
+    month_ago = time.time() - 31 * 86_400
+    os.utime(cache._path(old), (month_ago, month_ago))
+    assert cache.sweep() == 1
+    assert cache.get(old) is None and cache.get(fresh) == 2
+    os.utime(cache._path(fresh), (month_ago, month_ago))
+    assert cache.sweep() == 0  # swept less than a day ago
+    assert cache.get(fresh) == 2  # a hit marks the entry as used again
+    assert time.time() - cache._path(fresh).stat().st_mtime < 60
