@@ -28,9 +28,11 @@ _SHORT = re.compile(r"^\s*(\w+)\s*\[([\d,\s]*)\]\s*$")
 def make_input(spec, rng):
     if isinstance(spec, str):
         match = _SHORT.match(spec)
-        dtype, shape, low, high = match.group(1), [int(d) for d in match.group(2).split(",") if d.strip()], None, None
+        dims = [int(d) for d in match.group(2).split(",") if d.strip()]
+        dtype, shape, low, high = match.group(1), dims, None, None
     else:
-        dtype, shape, low, high = spec["dtype"], spec["shape"], spec.get("minval"), spec.get("maxval")
+        dtype, shape = spec["dtype"], spec["shape"]
+        low, high = spec.get("minval"), spec.get("maxval")
     np_dtype = np.dtype(dtype)
     if np.issubdtype(np_dtype, np.integer):
         value = rng.randint(0 if low is None else low, 2 if high is None else high, size=shape)
@@ -41,7 +43,11 @@ def make_input(spec, rng):
 
 def wrapper_class(module, wraps):
     for value in vars(module).values():
-        if isinstance(value, type) and getattr(value, "tf1migrate_wraps", None) == wraps and value.__module__ == module.__name__:
+        if (
+            isinstance(value, type)
+            and getattr(value, "tf1migrate_wraps", None) == wraps
+            and value.__module__ == module.__name__
+        ):
             return value
     raise LookupError(f"no generated class wraps {wraps!r} in {module.__name__}")
 
@@ -49,7 +55,8 @@ def wrapper_class(module, wraps):
 def run_job(job):
     root = job["root"]
     for name, module in list(sys.modules.items()):  # fixtures reuse module names (model.py)
-        if getattr(module, "__file__", None) and str(module.__file__).startswith(job.get("previous_root") or "\0"):
+        previous = job.get("previous_root") or "\0"
+        if getattr(module, "__file__", None) and str(module.__file__).startswith(previous):
             del sys.modules[name]
     sys.path.insert(0, root)
     try:
@@ -66,12 +73,13 @@ def run_job(job):
             owner = [args.pop("self")] if "self" in args else []
             layer = cls(*owner, **args)
             rng = np.random.RandomState(0)
-            inputs = {name: make_input(s, rng) for name, s in sorted(spec.get("inputs", {}).items())}
+            specs = sorted(spec.get("inputs", {}).items())
+            inputs = {name: make_input(s, rng) for name, s in specs}
             kwargs = {} if training is None else {"training": training}
             layer(**inputs, **kwargs)
             variables = tf1compat.tf1_variables(layer)
             results[label] = [
-                [name, [None if d is None else int(d) for d in tf.TensorShape(v.shape).as_list()], tf.as_dtype(v.dtype).name]
+                [name, tf.TensorShape(v.shape).as_list(), tf.as_dtype(v.dtype).name]
                 for name, v in sorted(variables.items())
             ]
         except Exception:

@@ -45,7 +45,8 @@ def migrate_tree(
         except ParseFailure as failure:
             failures[path] = failure
             continue
-        summaries.append(summarize_module(source, module=module_name_for(path), path=path, rules=rules))
+        module = module_name_for(path)
+        summaries.append(summarize_module(source, module=module, path=path, rules=rules))
     project = ProjectIndex.from_summaries(summaries, options, rules)
     results: dict[str, SourceResult | ParseFailure] = dict(failures)
     for path, source in sources.items():

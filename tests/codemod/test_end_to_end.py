@@ -80,7 +80,10 @@ def _write_migrated_tree(name: str, destination: Path, target: str = "keras") ->
     shutil.copytree(REPOS / name, destination)
     jobs = []
     sources = read_sources(REPOS / name)
-    results = migrated_results(name) if target == "keras" else migrate_tree(sources, Options(target=target))
+    if target == "keras":
+        results = migrated_results(name)
+    else:
+        results = migrate_tree(sources, Options(target=target))
     for path, result in results.items():
         if not isinstance(result, SourceResult):
             continue
@@ -135,10 +138,13 @@ def test_every_verify_spec_root_gets_a_wrapper(name):
         for layer in result.layers
     }
     missing = set(verify_specs(name)) - wrapped
-    assert not missing, f"roots the fixture declares but the codemod did not wrap: {sorted(missing)}"
+    assert not missing, f"roots declared by the fixture but not wrapped: {sorted(missing)}"
 
 
-@pytest.mark.parametrize("name", [*runnable_fixtures(), *(f"{n}[module]" for n in MODULE_TARGET_FIXTURES)])
+RUNS = [*runnable_fixtures(), *(f"{name}[module]" for name in MODULE_TARGET_FIXTURES)]
+
+
+@pytest.mark.parametrize("name", RUNS)
 def test_generated_layers_keep_tf1_variable_names(name, migrated_runs, oracle):
     runs = migrated_runs.get(name, {})
     name = name.removesuffix("[module]")

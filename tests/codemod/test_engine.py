@@ -53,12 +53,20 @@ def test_nothing_to_do_is_byte_identical(source):
 def test_formatting_and_comments_are_preserved_around_the_rewrite():
     result = migrate_one(MODEL)
     code = result.code
-    for line in ('"""A model module."""', "import os  # kept", 'def dense_block(x, units,   scope="block"):  # odd spacing is kept',
-                 "    # a comment inside", "# trailing comment", "def unrelated():"):
+    kept = (
+        '"""A model module."""',
+        "import os  # kept",
+        'def dense_block(x, units,   scope="block"):  # odd spacing is kept',
+        "    # a comment inside",
+        "# trailing comment",
+        "def unrelated():",
+    )
+    for line in kept:
         assert line in code
     assert code.count("import tf1compat\n") == 1
     assert code.index("import tf1compat") < code.index("def dense_block")
-    assert code.index("class DenseBlockLayer") > code.index("return tf1compat.layers.dense(x, units)")
+    wrapper = code.index("class DenseBlockLayer")
+    assert wrapper > code.index("return tf1compat.layers.dense(x, units)")
     assert code.index("class DenseBlockLayer") < code.index("def unrelated")
     assert [layer.class_name for layer in result.layers] == ["DenseBlockLayer"]
     layer = result.layers[0]
@@ -74,7 +82,8 @@ def test_second_run_is_a_no_op_and_existing_import_is_not_duplicated():
 
 
 def test_skip_file_and_skip_def():
-    assert migrate_one("# tf1migrate: skip-file\n" + MODEL).code == "# tf1migrate: skip-file\n" + MODEL
+    skip_file = "# tf1migrate: skip-file\n" + MODEL
+    assert migrate_one(skip_file).code == skip_file
     skipped = MODEL.replace("def dense_block", "# tf1migrate: skip\ndef dense_block")
     result = migrate_one(skipped)
     assert not result.layers
@@ -148,9 +157,11 @@ def test_the_rewrite_never_imports_tensorflow_or_the_code_it_rewrites(tmp_path):
         from tf1migrate.engine import migrate_sources
         result = migrate_sources({{"pkg/mod.py": {source!r}}})["pkg/mod.py"]
         assert result.layers, "expected a wrapper"
-        banned = sorted(m for m in sys.modules if m == "tensorflow" or m.startswith(("tensorflow.", "keras", "tf1compat")))
+        prefixes = ("tensorflow.", "keras", "tf1compat")
+        banned = sorted(m for m in sys.modules if m == "tensorflow" or m.startswith(prefixes))
         assert not banned, banned
     """)
-    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    command = [sys.executable, "-c", script]
+    proc = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert not marker.exists()

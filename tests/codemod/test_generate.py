@@ -11,15 +11,21 @@ from tf1migrate.generate import class_name_for, generate_wrapper
 from tf1migrate.index import RootInfo
 
 
-def render(source: str, root: RootInfo, *, target: str = "keras", docstring: str | None = None) -> str:
+def render(
+    source: str, root: RootInfo, *, target: str = "keras", docstring: str | None = None
+) -> str:
     module = cst.parse_module(dedent(source))
     parts = root.qualname.split(".")
-    node = next(s for s in module.body if isinstance(s, (cst.FunctionDef, cst.ClassDef)) and s.name.value == parts[0])
+    defs = [s for s in module.body if isinstance(s, (cst.FunctionDef, cst.ClassDef))]
+    node = next(s for s in defs if s.name.value == parts[0])
     if len(parts) > 1:
-        node = next(m for m in node.body.body if isinstance(m, cst.FunctionDef) and m.name.value == parts[1])
+        methods = [m for m in node.body.body if isinstance(m, cst.FunctionDef)]
+        node = next(m for m in methods if m.name.value == parts[1])
     name = class_name_for(root, target, set())
     code = module.code_for_node(
-        generate_wrapper(node, root, class_name=name, target=target, module=module, docstring=docstring)
+        generate_wrapper(
+            node, root, class_name=name, target=target, module=module, docstring=docstring
+        )
     )
     compile(code, "<generated>", "exec")
     return code
@@ -45,7 +51,10 @@ def test_function_wrapper_splits_configuration_and_tensors_and_keeps_defaults():
     assert 'tf1migrate_wraps = "model"' in code
     assert "def __init__(self, hparams, scope='model', reuse=False, **kwargs):" in code
     assert "config.update(hparams=self.hparams, scope=self.scope, reuse=self.reuse)" in code
-    assert "@tf1compat.track_tf1_style_variables\n    def call(self, X, past=None, training=None):" in code
+    decorated = (
+        "@tf1compat.track_tf1_style_variables\n    def call(self, X, past=None, training=None):"
+    )
+    assert decorated in code
     assert "return model(self.hparams, X, past=past, scope=self.scope, reuse=self.reuse)" in code
     assert "Run the transformer." in code and "Long description" not in code
 
@@ -72,7 +81,10 @@ def test_common_call_site_scope_is_entered_around_the_call():
     source = "def generator(z):\n    pass\n"
     code = render(source, root("generator", ["z"], [], outer_scope="generator"))
     assert "def __init__(self, variable_scope='generator', **kwargs):" in code
-    assert "with tf.compat.v1.variable_scope(self.variable_scope):\n            return generator(z)" in code
+    scoped = (
+        "with tf.compat.v1.variable_scope(self.variable_scope):\n            return generator(z)"
+    )
+    assert scoped in code
 
 
 def test_common_scope_keyword_replaces_the_default():
@@ -101,7 +113,8 @@ def test_graph_building_init_returns_the_outputs():
     assert "class EncoderLayer(tf1compat.MigratedLayer):" in code
     assert 'tf1migrate_wraps = "Encoder"' in code
     flat = " ".join(code.replace("(\n", "(").replace(",\n", ", ").split())
-    assert "built = Encoder( self.config, False if training is None else training, ids, scope=self.scope, )" in flat
+    call = "built = Encoder( self.config, False if training is None else training, ids, "
+    assert call + "scope=self.scope, )" in flat
     assert "return {'pooled': built.pooled, 'sequence': built.sequence}" in code
     assert "Encodes ids." in code
 
@@ -116,12 +129,17 @@ def test_method_wrapper_holds_the_owner_object():
     code = render(source, info)
     assert "class DCGANGeneratorLayer(tf1compat.MigratedLayer):" in code
     assert "def __init__(self, dcgan, **kwargs):" in code
-    assert "return self.dcgan.generator(z, y=y, train=True if training is None else training)" in code
+    expected = "return self.dcgan.generator(z, y=y, train=True if training is None else training)"
+    assert expected in code
 
 
 def test_keyword_only_parameters_and_long_signatures():
-    source = "def f(inputs, *, num_units_in_the_first_layer=128, num_units_in_the_second=64, act=None):\n    pass\n"
-    code = render(source, root("f", ["inputs"], ["num_units_in_the_first_layer", "num_units_in_the_second", "act"]))
+    source = (
+        "def f(inputs, *, num_units_in_the_first_layer=128, num_units_in_the_second=64, "
+        "act=None):\n    pass\n"
+    )
+    configs = ["num_units_in_the_first_layer", "num_units_in_the_second", "act"]
+    code = render(source, root("f", ["inputs"], configs))
     assert "        *,\n        num_units_in_the_first_layer=128," in code
     assert all(len(line) <= 99 for line in code.splitlines())
 
@@ -133,14 +151,19 @@ def test_docstring_with_quotes_and_backslashes_stays_valid():
 
 
 def test_first_tensor_dtype_from_placeholders():
-    code = render(MODEL, root("model", ["X"], ["hparams"], placeholder_inputs=(("X", "int32[None, 8]"),)))
+    info = root("model", ["X"], ["hparams"], placeholder_inputs=(("X", "int32[None, 8]"),))
+    code = render(MODEL, info)
     assert 'tf1migrate_input_dtype = "int32"' in code
 
 
 @pytest.mark.parametrize(
     "qualname, kind, expected",
-    [("model", "function", "ModelLayer"), ("create_generator", "function", "CreateGeneratorLayer"),
-     ("BertModel.__init__", "init", "BertModelLayer"), ("DCGAN.discriminator", "method", "DCGANDiscriminatorLayer")],
+    [
+        ("model", "function", "ModelLayer"),
+        ("create_generator", "function", "CreateGeneratorLayer"),
+        ("BertModel.__init__", "init", "BertModelLayer"),
+        ("DCGAN.discriminator", "method", "DCGANDiscriminatorLayer"),
+    ],
 )
 def test_class_names(qualname, kind, expected):
     assert class_name_for(root(qualname, kind=kind), "keras", set()) == expected

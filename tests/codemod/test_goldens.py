@@ -46,6 +46,7 @@ def test_python2_file_is_a_finding_and_its_neighbour_still_migrates():
     results = migrated_results("py2")
     failures = {p: r for p, r in results.items() if isinstance(r, ParseFailure)}
     assert failures, "the py2 fixture has a Python 2 file"
-    assert all(f.looks_like_python2 and f.rule == "TFM002" and f.line > 0 for f in failures.values())
+    for failure in failures.values():
+        assert failure.looks_like_python2 and failure.rule == "TFM002" and failure.line > 0
     migrated = [r for r in results.values() if isinstance(r, SourceResult) and r.layers]
     assert migrated, "the Python 3 module beside it still gets its wrapper"

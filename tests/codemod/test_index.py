@@ -259,7 +259,8 @@ def test_roots_of_migrated_code_are_the_roots_of_the_original():
     from tf1migrate.engine import migrate_sources
 
     files = {path: dedent(source) for path, source in GAN.items()}
-    files["gan/model.py"] = files["gan/model.py"].replace("def discriminator", "def disc_dense(x):\n    return tf.layers.dense(x, 1)\n\ndef discriminator")
+    helper = "def disc_dense(x):\n    return tf.layers.dense(x, 1)\n\ndef discriminator"
+    files["gan/model.py"] = files["gan/model.py"].replace("def discriminator", helper)
     migrated = {path: result.code for path, result in migrate_sources(files).items()}
     assert "tf1compat.layers.dense" in migrated["gan/model.py"]
     assert root_keys(index_of(migrated)) == root_keys(index_of(files))

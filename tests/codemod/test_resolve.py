@@ -40,7 +40,8 @@ ALIAS_FORMS = [
     ("import-contrib-slim-as", "import tensorflow.contrib.slim as slim", "slim.fully_connected",
      "tensorflow.contrib.slim.fully_connected", "tf.contrib.slim.fully_connected", False),
     ("private-variable-scope", "from tensorflow.python.ops import variable_scope as vs",
-     "vs.get_variable", "tensorflow.python.ops.variable_scope.get_variable", "tf.get_variable", False),
+     "vs.get_variable", "tensorflow.python.ops.variable_scope.get_variable",
+     "tf.get_variable", False),
     ("private-rnn-cell", "from tensorflow.python.ops import rnn_cell_impl",
      "rnn_cell_impl.GRUCell", "tensorflow.python.ops.rnn_cell_impl.GRUCell",
      "tf.nn.rnn_cell.GRUCell", False),
@@ -51,7 +52,8 @@ ALIAS_FORMS = [
     ("rebound-to-compat", "import tensorflow as tf\ntf = tf.compat.v1", "tf.get_variable",
      "tensorflow.compat.v1.get_variable", "tf.get_variable", True),
     ("try-except-first-wins",
-     "try:\n    import tensorflow.compat.v1 as tf\nexcept ImportError:\n    import tensorflow as tf",
+     "try:\n    import tensorflow.compat.v1 as tf\n"
+     "except ImportError:\n    import tensorflow as tf",
      "tf.placeholder", "tensorflow.compat.v1.placeholder", "tf.placeholder", True),
     ("inside-if", "if True:\n    import tensorflow as tf", "tf.Session",
      "tensorflow.Session", "tf.Session", False),
@@ -79,7 +81,9 @@ def test_alias_forms(imports, expression, qualified, symbol, compat):
 def test_project_reexport_through_from_import():
     source = "from .tfutil import tf\nfrom .tfutil import layers as L\n"
     reexports = {"pkg.tfutil.tf": "tensorflow.compat.v1", "pkg.tfutil.layers": "tensorflow.layers"}
-    _, symbol, resolver = _resolve(source, "tf.get_variable", module_name="pkg.model", reexports=reexports)
+    _, symbol, resolver = _resolve(
+        source, "tf.get_variable", module_name="pkg.model", reexports=reexports
+    )
     assert symbol == "tf.get_variable"
     assert resolver.tf1_symbol(cst.parse_expression("L.dense")) == "tf.layers.dense"
 
@@ -169,5 +173,6 @@ def test_ast_resolver_reports_function_locals_for_shadowing():
     outer = tree.body[1]
     inner = outer.body[0]
     assert resolver.qualify_dotted("tf.get_variable", resolver.locals_of(outer)) is None
-    assert resolver.qualify_dotted("tf.get_variable", resolver.locals_of(inner)) is None  # enclosing
+    # a parameter of the enclosing function shadows the alias in the nested one too
+    assert resolver.qualify_dotted("tf.get_variable", resolver.locals_of(inner)) is None
     assert resolver.qualify_dotted("tf.get_variable") == "tensorflow.get_variable"

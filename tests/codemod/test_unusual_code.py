@@ -55,7 +55,8 @@ CASES = {
 
         def fc(x, units, name="fc", trainable=True, kwargs=None, training=False):
             with tf.variable_scope(name):
-                return tf.layers.dropout(tf.layers.dense(x, units, trainable=trainable), training=training)
+                h = tf.layers.dense(x, units, trainable=trainable)
+                return tf.layers.dropout(h, training=training)
         ''', ["FcLayer"]),
     "nested-function-and-lambda": ('''
         import tensorflow as tf
@@ -86,6 +87,10 @@ CASES = {
 }
 
 
+def migrate_case(name: str):
+    return migrate_sources({"m.py": dedent(CASES[name][0]).lstrip()})["m.py"]
+
+
 @pytest.mark.parametrize("source, classes", CASES.values(), ids=list(CASES))
 def test_unusual_code_migrates_cleanly(source, classes):
     source = dedent(source).lstrip()
@@ -97,18 +102,19 @@ def test_unusual_code_migrates_cleanly(source, classes):
 
 
 def test_staticmethod_wrapper_keeps_every_parameter():
-    code = migrate_sources({"m.py": dedent(CASES["staticmethod-root"][0]).lstrip()})["m.py"].code
+    code = migrate_case("staticmethod-root").code
     assert "def call(self, x, training=None):" in code
     assert "return self.nets.mlp(x, units=self.units)" in code
 
 
 def test_outer_scope_without_alias_imports_tensorflow():
-    code = migrate_sources({"m.py": dedent(CASES["outer-scope-without-tf-alias"][0]).lstrip()})["m.py"].code
+    code = migrate_case("outer-scope-without-tf-alias").code
     assert "import tensorflow\n" in code
     assert "with tensorflow.compat.v1.variable_scope(self.variable_scope):" in code
 
 
 def test_root_that_cannot_be_wrapped_is_reported():
-    result = migrate_sources({"m.py": dedent(CASES["root-inside-if-is-left-alone"][0]).lstrip()})["m.py"]
+    result = migrate_case("root-inside-if-is-left-alone")
     (finding,) = [f for f in result.findings if f.rule == "TFM301"]
-    assert finding.severity.value == "warning" and "`block`" in finding.message and finding.line == 4
+    assert finding.severity.value == "warning" and finding.line == 4
+    assert "`block`" in finding.message
