@@ -143,6 +143,7 @@ class ModuleWriter:
     dotted: str
     lines: list[str] = field(default_factory=list)
     local_helpers: list[Helper] = field(default_factory=list)
+    imported: list[tuple[str, Helper]] = field(default_factory=list)  # (how to call it, what)
     used_names: set[str] = field(default_factory=set)
 
     def fresh_name(self, candidates: Callable[[], str]) -> str:
@@ -389,17 +390,21 @@ def tpl_dense_class_layer(w: ModuleWriter) -> list[str]:
 
 
 def tpl_gated_residual(w: ModuleWriter) -> list[str]:
+    """Composes two helpers of this module or imported from another: a call chain the
+    repo-wide index has to follow to tell helpers from roots."""
     s = w.style
-    local = [h for h in w.local_helpers if not h.takes_training]
-    if len(local) < 2:
+    callables = [(h.name, h) for h in w.local_helpers] + w.imported
+    callables = [(ref, h) for ref, h in callables if not h.takes_training]
+    if len(callables) < 2:
         return tpl_dense_get_variable(w)
     name = w.func_name()
-    first, second = w.rng.sample(local, 2)
+    first, second = w.rng.sample(callables, 2)
     _register(w, name)
 
-    def call(h: Helper, x: str, scope: str) -> str:
-        return f'{h.name}({x}, n_units, scope="{scope}")' if h.takes_units else \
-            f'{h.name}({x}, scope="{scope}")'
+    def call(helper: tuple[str, Helper], x: str, scope: str) -> str:
+        ref, h = helper
+        return f'{ref}({x}, n_units, scope="{scope}")' if h.takes_units else \
+            f'{ref}({x}, scope="{scope}")'
 
     return [
         f'def {name}(x, n_units, scope="{name}"):',
@@ -650,7 +655,10 @@ class CorpusGenerator:
 
     def _helpers_body(self, w: ModuleWriter, planned: PlannedFile) -> None:
         templates, weights = zip(*HELPER_TEMPLATES)
-        self._imports(w)
+        import_lines: list[str] = []
+        if self.helpers and w.rng.random() < 0.5:  # helpers built on other modules' helpers
+            import_lines, w.imported = self._import_helpers(w, w.rng.randint(1, 3))
+        self._imports(w, import_lines)
         self._fill(w, planned.target_lines,
                    lambda: w.rng.choices(templates, weights=weights)[0](w))
         self.helpers += w.local_helpers
@@ -684,6 +692,8 @@ class CorpusGenerator:
             else:
                 lines.append(f"from {helper.module} import {helper.name}")
                 refs.append((helper.name, helper))
+        for ref, _ in refs:  # local definitions must not shadow what was imported
+            w.used_names.add(ref.split(".")[0])
         # one name may be imported twice under the last form: keep the first binding unique
         seen: set[str] = set()
         unique = []
