@@ -177,7 +177,10 @@ def _rewrite(
         tree, resolver, rules, options, path, findings, applied
     )
 
-    roots = [r for r in project.roots_in(module_name) if _enabled("TFM301", options)]
+    roots = [
+        root for root in project.roots_in(module_name)
+        if _enabled("TFM301" if root.kind == "function" else "TFM303", options)
+    ]
     upgraded, layers = _insert_wrappers(
         upgraded, roots, options, path, findings, applied, project.lines
     )

@@ -93,6 +93,12 @@ def test_skip_file_and_skip_def():
 def test_ignore_the_wrapping_rule():
     result = migrate_one(MODEL, Options(ignore=("TFM3",)))
     assert not result.layers and "class DenseBlockLayer" not in result.code
+    method = (
+        "import tensorflow as tf\n\n"
+        "class Net:\n    def head(self, x):\n        return tf.layers.dense(x, 2)\n"
+    )
+    assert not migrate_one(method, Options(ignore=("TFM303",))).layers
+    assert migrate_one(method, Options(ignore=("TFM301",))).layers
 
 
 def test_module_target():
