@@ -19,6 +19,7 @@ __all__ = [
     "CheckpointReport",
     "MigratedLayer",
     "MigratedModule",
+    "DeterministicRandomTestTool",
     "layers",
     "nn",
 ]

@@ -285,6 +285,11 @@ class VariableStore(tf.Module):
             else:
                 initial_value, variable_dtype = initializer, None
 
+        if callable(caching_device):
+            # dynamic_rnn sets `lambda op: op.device` on its scope inside tf.function and
+            # functional builds; the variable is created eagerly, where tf.device rejects
+            # functions, and caching devices only ever mattered for TF1 graph reads.
+            caching_device = None
         with tf.init_scope(), _private.outside_stateless_scope():
             variable = tf.Variable(
                 initial_value=initial_value,

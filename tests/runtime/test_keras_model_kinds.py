@@ -91,3 +91,21 @@ def test_clone_model_rebuilds_migrated_layers():
 
     clone = keras.models.clone_model(functional_model())
     assert sorted(tf1compat.tf1_variables(clone)) == ["model/h0/b", "model/h0/w", "model/wte"]
+
+
+class CachingDeviceScope(keras.layers.Layer):
+    """What dynamic_rnn does: a callable caching device on the scope while tracing."""
+
+    @tf1compat.track_tf1_style_variables
+    def call(self, inputs):
+        with v1.variable_scope("rnn") as scope:
+            if not tf.executing_eagerly():  # as dynamic_rnn does
+                scope.set_caching_device(lambda op: op.device)
+            return projection(inputs)
+
+
+def test_callable_caching_device_is_dropped_for_eager_creation():
+    inp = keras.Input((3,))
+    model = keras.Model(inp, CachingDeviceScope()(inp))
+    assert sorted(tf1compat.tf1_variables(model.layers[-1])) == ["rnn/proj/w"]
+    np.testing.assert_allclose(model(np.ones((1, 3), "float32")), np.full((1, 2), 3.0))
