@@ -1,39 +1,56 @@
 """Output for people: findings as `path:line:col RULE message`, diffs, a summary table.
 
-Colour and the progress bar only on a terminal (and never with NO_COLOR or --quiet),
-so piped output is plain and stable.
+Colour and the progress bar only on a terminal, never with NO_COLOR or --quiet, so piped
+output is plain and stable. Plain output is written without rich at all: pre-commit pipes
+our output, and importing rich would be most of a warm run's start-up.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import IO, Any, Iterator
-
-from rich.console import Console
-from rich.table import Table
+from dataclasses import dataclass
+from typing import IO, Any
 
 from tf1migrate.reporters import all_findings, changed_files, summary_counts, unified_diff
 from tf1migrate.types import RunResult, Severity
 
 #: Fewer files than this finish before a progress bar is worth drawing.
 PROGRESS_MIN_FILES = 10
+_STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow"}
+_DIFF_STYLE = {"+": "green", "-": "red", "@": "cyan"}
 
 
-def make_console(file: IO[str] | None = None, *, stderr: bool = False) -> Console:
+@dataclass
+class PlainConsole:
+    """The part of rich's Console we use, for streams that get no colour."""
+
+    file: IO[str]
+    is_terminal: bool = False
+    no_color: bool = True
+
+
+def make_console(file: IO[str] | None = None, *, stderr: bool = False) -> Any:
+    """A rich Console on a colour terminal, else a PlainConsole on the same stream."""
     stream = file or (sys.stderr if stderr else sys.stdout)
-    color = stream.isatty() and "NO_COLOR" not in os.environ
-    return Console(
-        file=stream, no_color=not color, force_terminal=color or None, highlight=False,
-        soft_wrap=True, emoji=False, color_system="auto" if color else None,
-    )
+    if not stream.isatty() or "NO_COLOR" in os.environ:
+        return PlainConsole(stream)
+    from rich.console import Console
+
+    return Console(file=stream, force_terminal=True, highlight=False, soft_wrap=True, emoji=False)
+
+
+def _colour(console: Any) -> bool:
+    return not isinstance(console, PlainConsole) and console.is_terminal and not console.no_color
 
 
 @contextmanager
-def progress_bar(console: Console, enabled: bool) -> Iterator[Any]:
+def progress_bar(console: Any, enabled: bool) -> Iterator[Any]:
     """A `progress(stage, done, total)` callback drawing a bar, or a no-op when disabled."""
-    if not enabled or not console.is_terminal:
+    if not enabled or not _colour(console):
         yield lambda stage, done, total: None
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -54,28 +71,24 @@ def progress_bar(console: Console, enabled: bool) -> Iterator[Any]:
         yield update
 
 
-def print_diff(console: Console, diff: str) -> None:
-    if not console.is_terminal or console.no_color:
-        console.out(diff, end="", highlight=False)
+def print_diff(console: Any, diff: str) -> None:
+    if not _colour(console):
+        console.file.write(diff)
+        console.file.flush()
         return
-    styles = {"+": "green", "-": "red", "@": "cyan"}
     for line in diff.splitlines():
-        style = "bold" if line.startswith(("+++", "---")) else styles.get(line[:1])
+        style = "bold" if line.startswith(("+++", "---")) else _DIFF_STYLE.get(line[:1])
         console.print(line, style=style, markup=False, highlight=False)
 
 
 def render(result: RunResult, **_: Any) -> str:
     """Plain text (no colour) for --output-file."""
-    import io
-
     buffer = io.StringIO()
-    report(result, make_console(buffer), show_diff=result.mode == "diff")
+    report(result, PlainConsole(buffer), show_diff=result.mode == "diff")
     return buffer.getvalue()
 
 
-def report(
-    result: RunResult, console: Console, *, show_diff: bool = False, quiet: bool = False
-) -> None:
+def report(result: RunResult, console: Any, *, show_diff: bool = False, quiet: bool = False) -> None:
     """Findings, then diffs (in diff mode), then the summary table (not with --quiet)."""
     if show_diff:
         for file in changed_files(result.files):
@@ -88,40 +101,44 @@ def report(
     if result.mode == "check":
         lines += [("would migrate ", file.path, None, "") for file in changed_files(result.files)]
     _write_lines(console, lines)
-    if quiet:
-        return
+    if not quiet:
+        _write_summary(console, _summary_rows(result))
+
+
+def _summary_rows(result: RunResult) -> list[tuple[str, str]]:
+    """(value, label) rows: files by status, wraps, upgrades, debt, findings by rule, time."""
     counts = summary_counts(result)
-    verb = "changed" if result.mode == "write" else "would change"
-    table = Table(title=None, show_header=False, box=None, pad_edge=False)
-    table.add_column(justify="right")
-    table.add_column()
     rows = [
-        ("files scanned", counts["files_scanned"]),
-        (f"files {verb}" if result.mode != "write" else "files changed", counts["files_changed"]),
-        ("unchanged", counts["files_unchanged"]),
-        ("errored", counts["files_errored"]),
-        ("functions wrapped", counts["functions_wrapped"]),
-        ("symbols upgraded", counts["symbols_upgraded"]),
-        ("TF1 debt left", counts["tf1_debt"]),
+        (counts["files_scanned"], "files scanned"),
+        (counts["files_changed"], "files changed" if result.mode == "write" else "files would change"),
+        (counts["files_unchanged"], "unchanged"),
+        (counts["files_errored"], "errored"),
+        (counts["functions_wrapped"], "functions wrapped"),
+        (counts["symbols_upgraded"], "symbols upgraded"),
+        (counts["tf1_debt"], "TF1 debt left"),
     ]
     if counts["files_skipped"]:
-        rows.insert(4, ("skipped", counts["files_skipped"]))
-    for rule, n in counts["findings_by_rule"].items():
-        rows.append((rule, n))
-    rows.append(("time", f"{result.seconds:.2f} s"))
-    for label, value in rows:
-        table.add_row(str(value), label)
-    console.print(table)
+        rows.insert(4, (counts["files_skipped"], "skipped"))
+    rows += [(n, rule) for rule, n in counts["findings_by_rule"].items()]
+    rows.append((f"{result.seconds:.2f} s", "time"))
+    return [(str(value), label) for value, label in rows]
 
 
-_STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow"}
+def _write_summary(console: Any, rows: list[tuple[str, str]]) -> None:
+    width = max(len(value) for value, _ in rows)
+    text = "".join(f"{value:>{width}}  {label}\n" for value, label in rows)
+    if _colour(console):
+        console.print(text, end="", highlight=False, markup=False)
+    else:
+        console.file.write(text)
+        console.file.flush()
 
 
-def _write_lines(console: Console, lines: list[tuple[str, str, str | None, str]]) -> None:
+def _write_lines(console: Any, lines: list[tuple[str, str, str | None, str]]) -> None:
     """Many lines at once: rich renders line by line (~1 ms each), too slow for 3,000 findings."""
     if not lines:
         return
-    if console.is_terminal and not console.no_color:
+    if _colour(console):
         from rich.text import Text
 
         text = Text()
@@ -133,5 +150,3 @@ def _write_lines(console: Console, lines: list[tuple[str, str, str | None, str]]
         return
     console.file.write("".join(f"{head}{middle}{tail}\n" for head, middle, _, tail in lines))
     console.file.flush()
-
-
