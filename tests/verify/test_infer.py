@@ -16,6 +16,7 @@ from tf1migrate.verify.infer import (
     placeholder_spec,
 )
 from tf1migrate.verify.model import Param, TensorSpec, WrapperTarget
+from tf1migrate.verify.planning import resolve_spec
 
 MODEL = '''
 import tensorflow as tf
@@ -121,3 +122,19 @@ def test_docstring_with_unknown_symbolic_dims_gives_nothing(tmp_path):
             """X: float32 [batch, n_embd]"""
     ''')
     assert infer_from_docstring(target(), tmp_path) is None
+
+
+def test_call_sites_and_docstring_are_merged(tmp_path):
+    write(tmp_path, "model.py", MODEL + '''
+def build():
+    tokens = tf.placeholder(tf.int32, [2, 4])
+    return model(default_hparams(), tokens)
+''')
+    two_inputs = target(call_params=(Param("X", True), Param("mask", True)))
+    spec = resolve_spec(two_inputs, tmp_path, tmp_path)
+    assert spec is not None and spec.source == "call-site+docstring"
+    assert spec.inputs == {
+        "X": TensorSpec("int32", (2, 4)),  # the call site wins over the docstring's [batch, 16]
+        "mask": TensorSpec("float32", (BATCH_DIM, FREE_DIM)),
+    }
+    assert spec.args == {"hparams": "default_hparams()"}

@@ -85,18 +85,32 @@ def plan_layer(
 def resolve_spec(
     target: WrapperTarget, migrated_root: Path, original_root: Path | None
 ) -> CallSpec | None:
-    """pyproject (migrated, then original) → placeholder call sites → docstring → None."""
+    """A pyproject table (migrated, then original) as written; else what placeholder call
+    sites and then docstrings say, merged (an earlier source wins per argument); else None."""
     for pyproject in _pyprojects(migrated_root, original_root, target):
         tables = spec_mod.load_verify_tables(pyproject)
         if target.key in tables:
             return spec_mod.parse_call_spec(tables[target.key], target.key)
     roots = [r for r in (original_root, Path(target.import_root)) if r is not None and r.is_dir()]
+    merged: CallSpec | None = None
     for infer in (infer_from_call_sites, infer_from_docstring):
         for root in roots:
-            spec = infer(target, root)
-            if spec is not None:
-                return spec
-    return None
+            found = infer(target, root)
+            if found is None:
+                continue
+            if merged is None:
+                merged = found
+                continue
+            sources = merged.source
+            if found.source not in sources:
+                sources = f"{sources}+{found.source}"
+            merged = CallSpec(
+                args={**found.args, **merged.args},
+                inputs={**found.inputs, **merged.inputs},
+                training=merged.training,
+                source=sources,
+            )
+    return merged
 
 
 def _pyprojects(
