@@ -2,10 +2,14 @@
 
 Pass 1 (`summarize_module`, implemented in `tf1migrate.summarize`) reads one file in a
 single walk and writes down plain facts: its callables with their parameters, which TF1
-creators and training markers they
-touch, which project callables they call (with the variable_scope around each call site
-and the placeholders passed in). It is pure and picklable, so the CLI caches it by content
-hash and computes it in worker processes.
+creators and training markers they touch, which project callables they call (with the
+variable_scope around each call site and the placeholders passed in). It is pure and
+picklable, so the CLI caches it by content hash and computes it in worker processes.
+
+Pass 2 also decides, per parameter of a root, tensor (a `call` argument) or configuration
+(a constructor argument): direct evidence from the body (`x.shape`, first argument of a TF
+op vs `hparams.n_head`, sizes in shape lists, `range(n)`, `if flag:`), then what the
+callee does with the value it is passed, then defaults (a literal default is configuration).
 
 Pass 2 (`ProjectIndex.from_summaries`) joins the summaries: resolves calls across modules
 (`from .ops import linear`, `import ops; ops.linear`), propagates "creates variables" and
