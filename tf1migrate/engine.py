@@ -416,9 +416,10 @@ def migrate_sources(
         try:
             module = module_name_for(path)
             summaries.append(summarize_module(source, module=module, path=path, rules=rules))
-        except (SyntaxError, ValueError, RecursionError):
+        except (SyntaxError, ValueError, RecursionError) as error:
             parse(source, path)  # raises the ParseFailure with line, column and Python 2 hint
-            raise
+            line = getattr(error, "lineno", 0) or 0  # LibCST parses what Python rejects
+            raise ParseFailure(f"{path}: not valid Python: {error}", line, 0) from None
     project = ProjectIndex.from_summaries(summaries, options, rules)
     return {
         path: migrate_source(source, path=path, module=module_name_for(path), project=project,
