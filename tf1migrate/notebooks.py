@@ -33,6 +33,18 @@ class NotebookError(Exception):
     """The notebook JSON cannot be read or written back (reported as TFM003/TFM004)."""
 
 
+class NotPythonNotebook(Exception):
+    """An R, Julia, Scala… notebook: nothing for us to do (the file is skipped)."""
+
+
+def _language(notebook) -> str:
+    metadata = notebook.get("metadata", {})
+    language = metadata.get("language_info", {}).get("name") or metadata.get("kernelspec", {}).get(
+        "language"
+    )
+    return str(language or "python").lower()
+
+
 @dataclass(frozen=True)
 class NotebookCode:
     """The Python text the engine sees, and how to map it back to the cells."""
@@ -75,6 +87,9 @@ def _is_python_cell(cell) -> bool:
 def extract_code(text: str) -> NotebookCode:
     """Join the Python code cells of a notebook into one maskable, splittable text."""
     notebook = _read(text)
+    language = _language(notebook)
+    if language not in ("python", "python3", "ipython", "ipython3"):
+        raise NotPythonNotebook(f"not a Python notebook (language: {language}); skipped")
     parts: list[str] = []
     cells: list[int] = []
     magics: list[str] = []

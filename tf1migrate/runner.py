@@ -343,6 +343,8 @@ def _load_unit(path: Path, root: Path | None, max_size: int) -> _Unit | Finding:
 
         try:
             notebook = notebooks.extract_code(source.text)
+        except notebooks.NotPythonNotebook as exc:
+            return Finding(display, 1, 0, READ_ERROR, str(exc), Severity.INFO)
         except notebooks.NotebookError as exc:
             return _error(display, READ_ERROR, str(exc))
         code = notebook.code

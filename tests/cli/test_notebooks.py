@@ -84,3 +84,19 @@ def test_a_cell_that_does_not_parse_is_reported_in_cell_terms(make_repo, engine)
     assert finding.rule == "TFM001" and finding.message.startswith("cell 4: does not parse: ")
     assert finding.line in (2, 3)  # the line inside cell 4 where the parser gave up
     assert path.read_bytes() == before
+
+
+def test_notebooks_in_other_languages_are_skipped_quietly(make_repo, fake_engine) -> None:
+    root = make_repo({})
+    notebook = json.loads(json.dumps(NOTEBOOK))
+    notebook["metadata"] = {"kernelspec": {"name": "ir", "language": "R"}, "language_info": {"name": "R"}}
+    notebook["cells"][3]["source"] = ["library(tensorflow)\n", "x <- tf$layers$dense(y, 3)"]
+    path = root / "analysis.ipynb"
+    path.write_text(json.dumps(notebook, indent=1), encoding="utf-8")
+    result = run_migrate([root], mode="write", jobs=1)
+    (file,) = result.files
+    assert file.status.value == "skipped" and "not a Python notebook (language: r)" in file.findings[0].message
+    assert file.findings[0].severity.value == "info"
+    from tf1migrate.runner import exit_code
+
+    assert exit_code(result) == 0
