@@ -90,3 +90,14 @@ def test_markdown_shows_tf1_debt_per_file_and_total(result) -> None:
     text = reporters.load("markdown").render(result)
     assert "### TF1 debt" in text and "| `repo/train.py` | 1 |" in text and "| **total** | **1** |" in text
     assert "<details>" in text and "```diff" in text
+
+
+def test_run_level_findings_have_no_file_location(result) -> None:
+    from tf1migrate.types import Finding, Severity
+
+    engine_gone = Finding("<tf1migrate>", 1, 0, "TFM006", "cannot load the engine", Severity.ERROR)
+    run = replace(result, findings=[engine_gone], files=[])
+    assert reporters.load("github").render(run) == "::error title=TFM006::TFM006 cannot load the engine\n"
+    sarif = json.loads(reporters.load("sarif").render(run))
+    jsonschema.validate(sarif, json.loads((REPO / "tests/data/sarif-2.1.0-rtm.5.json").read_text()))
+    assert sarif["runs"][0]["results"][0]["locations"] == []

@@ -21,9 +21,12 @@ def _escape_property(text: str) -> str:
 def render(result: RunResult, **_: Any) -> str:
     lines = []
     for f in all_findings(result):
+        where = "" if f.path.startswith("<") else (  # run-level findings have no file
+            f"file={_escape_property(f.path)},line={f.line},col={f.col + 1},"
+        )
         lines.append(
-            f"::{_LEVEL[f.severity]} file={_escape_property(f.path)},line={f.line},col={f.col + 1},"
-            f"title={_escape_property(f.rule)}::{_escape_data(f'{f.rule} {f.message}')}"
+            f"::{_LEVEL[f.severity]} {where}title={_escape_property(f.rule)}::"
+            f"{_escape_data(f'{f.rule} {f.message}')}"
         )
     if result.mode != "write":
         for f in changed_files(result.files):

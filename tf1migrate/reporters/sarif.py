@@ -61,7 +61,8 @@ def as_dict(result: RunResult) -> dict[str, Any]:
             "ruleIndex": index[f.rule],
             "level": _LEVEL[f.severity],
             "message": {"text": f.message},
-            "locations": [location(f.path, f.line, f.col)],
+            # run-level findings ("<tf1migrate>": engine or configuration) have no file
+            "locations": [] if f.path.startswith("<") else [location(f.path, f.line, f.col)],
         }
         for f in findings
     ]
