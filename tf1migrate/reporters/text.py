@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from tf1migrate.reporters import all_findings, changed_files, summary_counts, unified_diff
-from tf1migrate.types import RunResult, Severity
+from tf1migrate.types import Finding, RunResult, Severity
 
 #: Fewer files than this finish before a progress bar is worth drawing.
 PROGRESS_MIN_FILES = 10
@@ -94,7 +94,7 @@ def report(result: RunResult, console: Any, *, show_diff: bool = False, quiet: b
         for file in changed_files(result.files):
             print_diff(console, unified_diff(file))
     lines = [
-        (f"{f.path}:{f.line}:{f.col} ", f.rule, _STYLE.get(f.severity), f" {f.message}")
+        (_location(f), f.rule, _STYLE.get(f.severity), f" {f.message}")
         for f in all_findings(result)
         if not (quiet and f.severity == Severity.INFO)
     ]
@@ -103,6 +103,11 @@ def report(result: RunResult, console: Any, *, show_diff: bool = False, quiet: b
     _write_lines(console, lines)
     if not quiet:
         _write_summary(console, _summary_rows(result))
+
+
+def _location(f: Finding) -> str:
+    """`path:line:col ` — or `tf1migrate: ` for run-level findings (engine, configuration)."""
+    return "tf1migrate: " if f.path.startswith("<") else f"{f.path}:{f.line}:{f.col} "
 
 
 def _summary_rows(result: RunResult) -> list[tuple[str, str]]:
