@@ -190,6 +190,17 @@ def _summarize_task(
     return summary, cache_mod.fingerprint(summary)
 
 
+def _compiles(code: str) -> bool:
+    """Whether Python accepts `code` (top-level await allowed, as in notebooks)."""
+    import ast
+
+    try:
+        compile(code, "<check>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return False
+    return True
+
+
 def _migrate_task(
     engine_ref: EngineRef, blob_path: str | None, unit: tuple[str, str, str, Options], verbose: bool
 ) -> tuple[str, Any]:
@@ -203,8 +214,8 @@ def _migrate_task(
         result = engine_mod.migrate_source(
             code, path=display, module=module, project=project, options=options, **extra
         )
-        if result.code != code:
-            compile(result.code, display, "exec", dont_inherit=True)
+        if result.code != code and not _compiles(result.code) and _compiles(code):
+            compile(result.code, display, "exec", dont_inherit=True)  # raises: report where
     except SyntaxError as exc:
         return "error", _error(
             display,

@@ -89,3 +89,11 @@ def test_an_engine_that_cannot_be_imported_is_one_finding(make_repo, monkeypatch
     assert result.output.count("TFM006") == 2  # the finding line and its count in the summary
     assert "cannot load the engine (ModuleNotFoundError" in result.output
     assert (root / "a.py").read_text() == TF1_MODEL
+
+
+def test_code_python_rejects_already_is_not_blamed_on_the_rewrite(make_repo, fake_engine) -> None:
+    """`return` outside a function parses (LibCST) but never compiled: the runner's check
+    only refuses rewrites that *introduce* a compile error."""
+    root = make_repo({"script.py": TF1_MODEL + "return\n", "nb_style.py": TF1_MODEL + "await x\n"})
+    result = run_migrate([root], mode="check", jobs=1)
+    assert [f.status for f in result.files] == [FileStatus.CHANGED, FileStatus.CHANGED]
