@@ -165,3 +165,11 @@ def test_ctrl_c_is_one_line_and_exit_130(make_repo, monkeypatch) -> None:
     result = invoke("migrate", str(make_repo({"a.py": "x = 1\n"})))
     assert result.exit_code == 130
     assert result.output == "tf1migrate: interrupted; every file is either as it was or fully migrated\n"
+
+
+def test_explicit_config_file_is_used_instead_of_searching(make_repo, tmp_path: Path) -> None:
+    root = make_repo({"a.py": "x = 1\n", "pyproject.toml": "[tool.tf1migrate]\ntarget = 'keras'\n"})
+    other = tmp_path / "strict.toml"
+    other.write_text("[tool.tf1migrate]\nno-such-key = 1\n")
+    result = invoke("migrate", "--check", "--config", str(other), str(root))
+    assert result.exit_code == 2 and "unknown key 'no-such-key'" in result.output

@@ -86,3 +86,9 @@ def test_ignored_symlinks_are_neither_followed_nor_reported(make_repo, tmp_path:
     os.symlink(outside, root / "vendor_link")
     found = discover([root], load_config([root]))
     assert _names(found.targets, root) == ["a.py"] and found.findings == ()
+
+
+def test_gitignore_can_be_switched_off_and_include_widened(make_repo) -> None:
+    root = make_repo({"a.py": "", "gen/b.py": "", "tool.pyw": "", ".gitignore": "gen/\n",
+                      "pyproject.toml": '[tool.tf1migrate]\nrespect-gitignore = false\ninclude = ["*.py", "*.pyw"]\n'})
+    assert _names(discover([root], load_config([root])).targets, root) == ["a.py", "gen/b.py", "tool.pyw"]
