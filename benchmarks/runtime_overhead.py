@@ -37,6 +37,11 @@ LABELS = {
 }
 TARGET_TRAIN_VS_KERAS = 1.03
 TARGET_EAGER_VS_TF_KERAS = 1.0
+CPU_METRICS = (  # process CPU seconds per step: the steadier figures on a shared machine
+    ("eager_forward_cpu_s", "eager forward CPU s"),
+    ("function_forward_cpu_s", "tf.function fwd CPU s"),
+    ("train_step_cpu_s", "train step CPU s"),
+)
 METRICS = (  # key in the child's result, column title
     ("first_eager_s", "first eager call s"),
     ("eager_forward_s", "eager forward s"),
@@ -105,13 +110,16 @@ def _rss_mb(field: str) -> float:
     return float("nan")
 
 
-def _timed(fn, iterations: int) -> list[float]:
-    times = []
+def _timed(fn, iterations: int) -> tuple[list[float], list[float]]:
+    """Wall and process-CPU seconds of each call. CPU time (all of TensorFlow's threads) is
+    much less disturbed than wall time when other work shares the machine."""
+    wall, cpu = [], []
     for _ in range(iterations):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         fn()
-        times.append(time.perf_counter() - start)
-    return times
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    return wall, cpu
 
 
 def run_child(variant: str, hparams: HParams, batch: int, iterations: int, warmup: int,
@@ -143,14 +151,14 @@ def run_child(variant: str, hparams: HParams, batch: int, iterations: int, warmu
     n_params = int(sum(v.shape.num_elements() for v in variables))
 
     _timed(lambda: float(tf.reduce_sum(forward())), warmup)
-    eager = _timed(lambda: float(tf.reduce_sum(forward())), iterations)
+    eager, eager_cpu = _timed(lambda: float(tf.reduce_sum(forward())), iterations)
 
     function_forward = tf.function(forward)
     start = time.perf_counter()
     float(tf.reduce_sum(function_forward()))
     first_trace_forward = time.perf_counter() - start
     _timed(lambda: float(tf.reduce_sum(function_forward())), warmup)
-    compiled = _timed(lambda: float(tf.reduce_sum(function_forward())), iterations)
+    compiled, compiled_cpu = _timed(lambda: float(tf.reduce_sum(function_forward())), iterations)
 
     learning_rate = tf.constant(1e-3)
 
@@ -170,7 +178,7 @@ def run_child(variant: str, hparams: HParams, batch: int, iterations: int, warmu
     first_loss = float(first_loss)
     first_trace_train = time.perf_counter() - start
     _timed(lambda: float(train_step()[0]), warmup)
-    train = _timed(lambda: float(train_step()[0]), iterations)
+    train, train_cpu = _timed(lambda: float(train_step()[0]), iterations)
     last_loss = float(train_step()[0])
 
     import keras
@@ -188,8 +196,12 @@ def run_child(variant: str, hparams: HParams, batch: int, iterations: int, warmu
         "function_forward_s": statistics.median(compiled),
         "first_trace_train_s": first_trace_train,
         "train_step_s": statistics.median(train),
+        "eager_forward_cpu_s": statistics.median(eager_cpu),
+        "function_forward_cpu_s": statistics.median(compiled_cpu),
+        "train_step_cpu_s": statistics.median(train_cpu),
         "samples": {"eager_forward_s": eager, "function_forward_s": compiled,
-                    "train_step_s": train},
+                    "train_step_s": train, "eager_forward_cpu_s": eager_cpu,
+                    "function_forward_cpu_s": compiled_cpu, "train_step_cpu_s": train_cpu},
         "loss_first": first_loss,
         "loss_last": last_loss,
         "rss_after_import_mb": rss_after_import,
@@ -253,9 +265,12 @@ def paired(runs: dict[str, list[Measurement]], mine: str, theirs: str,
 
 RATIOS = (  # (mine, theirs, metric, target or None)
     (TF1COMPAT, KERAS, "train_step_s", TARGET_TRAIN_VS_KERAS),
+    (TF1COMPAT, KERAS, "train_step_cpu_s", TARGET_TRAIN_VS_KERAS),
     (TF1COMPAT, KERAS, "function_forward_s", None),
+    (TF1COMPAT, KERAS, "function_forward_cpu_s", None),
     (TF1COMPAT, KERAS, "eager_forward_s", None),
     (TF1COMPAT, TF_KERAS, "eager_forward_s", TARGET_EAGER_VS_TF_KERAS),
+    (TF1COMPAT, TF_KERAS, "eager_forward_cpu_s", TARGET_EAGER_VS_TF_KERAS),
     (TF1COMPAT, TF_KERAS, "train_step_s", None),
     (TF1COMPAT, KERAS, "first_trace_train_s", None),
 )
@@ -264,6 +279,7 @@ RATIOS = (  # (mine, theirs, metric, target or None)
 def tables(runs: dict[str, list[Measurement]], by_name: dict[str, Contender],
            hparams: HParams, batch: int) -> tuple[list[str], dict[str, object]]:
     rows: list[list[str]] = []
+    cpu_rows: list[list[str]] = []
     summary: dict[str, dict[str, object]] = {}
     param_counts: set[float] = set()
     for label, measurements in runs.items():
@@ -275,7 +291,8 @@ def tables(runs: dict[str, list[Measurement]], by_name: dict[str, Contender],
             summary[label] = {"error": reason}
             continue
         spreads = {key: report.Spread.of(metric(m, key) for m in ok)
-                   for key in (*(k for k, _ in METRICS), "peak_rss_mb")}
+                   for key in (*(k for k, _ in METRICS + CPU_METRICS), "peak_rss_mb")}
+        cpu_rows.append([label, *(spreads[key].fmt() for key, _ in CPU_METRICS)])
         params = {metric(m, "n_params") for m in ok}
         param_counts |= params
         summary[label] = {**spreads, "n_params": sorted(params)}
@@ -303,6 +320,9 @@ def tables(runs: dict[str, list[Measurement]], by_name: dict[str, Contender],
            f"sequence {hparams.n_ctx}, batch {batch}, vocabulary {hparams.n_vocab} "
            f"({hparams.n_params:,} parameters). Times are medians over rounds of each "
            "process's median step.", main]
+    if cpu_rows:
+        out.append(report.markdown_table(["variant (CPU time per step)",
+                                          *(title for _, title in CPU_METRICS)], cpu_rows))
     if ratio_rows:
         out.append(report.markdown_table(["time ratio (paired per round; < 1 = tf1compat faster)",
                                           "median", "target"], ratio_rows))
