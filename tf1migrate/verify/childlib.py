@@ -128,6 +128,8 @@ def compare_outputs(
             shapes = f"{list(ref.shape)} in the reference, {list(new.shape)} migrated"
             messages.append(f"{label}: shape {shapes}")
             continue
+        if ref.dtype != new.dtype:
+            messages.append(f"{label}: dtype {ref.dtype} in the reference, {new.dtype} migrated")
         if ref.size == 0:
             continue
         if ref.dtype.kind in _FLOAT_KINDS or new.dtype.kind in _FLOAT_KINDS:
