@@ -81,6 +81,7 @@ class Summary:
     cpu_s: report.Spread | None = None
     files_per_s: report.Spread | None = None
     lines_per_s: report.Spread | None = None
+    files_per_cpu_s: report.Spread | None = None  # work per CPU-second: steadier under load
     peak_rss_mb: report.Spread | None = None
     statuses: dict[str, int] | None = None  # what the tool said it did to the files
 
@@ -105,6 +106,7 @@ def summarise(runs: dict[str, list[Measurement]], by_name: dict[str, Contender],
             cpu_s=report.Spread.of(m.cpu_s for m in ok),
             files_per_s=report.Spread.of(files / m.wall_s for m in ok),
             lines_per_s=report.Spread.of(lines / m.wall_s for m in ok),
+            files_per_cpu_s=report.Spread.of(files / m.cpu_s for m in ok if m.cpu_s > 0),
             peak_rss_mb=report.Spread.of(m.peak_rss_mb for m in ok),
             statuses=dict(statuses) if isinstance(statuses, dict) else None,
         )
@@ -133,16 +135,18 @@ def tables(summary: dict[str, Summary], pairs: dict[str, report.Spread | None],
     rows = []
     for name, entry in summary.items():
         if entry.error is not None or entry.wall_s is None:
-            rows.append([name, "failed", "", "", "", "", "", f"0/{entry.runs}: {entry.error}"])
+            rows.append([name, "failed", "", "", "", "", "", "",
+                         f"0/{entry.runs}: {entry.error}"])
             continue
         assert entry.files_per_s and entry.lines_per_s and entry.cpu_s and entry.peak_rss_mb
+        per_cpu = entry.files_per_cpu_s.fmt() if entry.files_per_cpu_s else "n/a"
         outcome = ", ".join(f"{k} {v}" for k, v in sorted((entry.statuses or {}).items()))
         rows.append([name, entry.files_per_s.fmt(), entry.lines_per_s.fmt(), entry.wall_s.fmt(),
-                     entry.cpu_s.fmt(), entry.peak_rss_mb.fmt(), outcome or "—",
+                     entry.cpu_s.fmt(), per_cpu, entry.peak_rss_mb.fmt(), outcome or "—",
                      f"{entry.ok_runs}/{entry.runs}"])
     main = report.markdown_table(
-        ["contender", "files/s", "LOC/s", "wall s", "CPU s", "peak RSS MB (largest process)",
-         "files by status", "runs ok"], rows)
+        ["contender", "files/s", "LOC/s", "wall s", "CPU s", "files/CPU-s",
+         "peak RSS MB (largest process)", "files by status", "runs ok"], rows)
     ratio_rows = [[k, _fmt_ratio(v)] for k, v in pairs.items()]
     ratio_table = report.markdown_table(
         ["throughput ratio (paired per round; > 1 = tf1migrate faster)", "median"], ratio_rows)
