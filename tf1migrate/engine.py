@@ -372,6 +372,11 @@ def _wrap_findings(root: RootInfo, class_name: str, path: str, line: int) -> lis
             f"every call site runs `{what}` inside variable_scope('{root.outer_scope}'): "
             f"`{class_name}` enters it too, so names match checkpoints written by the training code"
         ), Severity.INFO))
+    if root.scope_default is not None:
+        found.append(Finding(path, line, 0, "TFM302", (
+            f"every call site passes scope/name '{root.scope_default}' to `{what}`: it is the "
+            f"default of `{class_name}`, so names match checkpoints written by the training code"
+        ), Severity.INFO))
     return found
 
 

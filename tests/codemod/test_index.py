@@ -130,6 +130,12 @@ def test_common_scope_keyword_becomes_the_default():
     (root,) = index_of(files).roots_in("net")
     assert root.scope_default == "shared"
 
+    from tf1migrate.engine import migrate_sources
+
+    result = migrate_sources(files)["net.py"]
+    assert "def __init__(self, scope='shared', **kwargs):" in result.code
+    assert [f.rule for f in result.findings if f.rule.startswith("TFM30")] == ["TFM301", "TFM302"]
+
 
 def test_model_class_init_and_methods():
     source = '''
