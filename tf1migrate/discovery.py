@@ -9,6 +9,7 @@ TFM007 findings rather than crashes or endless walks.
 from __future__ import annotations
 
 import errno
+import functools
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -51,12 +52,17 @@ def find_project_root(start: Path) -> Path | None:
 
 def module_name(path: Path, root: Path | None = None) -> str:
     """Dotted module name: the file's path from the top of its package (`__init__.py` chain)."""
-    parts = [path.stem] if path.stem != "__init__" else []
-    directory = path.parent
-    while (directory / "__init__.py").is_file() and directory != root:
-        parts.insert(0, directory.name)
-        directory = directory.parent
+    package = _package_of(path.parent, root)
+    parts = [*package, path.stem] if path.stem != "__init__" else list(package)
     return ".".join(parts) or path.parent.name
+
+
+@functools.lru_cache(maxsize=4096)
+def _package_of(directory: Path, root: Path | None) -> tuple[str, ...]:
+    """Package parts of `directory` (empty outside packages); cached: files share directories."""
+    if directory == root or not (directory / "__init__.py").is_file():
+        return ()
+    return (*_package_of(directory.parent, root), directory.name)
 
 
 def _bad_path(path: str | Path, message: str, severity: Severity = Severity.ERROR) -> Finding:
@@ -75,7 +81,15 @@ class _Matcher:
     def __init__(self, config: Config, root: Path) -> None:
         self.root = root
         self.include = pathspec.GitIgnoreSpec.from_lines(config.include)
-        self.exclude = pathspec.GitIgnoreSpec.from_lines((*config.exclude, *config.extend_exclude))
+        patterns = (*config.exclude, *config.extend_exclude)
+        self.exclude = pathspec.GitIgnoreSpec.from_lines(patterns)
+        # Directory-only patterns ("build/") cannot match a file the walk reaches (their
+        # directories are never entered), so files are checked against the others only.
+        file_patterns = [p for p in patterns if not p.rstrip().endswith("/")]
+        simple = not any(p.lstrip().startswith("!") for p in patterns)
+        self.exclude_files = (
+            pathspec.GitIgnoreSpec.from_lines(file_patterns) if simple else self.exclude
+        )
         self.respect_gitignore = config.respect_gitignore
         self._gitignores: dict[Path, pathspec.PathSpec | None] = {}
 
@@ -90,13 +104,16 @@ class _Matcher:
             self._gitignores[directory] = spec
         return self._gitignores[directory]
 
-    def excluded(self, path: Path, is_dir: bool) -> bool:
+    def excluded(self, path: Path, is_dir: bool, walked: bool = True) -> bool:
+        """Whether exclude patterns or .gitignore drop `path` (`walked`: reached by the walk,
+        so its directories were already checked)."""
         text, root = str(path), str(self.root).rstrip(os.sep)
         if not text.startswith(root + os.sep):
             return False
         relative = text[len(root) + 1 :].replace(os.sep, "/")
         suffix = "/" if is_dir else ""
-        if self.exclude.match_file(relative + suffix):
+        spec = self.exclude if is_dir or not walked else self.exclude_files
+        if spec.patterns and spec.match_file(relative + suffix):
             return True
         if self.respect_gitignore:
             parts = relative.split("/")
@@ -189,7 +206,7 @@ class _Walker:
             if target is None:
                 return
         if _is_inside(path.resolve(), self.matcher.root) and self.matcher.excluded(
-            Path(os.path.abspath(path)), False
+            Path(os.path.abspath(path)), False, walked=False
         ):
             return
         if path.suffix in SOURCE_SUFFIXES or self.matcher.included(path):

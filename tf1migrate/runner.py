@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import hashlib
 import pickle
 import tempfile
 import time
@@ -73,16 +74,45 @@ class EngineRef:
 DEFAULT_ENGINE = EngineRef()
 
 
-@dataclass(frozen=True)
+class _UnitError(Exception):
+    """A file could not be read or decoded; carries the finding that says so."""
+
+    def __init__(self, finding: Finding) -> None:
+        super().__init__(finding.message)
+        self.finding = finding
+
+
+@dataclass
 class _Unit:
-    """One file as the passes see it: Python text (notebooks: their joined code cells)."""
+    """One file as the passes see it: Python text (notebooks: their joined code cells).
+
+    Files that are only indexed are identified by their content digest and read lazily:
+    an unchanged re-run needs the digest (from the manifest) and nothing else.
+    """
 
     path: Path
     display: str
     module: str
-    source: SourceFile
-    code: str
-    notebook: Any = None  # notebooks.NotebookCode for .ipynb files
+    digest: str  # sha256 of the file's bytes: what the cache keys are made of
+    loaded: tuple[SourceFile, str, Any] | None = None  # (source, code, notebook)
+
+    def load(self) -> tuple[SourceFile, str, Any]:
+        """Read and decode (once); raises _UnitError with the finding for this file."""
+        if self.loaded is None:
+            self.loaded = _read_unit(self.path, self.display)
+        return self.loaded
+
+    @property
+    def source(self) -> SourceFile:
+        return self.load()[0]
+
+    @property
+    def code(self) -> str:
+        return self.load()[1]
+
+    @property
+    def notebook(self) -> Any:  # notebooks.NotebookCode for .ipynb files
+        return self.load()[2]
 
 
 def _error(path: str, rule: str, message: str, line: int = 1, col: int = 0) -> Finding:
@@ -330,36 +360,95 @@ class _PerFileIgnores:
         return replace(options, ignore=tuple(dict.fromkeys((*options.ignore, *extra))))
 
 
-def _load_unit(path: Path, root: Path | None, max_size: int) -> _Unit | Finding:
+def _read_unit(path: Path, display: str) -> tuple[SourceFile, str, Any]:
+    """(source, Python code, notebook or None) of one file, or _UnitError."""
+    try:
+        source = read_source(path)
+    except SourceReadError as exc:
+        raise _UnitError(_error(display, READ_ERROR, str(exc))) from exc
+    if path.suffix != ".ipynb":
+        return source, source.text, None
+    from tf1migrate import notebooks
+
+    try:
+        notebook = notebooks.extract_code(source.text)
+    except notebooks.NotPythonNotebook as exc:
+        raise _UnitError(Finding(display, 1, 0, READ_ERROR, str(exc), Severity.INFO)) from exc
+    except notebooks.NotebookError as exc:
+        raise _UnitError(_error(display, READ_ERROR, str(exc))) from exc
+    return source, notebook.code, notebook
+
+
+def _too_big(display: str, size: int, max_size: int) -> Finding:
+    return Finding(
+        display, 1, 0, READ_ERROR,
+        f"skipped: {size / 1e6:.1f} MB is over the {max_size / 1e6:.1f} MB limit (generated "
+        "code?); raise max-file-size in [tool.tf1migrate] to migrate it",
+        Severity.WARNING,
+    )
+
+
+def _load_target(path: Path, root: Path | None, max_size: int) -> _Unit | Finding:
+    """A file to migrate: read and decoded now, so its problems are reported."""
     display = display_path(path)
     try:
         size = path.stat().st_size
     except OSError as exc:
         return _error(display, READ_ERROR, f"cannot read: {exc.strerror or exc}")
     if size > max_size:
-        return Finding(
-            display, 1, 0, READ_ERROR,
-            f"skipped: {size / 1e6:.1f} MB is over the {max_size / 1e6:.1f} MB limit (generated "
-            "code?); raise max-file-size in [tool.tf1migrate] to migrate it",
-            Severity.WARNING,
-        )
+        return _too_big(display, size, max_size)
     try:
-        source = read_source(path)
-    except SourceReadError as exc:
-        return _error(display, READ_ERROR, str(exc))
-    notebook = None
-    code = source.text
-    if path.suffix == ".ipynb":
-        from tf1migrate import notebooks
+        loaded = _read_unit(path, display)
+    except _UnitError as exc:
+        return exc.finding
+    return _Unit(path, display, module_name(path, root), loaded[0].stamp.sha256, loaded)
 
+
+def _peek_unit(path: Path, root: Path | None, max_size: int, manifest: _Manifest) -> _Unit | None:
+    """A file that is only indexed: its digest (from the manifest when unchanged), no decoding."""
+    digest = manifest.digest(path, max_size)
+    if digest is None:
+        return None  # unreadable or too big: left out of the index, reported when migrated
+    return _Unit(path, display_path(path), module_name(path, root), digest)
+
+
+class _Manifest:
+    """path → (mtime, size, inode, sha256) from the last run: unchanged files are not read.
+
+    Kept per project root in the cache; files not seen in a run are dropped from it.
+    """
+
+    def __init__(self, cache: cache_mod.Cache, root: Path | None) -> None:
+        self.cache = cache if root is not None else None
+        self.key = cache_mod.make_key("manifest", str(root).encode())
+        stored = self.cache.get(self.key) if self.cache is not None else None
+        self.entries: dict[str, tuple[int, int, int, str]] = stored if isinstance(stored, dict) else {}
+        self.seen: set[str] = set()
+        self.changed = False
+
+    def digest(self, path: Path, max_size: int) -> str | None:
+        name = str(path)
+        self.seen.add(name)
         try:
-            notebook = notebooks.extract_code(source.text)
-        except notebooks.NotPythonNotebook as exc:
-            return Finding(display, 1, 0, READ_ERROR, str(exc), Severity.INFO)
-        except notebooks.NotebookError as exc:
-            return _error(display, READ_ERROR, str(exc))
-        code = notebook.code
-    return _Unit(path, display, module_name(path, root), source, code, notebook)
+            st = os.stat(path)
+            if st.st_size > max_size:
+                return None
+            known = self.entries.get(name)
+            if known is not None and known[:3] == (st.st_mtime_ns, st.st_size, st.st_ino):
+                return known[3]
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            return None
+        self.entries[name] = (st.st_mtime_ns, st.st_size, st.st_ino, digest)
+        self.changed = True
+        return digest
+
+    def save(self) -> None:
+        if self.cache is None:
+            return
+        kept = {name: self.entries[name] for name in self.seen if name in self.entries}
+        if self.changed or len(kept) != len(self.entries):
+            self.cache.put(self.key, kept)
 
 
 def _notebook_findings(unit: _Unit, findings: tuple[Finding, ...]) -> tuple[Finding, ...]:
@@ -443,19 +532,21 @@ def run_migrate(
         for directory in sorted({p.parent for p in found.targets}):
             remove_stale_temp_files(directory)
 
-    targets = set(found.targets)
-    units: dict[Path, _Unit] = {}
-    results: dict[Path, FileResult] = {}
-    for path in found.project:
-        loaded = _load_unit(path, found.root, config.max_file_size)
-        if isinstance(loaded, _Unit):
-            units[path] = loaded
-        elif path in targets:
-            status = FileStatus.SKIPPED if loaded.severity != Severity.ERROR else FileStatus.ERROR
-            results[path] = FileResult(loaded.path, status, findings=(loaded,))
-
     engine = engine or DEFAULT_ENGINE
     with _Run(found, options, config, engine, jobs, use_cache, progress, verbose) as run:
+        targets = set(found.targets)
+        units: dict[Path, _Unit] = {}
+        results: dict[Path, FileResult] = {}
+        for path in found.project:
+            if path in targets:
+                loaded = _load_target(path, found.root, config.max_file_size)
+            else:
+                loaded = _peek_unit(path, found.root, config.max_file_size, run.manifest)
+            if isinstance(loaded, _Unit):
+                units[path] = loaded
+            elif loaded is not None:
+                status = FileStatus.SKIPPED if loaded.severity != Severity.ERROR else FileStatus.ERROR
+                results[path] = FileResult(loaded.path, status, findings=(loaded,))
         try:
             summaries = run.pass_one(units.values())
             todo = [units[p] for p in found.targets if p in units]
@@ -514,12 +605,14 @@ class _Run:
         self.options_fp = cache_mod.fingerprint(options)
         self.report = progress or _no_progress
         self.executor = _Executor(jobs or os.cpu_count() or 1)
+        self.manifest = _Manifest(self.cache, found.root)
         self._blobs = tempfile.TemporaryDirectory(prefix="tf1migrate-")
 
     def __enter__(self) -> _Run:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
+        self.manifest.save()
         self.cache.sweep()
         self.executor.close()
         self._blobs.cleanup()
@@ -549,7 +642,7 @@ class _Run:
         misses: list[_Summary] = []
         for unit in units:
             key = cache_mod.make_key(
-                "summary", unit.source.raw, self.packs, self.options_fp, unit.module
+                "summary", unit.digest.encode(), self.packs, self.options_fp, unit.module
             )
             fingerprint = self.cache.get(key + ".fp")
             entry = _Summary(key, fingerprint if isinstance(fingerprint, str) else "", unit)
@@ -563,6 +656,15 @@ class _Run:
     def _summarize(self, todo: list[_Summary]) -> None:
         """Run pass 1 on `todo` and cache the answers (and their fingerprints)."""
         _, rules, _ = _load_engine(self.engine, self.options, self.verbose)
+        readable = []
+        for entry in todo:
+            try:
+                entry.unit.load()
+                readable.append(entry)
+            except _UnitError:  # not indexed; reported if it is ever migrated
+                entry.value, entry.fingerprint = None, ""
+                self.cache.put(entry.key + ".fp", "")
+        todo = readable
         answers = self.executor.map(
             _summarize_task,
             [(e.unit.code, e.unit.module, e.unit.display) for e in todo],
@@ -612,7 +714,7 @@ class _Run:
         for unit in todo:
             options = per_file.options_for(unit.path, self.options)
             key = cache_mod.make_key(
-                "result", unit.source.raw, self.packs, cache_mod.fingerprint(options), index_fp,
+                "result", unit.digest.encode(), self.packs, cache_mod.fingerprint(options), index_fp,
                 unit.module,
             )
             hit = self.cache.get(key)

@@ -92,3 +92,31 @@ def test_entries_unused_for_a_month_are_swept_at_most_daily(tmp_path: Path) -> N
     assert cache.sweep() == 0  # swept less than a day ago
     assert cache.get(fresh) == 2  # a hit marks the entry as used again
     assert time.time() - cache._path(fresh).stat().st_mtime < 60
+
+
+def test_unchanged_indexed_files_are_not_even_read(make_repo, fake_engine, monkeypatch) -> None:
+    """With a warm cache, a single-file run only stats the rest of the project."""
+    from tf1migrate import runner, sourcefile
+
+    root = make_repo(FILES)
+    run_migrate([root / "a.py"], mode="check", jobs=1)
+    read: list[str] = []
+    real_read_bytes = Path.read_bytes
+
+    def read_bytes(path: Path) -> bytes:
+        read.append(path.name)
+        return real_read_bytes(path)
+
+    def read_source(path: Path):
+        read.append(path.name)
+        return sourcefile.read_source(path)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(runner, "read_source", read_source)
+    result = run_migrate([root / "a.py"], mode="check", jobs=1)
+    assert [Path(f.path).name for f in result.files] == ["a.py"] and result.files[0].cached
+    assert set(read) == {"a.py"}  # b.py and c.py: a stat each, no read
+    (root / "b.py").write_text("import tensorflow as tf\nx = tf.layers.dense(1, 3)\n")
+    read.clear()
+    run_migrate([root / "a.py"], mode="check", jobs=1)
+    assert "b.py" in read and "c.py" not in read
