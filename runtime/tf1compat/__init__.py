@@ -20,6 +20,7 @@ __all__ = [
     "MigratedLayer",
     "MigratedModule",
     "DeterministicRandomTestTool",
+    "tensor_name",
     "layers",
     "nn",
 ]
@@ -36,6 +37,7 @@ _EXPORTS = {
     "MigratedLayer": "tf1compat.migrated",
     "MigratedModule": "tf1compat.migrated",
     "DeterministicRandomTestTool": "tf1compat.determinism",
+    "tensor_name": "tf1compat.utils",
 }
 _SUBMODULES = {"layers", "nn"}
 
