@@ -324,14 +324,32 @@ _RULES: tuple[RuleDoc, ...] = (
     ),
     _doc(
         "TFM407", "tensor-name", "`.name` of a tensor or variable is used.",
-        "Eager tensors have no name and Keras names variables differently; logic keyed on "
-        "names must use tf1compat.tf1_variables(layer).",
+        "Eager tensors have no name and Keras names variables differently. In model code "
+        "(functions that create variables and the helpers they call) a tensor's `.name` "
+        "becomes tf1compat.tensor_name(tensor): the TF1 name in graphs, a stable description "
+        "for eager tensors. Elsewhere, logic keyed on names must use "
+        "tf1compat.tf1_variables(layer).",
         valid=(
             TF + "print(args.name)\n",
             TF + "v = make()\nprint(v.name)\n",
             TF + "with tf.variable_scope('enc') as scope:\n    print(scope.name)\n",
+            TF + "def main(args):\n    print(args.name)\n",
         ),
         invalid=(
+            Example(
+                TF + "def model(x):\n    check(x)\n    return tf.get_variable('w', [3]) * x\n\n\n"
+                "def check(tensor, name=None):\n    name = name or tensor.name\n",
+                TF + "def model(x):\n    check(x)\n    return tf.get_variable('w', [3]) * x\n\n\n"
+                "def check(tensor, name=None):\n    name = name or tf1compat.tensor_name(tensor)\n",
+            ),
+            Example(
+                TF + "def block(x):\n    h = tf.layers.dense(x, 4)\n    y = tf.nn.relu(h)\n"
+                "    print(y.name)\n    return y\n",
+                TF + "def block(x):\n    h = tf.layers.dense(x, 4)\n    y = tf.nn.relu(h)\n"
+                "    print(tf1compat.tensor_name(y))\n    return y\n",
+            ),
+            Example(TF + "def describe(x):  # not model code: reported\n"
+                    "    y = tf.nn.relu(x)\n    return y.name\n"),
             Example(TF + "v = tf.get_variable('w', [3])\nprint(v.name)\n"),
             Example(TF + "for v in tf.trainable_variables():\n    print(v.op.name)\n"),
         ),

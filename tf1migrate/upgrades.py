@@ -139,7 +139,7 @@ class _Upgrader(cst.CSTTransformer):
     # --------------------------------------------------------------- function frames
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         self._not_reference.add(id(node.name))
-        self.ctx.frames.append(Frame())  # popped in leave_FunctionDef, which runs regardless
+        self.ctx.frames.append(Frame(function=node))  # popped in leave_FunctionDef, always
         return not def_has_skip_comment(self.module, node)  # `# tf1migrate: skip`
 
     def leave_FunctionDef(

@@ -20,6 +20,7 @@ from tf1migrate.rules_impl.keyword_findings import KeywordFindings
 from tf1migrate.rules_impl.layer_mapping import LayerMappingRule
 from tf1migrate.rules_impl.symbol_findings import SymbolFindings
 from tf1migrate.rules_impl.symbol_rename import SymbolRename
+from tf1migrate.rules_impl.tensor_names import TensorNames
 
 
 def all_rules() -> tuple[Rule, ...]:
@@ -32,6 +33,7 @@ def all_rules() -> tuple[Rule, ...]:
         DimensionValue(),
         SymbolFindings(),
         KeywordFindings(),
+        TensorNames(),
         AttributeFindings(),
         DimensionArithmetic(),
         DeadContribImports(),

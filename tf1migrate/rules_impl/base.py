@@ -49,6 +49,7 @@ class PendingFinding:
 class Frame:
     """One function body being walked (the module itself is the outermost frame)."""
 
+    function: cst.FunctionDef | None = None  # None for the module frame
     creates_variables: bool = False
     deferred: list[PendingFinding] = field(default_factory=list)  # context = "model_code"
     tf_values: set[str] = field(default_factory=set)  # local names bound to TF call results

@@ -1,0 +1,180 @@
+"""TFM407 rewrite: `<tensor>.name` in model code -> `tf1compat.tensor_name(<tensor>)`.
+
+Helpers such as BERT's `get_shape_list(tensor, name=None)` default a name to
+`tensor.name`; eager tensors have no name, so the migrated layer raises when called
+eagerly. `tf1compat.tensor_name` returns `.name` whenever the object has one (graph
+tensors, variables: TF1 behaviour unchanged) and a stable description otherwise.
+
+Only values that may be eager tensors are rewritten: parameters of model code (a function
+of this file that creates variables, or one such code calls) and locals bound there to a
+TensorFlow op's result. Variables keep their names in eager mode (`if "bias" in v.name`
+stays as it is), and outside model code `.name` is left to the TFM407 finding. Whether a
+function is model code is known only once the whole file has been walked, so rewrites are
+made on the spot and the ones outside model code are undone in `finish`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+
+from tf1migrate.rules_impl.base import Context, Frame, Rule, call_symbol
+from tf1migrate.rules_impl.names import keep_parentheses
+
+RULE = "TFM407"
+TENSOR_NAME = "tf1compat.tensor_name"
+
+#: Calls whose results are variables or scopes (named in eager mode too) or not tensors.
+NOT_TENSORS = frozenset(
+    {
+        "tf.get_variable", "tf.get_local_variable", "tf.Variable", "tf.get_collection",
+        "tf.get_collection_ref", "tf.variable_scope", "tf.name_scope",
+        "tf.get_variable_scope", "tf.VariableScope", "tf.get_default_graph",
+    }
+)
+NOT_TENSOR_NAMESPACES = ("tf.train.", "tf.summary.", "tf.estimator.", "tf.saved_model.")
+
+
+@dataclass
+class _Candidate:
+    frame: Frame
+    original: cst.Attribute
+    updated: cst.BaseExpression  # the `.name` read as it would be without this rule
+    rewritten: cst.BaseExpression
+
+
+class TensorNames(Rule):
+    ids = (RULE,)
+
+    def __init__(self) -> None:
+        self._candidates: list[_Candidate] = []
+        self._callees: dict[int, set[str]] = {}  # id(frame) -> names of functions it calls
+        self._frames: dict[int, Frame] = {}
+        self._tensor_locals: dict[int, set[str]] = {}  # id(frame) -> locals bound to TF ops
+
+    def bind(
+        self, ctx: Context, target: cst.BaseExpression, value: cst.BaseExpression | None
+    ) -> None:
+        frame = ctx.frames[-1]
+        if frame.function is None or not isinstance(target, cst.Name):
+            return
+        names = self._tensor_locals.setdefault(id(frame), set())
+        if value is not None and _makes_a_tensor(ctx, value):
+            names.add(target.value)
+        else:
+            names.discard(target.value)
+
+    def leave_call(self, ctx: Context, original: cst.Call, updated: cst.Call) -> cst.Call:
+        frame = ctx.frames[-1]
+        self._frames[id(frame)] = frame  # creators are calls: every model frame is seen
+        callee = _local_callee(original.func)
+        if callee is not None:
+            self._callees.setdefault(id(frame), set()).add(callee)
+        return updated
+
+    def leave_attribute(
+        self, ctx: Context, original: cst.Attribute, updated: cst.BaseExpression
+    ) -> cst.BaseExpression:
+        if original.attr.value != "name" or not isinstance(original.value, cst.Name):
+            return updated
+        if not isinstance(updated, cst.Attribute) or not ctx.uses_tensorflow:
+            return updated
+        frame = ctx.frames[-1]
+        if frame.function is None or not ctx.enabled(RULE):
+            return updated
+        name = original.value.value
+        may_be_tensor = name in _parameters(frame.function) or name in self._tensor_locals.get(
+            id(frame), ()
+        )
+        if not may_be_tensor:
+            return updated
+        call = cst.Call(func=ctx.tf_expression(TENSOR_NAME), args=[cst.Arg(updated.value)])
+        rewritten = keep_parentheses(updated, call)
+        self._frames[id(frame)] = frame
+        self._candidates.append(_Candidate(frame, original, updated, rewritten))
+        return rewritten
+
+    def finish(self, ctx: Context, module: cst.Module) -> cst.Module:
+        if not self._candidates:
+            return module
+        model = self._model_code()
+        undo: dict[int, cst.BaseExpression] = {}
+        for candidate in self._candidates:
+            if id(candidate.frame) in model:
+                ctx.retract(candidate.original)  # rewritten: nothing left to report
+                ctx.changed()
+                ctx.imports.add(TENSOR_NAME.split(".")[0])
+            else:
+                undo[id(candidate.rewritten)] = candidate.updated
+        return module.visit(_Undo(undo)) if undo else module
+
+    def _model_code(self) -> set[int]:
+        """ids of the frames that are model code: they create variables, or such code
+        calls them (by plain name or `self.method`, within this file)."""
+        by_name: dict[str, list[int]] = {}
+        for key, frame in self._frames.items():
+            if frame.function is not None:
+                by_name.setdefault(frame.function.name.value, []).append(key)
+        model = {key for key, frame in self._frames.items() if frame.creates_variables}
+        pending = list(model)
+        while pending:
+            for callee in self._callees.get(pending.pop(), ()):
+                for key in by_name.get(callee, ()):
+                    if key not in model:
+                        model.add(key)
+                        pending.append(key)
+        return model
+
+
+class _Undo(cst.CSTTransformer):
+    """Puts back the `.name` reads rewritten outside model code (matched by identity)."""
+
+    def __init__(self, undo: dict[int, cst.BaseExpression]) -> None:
+        super().__init__()
+        self.undo = undo
+
+    def on_leave(
+        self, original_node: cst.CSTNode, updated_node: cst.CSTNode
+    ) -> cst.CSTNode:
+        return self.undo.get(id(original_node), updated_node)  # type: ignore[return-value]
+
+
+def _parameters(function: cst.FunctionDef) -> set[str]:
+    """Names of the function's parameters that may hold tensors (not self/cls)."""
+    params = function.params
+    names = {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
+    for star in (params.star_arg, params.star_kwarg):
+        if isinstance(star, cst.Param):
+            names.add(star.name.value)
+    return names - {"self", "cls"}
+
+
+def _makes_a_tensor(ctx: Context, value: cst.BaseExpression) -> bool:
+    """A call of a TensorFlow op (not a variable, scope, collection or training object)."""
+    if not isinstance(value, cst.Call):
+        return False
+    found = call_symbol(ctx, value)
+    if found is None:
+        return False
+    symbol = found[1]
+    last = symbol.rsplit(".", 1)[-1]
+    return (
+        symbol not in NOT_TENSORS
+        and not symbol.startswith(NOT_TENSOR_NAMESPACES)
+        and not last.endswith("variables")
+        and not last[:1].isupper()  # classes: Session, Saver, Graph...
+    )
+
+
+def _local_callee(func: cst.BaseExpression) -> str | None:
+    """`helper(...)` -> "helper", `self.helper(...)` -> "helper"; else None."""
+    if isinstance(func, cst.Name):
+        return func.value
+    if (
+        isinstance(func, cst.Attribute)
+        and isinstance(func.value, cst.Name)
+        and func.value.value in ("self", "cls")
+    ):
+        return func.attr.value
+    return None
