@@ -185,6 +185,32 @@ _RULES: tuple[RuleDoc, ...] = (
             Example(TF + "n = tf.Dimension(3).value\n", TF + "n = tf.compat.dimension_value(3)\n"),
         ),
     ),
+    _doc(
+        "TFM104", "graph-mode-switch",
+        "`tf.disable_v2_behavior()` / `tf.disable_eager_execution()` statements are removed.",
+        "They switch the whole process to graph mode, often at import time, and the migrated "
+        "layers must run eagerly. A comment line is left where the call was.",
+        severity="info",
+        valid=(
+            TF + "tf.enable_eager_execution()\n",
+            TF + "switch = tf.compat.v1.disable_v2_behavior\n",
+            "import mylib as tf\ntf.disable_v2_behavior()\n",
+        ),
+        invalid=(
+            Example(V1 + "\ntf.disable_v2_behavior()\n\n\ndef f(x):\n    return x\n",
+                    V1 + "\n# tf1migrate: removed tf.disable_v2_behavior() (TF2 runs eagerly)\n"
+                    "\n\ndef f(x):\n    return x\n"),
+            Example(TF + "if __name__ == '__main__':\n    # graph mode\n"
+                    "    tf.compat.v1.disable_eager_execution()  # for the old code\n    main()\n",
+                    TF + "if __name__ == '__main__':\n    # graph mode\n"
+                    "    # tf1migrate: removed tf.disable_eager_execution() (TF2 runs eagerly)\n"
+                    "    # for the old code\n    main()\n"),
+            Example(TF + "def setup():\n    tf.disable_v2_behavior()\n",
+                    TF + "def setup():\n"
+                    "    # tf1migrate: removed tf.disable_v2_behavior() (TF2 runs eagerly)\n"
+                    "    pass\n"),
+        ),
+    ),
     # ------------------------------------------------------------- layers and cells
     _doc(
         "TFM201", "tf1-layer",

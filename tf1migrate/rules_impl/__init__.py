@@ -15,6 +15,7 @@ from tf1migrate.rules_impl.call_arguments import CallArguments
 from tf1migrate.rules_impl.dead_contrib_imports import DeadContribImports
 from tf1migrate.rules_impl.dimension_arithmetic import DimensionArithmetic
 from tf1migrate.rules_impl.dimension_value import DimensionValue
+from tf1migrate.rules_impl.graph_mode_switches import GraphModeSwitches
 from tf1migrate.rules_impl.import_repoint import ImportRepoint
 from tf1migrate.rules_impl.keyword_findings import KeywordFindings
 from tf1migrate.rules_impl.layer_mapping import LayerMappingRule
@@ -37,6 +38,7 @@ def all_rules() -> tuple[Rule, ...]:
         AttributeFindings(),
         DimensionArithmetic(),
         DeadContribImports(),
+        GraphModeSwitches(),  # last: sees every other rule's rewrite of the call
     )
 
 
