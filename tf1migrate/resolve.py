@@ -215,6 +215,14 @@ class Resolver:
         return f"{base}.{rest}" if rest else base
 
     # ---------------------------------------------------------------------- queries
+    def is_shadowed(self, node: cst.BaseExpression) -> bool:
+        """Is the head name of this ORIGINAL-tree chain rebound by its enclosing function?
+
+        `def f(tf): tf.x` - the `tf` there is a parameter, not the module's TensorFlow.
+        """
+        head = _head_name(node)
+        return head is not None and id(head) in self._shadowed
+
     def qualify(self, node: cst.BaseExpression) -> str | None:
         """Full dotted TensorFlow name of a Name/Attribute chain, or None.
 
@@ -224,7 +232,7 @@ class Resolver:
         head = _head_name(node)
         if head is None or id(head) in self._shadowed:
             return None
-        dotted = get_full_name_for_node(node)
+        dotted = _cst_dotted(node)
         return self.qualify_dotted(dotted) if dotted is not None else None
 
     def tf1_symbol(self, node: cst.BaseExpression) -> str | None:
@@ -243,6 +251,22 @@ class Resolver:
                 return preferred
         candidates = self.local_names_for(TF_ROOT) + self.local_names_for(COMPAT_V1)
         return candidates[0] if candidates else None
+
+
+def _cst_dotted(node: cst.BaseExpression) -> str | None:
+    """"a.b.c" for a plain Name/Attribute chain, else None.
+
+    Only such chains can alias a module: `n = tf.Dimension(3).value` binds a value.
+    (`get_full_name_for_node` would answer "tf.Dimension.value": it skips calls.)
+    """
+    parts: list[str] = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if not isinstance(node, cst.Name):
+        return None
+    parts.append(node.value)
+    return ".".join(reversed(parts))
 
 
 def _head_name(node: cst.BaseExpression) -> cst.Name | None:
@@ -395,8 +419,7 @@ class _BindingCollector:
         else:
             targets, value = [small.target], None  # type: ignore[attr-defined]
         names = [n for target in targets for n in _target_names(target)]
-        is_chain = isinstance(value, (cst.Name, cst.Attribute))
-        dotted = get_full_name_for_node(value) if is_chain else None
+        dotted = _cst_dotted(value) if value is not None else None
         self._assign(names, dotted, top_level=top_level)
 
     def _assign(self, names: list[str], dotted: str | None, *, top_level: bool) -> None:

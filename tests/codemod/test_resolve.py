@@ -176,3 +176,47 @@ def test_ast_resolver_reports_function_locals_for_shadowing():
     # a parameter of the enclosing function shadows the alias in the nested one too
     assert resolver.qualify_dotted("tf.get_variable", resolver.locals_of(inner)) is None
     assert resolver.qualify_dotted("tf.get_variable") == "tensorflow.get_variable"
+
+
+CALL_CHAIN_BINDINGS = [
+    "n = tf.Dimension(3).value",
+    "n = tf.get_variable_scope().name",
+    "n = tf.shape(x)[0]",
+    "n: int = tf.Dimension(3).value",
+    "n = tf.layers.dense(x, 3).shape",
+]
+
+
+@pytest.mark.parametrize("binding", CALL_CHAIN_BINDINGS)
+def test_a_value_reached_through_a_call_or_subscript_is_not_an_alias(binding):
+    """`n = tf.Dimension(3).value` binds a value: a later `n` is no TensorFlow name."""
+    import ast
+
+    source = f"import tensorflow as tf\nn = tf.contrib\n{binding}\n"
+    qualified, symbol, resolver = _resolve(source, "n.foo")
+    assert (qualified, symbol) == (None, None)
+    assert "n" not in resolver.tf_aliases
+    from_ast = Resolver.from_ast(ast.parse(source))
+    assert from_ast.qualify_dotted("n.foo") is None
+    assert "n" not in from_ast.tf_aliases
+
+
+def test_plain_chains_still_alias_in_both_builders():
+    import ast
+
+    source = "import tensorflow as tf\nslim = tf.contrib.slim\nv1 = tf.compat.v1\n"
+    assert _resolve(source, "slim.conv2d")[1] == "tf.contrib.slim.conv2d"
+    assert _resolve(source, "v1.layers.dense")[1] == "tf.layers.dense"
+    from_ast = Resolver.from_ast(ast.parse(source))
+    assert from_ast.qualify_dotted("slim.conv2d") == "tensorflow.contrib.slim.conv2d"
+
+
+def test_is_shadowed_names_heads_rebound_in_their_function():
+    resolver, heads = _function_call_heads(
+        "import tensorflow as tf\n"
+        "def by_param(tf):\n    return tf.get_variable('w')\n"
+        "def plain():\n    return tf.get_variable('w')\n"
+    )
+    assert resolver.is_shadowed(heads["by_param"])
+    assert not resolver.is_shadowed(heads["plain"])
+    assert not resolver.is_shadowed(cst.parse_expression("f(x).y"))  # no head name

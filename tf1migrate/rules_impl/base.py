@@ -81,6 +81,11 @@ class Context:
         )
         self.not_aliases: frozenset[str] = frozenset()  # see `call_results_at_module_level`
 
+    @property
+    def user_roots(self) -> frozenset[str]:
+        """Top-level packages user rule packs have rules for (`acme` for `acme.legacy.x`)."""
+        return self._user_roots
+
     # ------------------------------------------------------------------ rule selection
     def enabled(self, rule_id: str) -> bool:
         """--select / --ignore by rule id or prefix ("TFM4" selects every TFM4xx)."""
@@ -113,7 +118,7 @@ class Context:
         if not self._user_roots:
             return None
         head = _head_node(node)
-        if not isinstance(head, cst.Name) or id(head) in getattr(self.resolver, "_shadowed", ()):
+        if not isinstance(head, cst.Name) or self.resolver.is_shadowed(head):
             return None
         bound = self.resolver.project_bindings.get(head.value)
         if bound is None or bound.split(".")[0] not in self._user_roots:
