@@ -16,8 +16,15 @@ from tf1migrate.verify.model import ReferenceKind, Status
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 # One repo per kind of root: get_variable helpers and dict outputs (gpt2), tf.layers with batch
-# norm, dropout and make_template (cnn), RNN cells (lstm), methods with a `self` spec (dcgan).
-REPOS = ("gpt2", "cnn", "lstm", "dcgan")
+# norm, dropout and make_template (cnn), RNN cells (lstm), methods with a `self` spec (dcgan),
+# a graph-building __init__ whose helpers read tensor.name (bert), every import alias with a
+# module-level tf.disable_v2_behavior() (aliases).
+REPOS = ("gpt2", "cnn", "lstm", "dcgan", "bert", "aliases")
+# Layers a fixture deliberately gives no verify spec: their TF1 original needs tf.contrib,
+# which TF2 cannot import, so there is nothing to compare against.
+UNVERIFIABLE = {
+    "aliases": {"nets.slim_from:LenetLayer", "nets.slim_import:SmallVggLayer"},
+}
 
 
 def migrated_copy(name: str, destination: Path) -> Path:
@@ -34,9 +41,14 @@ def test_fixture_migration_verifies(name, tmp_path):
     migrated = migrated_copy(name, tmp_path / name)
     result = run_verify([migrated], original=FIXTURES / "repos" / name, training=True, jobs=2)
     assert result.layers, result.messages
+    unverifiable = UNVERIFIABLE.get(name, set())
+    assert unverifiable <= {layer.layer for layer in result.layers}
     for layer in result.layers:
+        if layer.layer in unverifiable:
+            assert layer.status is Status.NOT_VERIFIED, (layer.layer, layer.messages)
+            continue
         assert layer.status is Status.VERIFIED, (layer.layer, layer.messages)
         assert layer.reference is ReferenceKind.GRAPH_TF_KERAS
         assert layer.names_ok and layer.variables > 0
         assert layer.max_abs_diff is not None and layer.max_abs_diff <= 1e-5
-    assert result.exit_code == 0
+    assert result.exit_code == (1 if unverifiable else 0)  # 1: some layer not verified
