@@ -54,3 +54,13 @@ def test_ignoring_the_rule_keeps_the_call() -> None:
     outcome = upgrade(source, ignore=("TFM104",))
     assert "tf.compat.v1.disable_v2_behavior()" in outcome.module.code
     assert "TFM104" not in rules_reported(outcome)
+
+
+def test_removed_alongside_a_dead_contrib_import() -> None:
+    source = (
+        "import tensorflow as tf\nfrom tensorflow.contrib import rnn\n\n"
+        "tf.disable_v2_behavior()\ncell = rnn.LSTMCell(8)\n"
+    )
+    code = upgrade(source).module.code
+    assert "contrib" not in code
+    assert MARKER in code and "disable_v2_behavior()\n" not in code.replace(MARKER, "")

@@ -77,3 +77,14 @@ def test_a_rewritten_read_is_no_longer_reported_and_ignore_turns_it_off() -> Non
     assert "print(tf1compat.tensor_name(y))" in rewritten.module.code
     assert rules_reported(rewritten) == set()
     assert upgrade(source, select=("TFM201",)).module.code.count("y.name") == 1
+
+
+def test_undone_outside_model_code_even_when_other_rules_rewrite_the_file() -> None:
+    source = (
+        "import tensorflow as tf\nfrom tensorflow.contrib import rnn\n\n\n"
+        "def log(x):\n    return x.name\n\n\n"
+        "def model(x):\n    cell = rnn.LSTMCell(8)\n    return tf.layers.dense(x, 3)\n"
+    )
+    code = upgrade(source).module.code
+    assert "contrib" not in code
+    assert "return x.name" in code and "tensor_name" not in code

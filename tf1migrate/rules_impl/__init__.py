@@ -37,8 +37,10 @@ def all_rules() -> tuple[Rule, ...]:
         TensorNames(),
         AttributeFindings(),
         DimensionArithmetic(),
+        GraphModeSwitches(),  # after every other leave_call, so it sees the final call
+        # last: its finish rebuilds the tree, and the finish passes of TensorNames and
+        # GraphModeSwitches find the nodes they noted during the walk by identity
         DeadContribImports(),
-        GraphModeSwitches(),  # last: sees every other rule's rewrite of the call
     )
 
 
