@@ -38,8 +38,9 @@ class GraphModeSwitches(Rule):
             ctx.report(
                 original,
                 RULE,
-                f"removed {found[1]}(): TF2 runs eagerly and the migrated layers need it; "
-                "graph-mode TF1 code still runs under tf.compat.v1 inside a tf.function",
+                f"removed {found[1]}(): it switches the whole process to graph mode, and "
+                "the migrated layers must run eagerly; code that still needs a Session or "
+                "placeholders is reported on its own (TFM401, TFM402)",
                 Severity.INFO,
             )
         return updated
