@@ -14,6 +14,7 @@ Example::
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -114,18 +115,24 @@ class _Rewrite:
 
 def migrate_source(
     source: str, *, path: str, module: str, project: ProjectIndex, options: Options,
-    rules: RuleSet | None = None,
+    rules: RuleSet | None = None, prune: bool = True,
 ) -> SourceResult:
-    """Migrate one file's text; raises ParseFailure or InternalCheckError."""
+    """Migrate one file's text; raises ParseFailure or InternalCheckError.
+
+    `prune=False` walks every statement (the reference `prune=True` must equal; see
+    `tf1migrate.relevance`). The environment variable TF1MIGRATE_NO_PRUNE=1 does the same.
+    """
     if file_has_skip_comment(source):
         return SourceResult(code=source)
+    prune = prune and not os.environ.get("TF1MIGRATE_NO_PRUNE")
     rules = rules if rules is not None else load_rule_packs(options.rule_packs)
-    first = _rewrite(parse(source, path), path, module, project, options, rules)
+    first = _rewrite(parse(source, path), path, module, project, options, rules,
+                     source if prune else None)
     code = source
     layers = first.layers
     if first.changed:
         code = first.tree.code
-        _check(first, code, path, module, project, options, rules)
+        _check(first, code, path, module, project, options, rules, prune)
         layers = _locate_layers(code, layers)
     findings = tuple(sorted(set(first.findings)))
     return SourceResult(
@@ -139,7 +146,7 @@ def migrate_source(
 
 def _check(
     result: _Rewrite, code: str, path: str, module: str, project: ProjectIndex,
-    options: Options, rules: RuleSet,
+    options: Options, rules: RuleSet, prune: bool,
 ) -> None:
     """The output compiles and a second run changes nothing; else InternalCheckError.
 
@@ -155,7 +162,8 @@ def _check(
         raise InternalCheckError(message, applied) from None
     # findings never change code: skip them on the re-run (positions cost a codegen pass)
     rewrite_only = replace(options, ignore=(*options.ignore, "TFM4"))
-    again = _rewrite(result.tree, path, module, project, rewrite_only, rules)
+    again = _rewrite(result.tree, path, module, project, rewrite_only, rules,
+                     code if prune else None)
     if again.changed:
         raise InternalCheckError(
             f"{path}: rewrite is not idempotent (a second run changed the file)",
@@ -165,8 +173,9 @@ def _check(
 
 def _rewrite(
     tree: cst.Module, path: str, module_name: str, project: ProjectIndex, options: Options,
-    rules: RuleSet,
+    rules: RuleSet, source: str | None,
 ) -> _Rewrite:
+    """One rewrite of `tree`; `source` (its code) lets the upgrade walk skip statements."""
     is_package = path.replace("\\", "/").endswith("__init__.py")
     resolver = Resolver.from_module(
         tree, module_name=module_name, is_package=is_package, reexports=project.reexports
@@ -174,7 +183,7 @@ def _rewrite(
     findings: list[Finding] = []
     applied: set[str] = set()
     upgraded, upgrade_count, imports = _upgrade(
-        tree, resolver, rules, options, path, findings, applied
+        tree, resolver, rules, options, path, findings, applied, source
     )
 
     roots = [
@@ -197,12 +206,12 @@ def _rewrite(
 
 def _upgrade(
     tree: cst.Module, resolver: Resolver, rules: RuleSet, options: Options, path: str,
-    findings: list[Finding], applied: set[str],
+    findings: list[Finding], applied: set[str], source: str | None,
 ) -> tuple[cst.Module, int, set[str]]:
     """The rules engineer's symbol upgrades (renames, layer mappings, findings)."""
     from tf1migrate.upgrades import apply_upgrades
 
-    outcome = apply_upgrades(tree, resolver, rules, options, path=path)
+    outcome = apply_upgrades(tree, resolver, rules, options, path=path, source=source)
     findings.extend(outcome.findings)
     applied.update(f.rule for f in outcome.findings)
     if outcome.count:
@@ -409,7 +418,7 @@ def module_name_for(path: str) -> str:
 
 
 def migrate_sources(
-    sources: Mapping[str, str], options: Options = Options()
+    sources: Mapping[str, str], options: Options = Options(), *, prune: bool = True
 ) -> dict[str, SourceResult]:
     """Both passes in-process over `{relative path: source}` (tests, benchmarks).
 
@@ -428,6 +437,6 @@ def migrate_sources(
     project = ProjectIndex.from_summaries(summaries, options, rules)
     return {
         path: migrate_source(source, path=path, module=module_name_for(path), project=project,
-                             options=options, rules=rules)
+                             options=options, rules=rules, prune=prune)
         for path, source in sorted(sources.items())
     }
