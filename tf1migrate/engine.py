@@ -160,10 +160,11 @@ def _check(
     except (SyntaxError, ValueError) as error:
         message = f"{path}: rewritten code does not compile: {error}"
         raise InternalCheckError(message, applied) from None
-    # findings never change code: skip them on the re-run (positions cost a codegen pass)
+    # findings never change code: skip them on the re-run, and never locate the rest
+    # (positions cost a codegen pass; only the rule ids are kept, for the error message)
     rewrite_only = replace(options, ignore=(*options.ignore, "TFM4"))
     again = _rewrite(result.tree, path, module, project, rewrite_only, rules,
-                     code if prune else None)
+                     code if prune else None, locate=False)
     if again.changed:
         raise InternalCheckError(
             f"{path}: rewrite is not idempotent (a second run changed the file)",
@@ -173,7 +174,7 @@ def _check(
 
 def _rewrite(
     tree: cst.Module, path: str, module_name: str, project: ProjectIndex, options: Options,
-    rules: RuleSet, source: str | None,
+    rules: RuleSet, source: str | None, *, locate: bool = True,
 ) -> _Rewrite:
     """One rewrite of `tree`; `source` (its code) lets the upgrade walk skip statements."""
     is_package = path.replace("\\", "/").endswith("__init__.py")
@@ -183,7 +184,7 @@ def _rewrite(
     findings: list[Finding] = []
     applied: set[str] = set()
     upgraded, upgrade_count, imports = _upgrade(
-        tree, resolver, rules, options, path, findings, applied, source
+        tree, resolver, rules, options, path, findings, applied, source, locate
     )
 
     roots = [
@@ -206,12 +207,14 @@ def _rewrite(
 
 def _upgrade(
     tree: cst.Module, resolver: Resolver, rules: RuleSet, options: Options, path: str,
-    findings: list[Finding], applied: set[str], source: str | None,
+    findings: list[Finding], applied: set[str], source: str | None, locate: bool,
 ) -> tuple[cst.Module, int, set[str]]:
     """The rules engineer's symbol upgrades (renames, layer mappings, findings)."""
     from tf1migrate.upgrades import apply_upgrades
 
-    outcome = apply_upgrades(tree, resolver, rules, options, path=path, source=source)
+    outcome = apply_upgrades(
+        tree, resolver, rules, options, path=path, source=source, locate=locate
+    )
     findings.extend(outcome.findings)
     applied.update(f.rule for f in outcome.findings)
     if outcome.count:

@@ -26,6 +26,7 @@ syntax listed nowhere here, so it is walked everywhere until this module learns 
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -102,62 +103,75 @@ def _may_reexport(target: str, reexports: Iterable[str]) -> bool:
 
 
 # ------------------------------------------------------------------ the ast scan
+# Python's ast gives the statements and their lines (in C); what a statement mentions is
+# then read from its text with one regular expression, also in C. Text over-approximates
+# (a word in a string or comment counts too), which only ever walks more.
+_IDENTIFIER = re.compile(r"[^\W\d]\w*")
+#: The line breaks ast counts (str.splitlines also splits at form feeds and \u2028).
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
 @dataclass
 class _Unit:
-    """One ast statement: what its own code (header, for a compound) mentions."""
+    """One ast statement: its own text (the header lines, for a compound) and bindings."""
 
     node: ast.stmt
-    mentions: set[str] = field(default_factory=set)  # Name ids, any context
-    stores: set[str] = field(default_factory=set)  # Name ids bound
-    attributes: set[str] = field(default_factory=set)
-    keywords: set[str] = field(default_factory=set)
+    text: str
+    stores: set[str] = field(default_factory=set)  # names its binding hooks would see
     children: list[list[_Unit]] = field(default_factory=list)  # child statement lists
     relevant: bool = False
 
 
-def _scan_block(statements: Sequence[ast.stmt]) -> list[_Unit]:
-    return [_scan_statement(statement) for statement in statements]
+def _scan_block(statements: Sequence[ast.stmt], lines: list[str]) -> list[_Unit]:
+    return [_scan_statement(statement, lines) for statement in statements]
 
 
-def _scan_statement(statement: ast.stmt) -> _Unit:
-    unit = _Unit(statement)
-    header: list[ast.AST] = []
+def _scan_statement(statement: ast.stmt, lines: list[str]) -> _Unit:
+    children: list[list[ast.stmt]] = []
     for name, value in ast.iter_fields(statement):
         if name in _CHILD_BODIES and isinstance(value, list):
-            unit.children.append(_scan_block(value))
+            children.append(value)
         elif name == "handlers":
-            for handler in value:
-                header.extend(n for n in (handler.type,) if n is not None)
-                unit.children.append(_scan_block(handler.body))
+            children.extend(handler.body for handler in value)
         elif name == "cases":
-            for case in value:
-                header.append(case.pattern)
-                if case.guard is not None:
-                    header.append(case.guard)
-                unit.children.append(_scan_block(case.body))
-        elif isinstance(value, ast.AST):
-            header.append(value)
-        elif isinstance(value, list):
-            header.extend(v for v in value if isinstance(v, ast.AST))
-    _collect(header, unit)
+            children.extend(case.body for case in value)
+    first, last = _first_line(statement), statement.end_lineno or statement.lineno
+    covered: set[int] = set()
+    for block in children:
+        for child in block:
+            start = _first_line(child)
+            if not lines[start - 1][: _first_column(child)].strip():  # alone on its line
+                covered.add(start)
+            covered.update(range(start + 1, (child.end_lineno or start) + 1))
+    text = "\n".join(lines[n - 1] for n in range(first, last + 1) if n not in covered)
+    unit = _Unit(statement, text, _stores(statement))
+    unit.children = [_scan_block(block, lines) for block in children]
     return unit
 
 
-def _collect(nodes: list[ast.AST], unit: _Unit) -> None:
-    stack = nodes
-    while stack:
-        node = stack.pop()
-        kind = type(node)
-        if kind is ast.Name:
-            unit.mentions.add(node.id)  # type: ignore[attr-defined]
-            if type(node.ctx) is ast.Store:  # type: ignore[attr-defined]
-                unit.stores.add(node.id)  # type: ignore[attr-defined]
-            continue
-        if kind is ast.Attribute:
-            unit.attributes.add(node.attr)  # type: ignore[attr-defined]
-        elif kind is ast.keyword and node.arg is not None:  # type: ignore[attr-defined]
-            unit.keywords.add(node.arg)  # type: ignore[attr-defined]
-        stack.extend(ast.iter_child_nodes(node))
+def _first_line(statement: ast.stmt) -> int:
+    decorators = getattr(statement, "decorator_list", None)
+    return decorators[0].lineno if decorators else statement.lineno
+
+
+def _first_column(statement: ast.stmt) -> int:
+    decorators = getattr(statement, "decorator_list", None)
+    return decorators[0].col_offset - 1 if decorators else statement.col_offset  # the `@`
+
+
+def _stores(statement: ast.stmt) -> set[str]:
+    """Names bound where the walk calls rules' `bind` (assignments, for, with ... as)."""
+    if isinstance(statement, ast.Assign):
+        targets: list[ast.AST] = list(statement.targets)
+    elif isinstance(statement, (ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor)):
+        targets = [statement.target]
+    elif isinstance(statement, (ast.With, ast.AsyncWith)):
+        targets = [item.optional_vars for item in statement.items if item.optional_vars]
+    else:
+        return set()
+    return {
+        node.id for target in targets for node in ast.walk(target) if isinstance(node, ast.Name)
+    }
 
 
 def _all_units(block: list[_Unit]) -> Iterable[_Unit]:
@@ -167,6 +181,21 @@ def _all_units(block: list[_Unit]) -> Iterable[_Unit]:
             yield from _all_units(child)
 
 
+def _trigger_pattern(triggers: Triggers, functions: set[str]) -> re.Pattern[str] | None:
+    """One regular expression for every word, `.attribute` and `keyword=` that matters."""
+    parts = []
+    words = sorted(triggers.heads | functions)
+    if words:
+        parts.append(r"(?<!\w)(?:%s)(?!\w)" % "|".join(map(re.escape, words)))
+    if triggers.attributes:
+        names = "|".join(map(re.escape, sorted(triggers.attributes)))
+        parts.append(r"\.\s*(?:%s)(?!\w)" % names)
+    if triggers.keywords:
+        names = "|".join(map(re.escape, sorted(triggers.keywords)))
+        parts.append(r"(?<!\w)(?:%s)\s*=" % names)
+    return re.compile("|".join(parts)) if parts else None
+
+
 def _mark(block: list[_Unit], triggers: Triggers) -> None:
     """Set `relevant` on every unit (and its ancestors) that could matter."""
     units = list(_all_units(block))
@@ -174,18 +203,14 @@ def _mark(block: list[_Unit], triggers: Triggers) -> None:
         unit.node.name for unit in units
         if isinstance(unit.node, (ast.FunctionDef, ast.AsyncFunctionDef))
     }
+    pattern = _trigger_pattern(triggers, functions)
     needed: set[str] = set()
     for unit in units:
-        if (
-            isinstance(unit.node, (ast.Import, ast.ImportFrom))
-            or not unit.mentions.isdisjoint(triggers.heads)
-            or not unit.attributes.isdisjoint(triggers.attributes)
-            or not unit.keywords.isdisjoint(triggers.keywords)
-            or not unit.mentions.isdisjoint(functions)
-            or not unit.attributes.isdisjoint(functions)
+        if isinstance(unit.node, (ast.Import, ast.ImportFrom)) or (
+            pattern is not None and pattern.search(unit.text)
         ):
             unit.relevant = True
-            needed |= unit.mentions
+            needed.update(_IDENTIFIER.findall(unit.text))
     for unit in units:
         if not unit.relevant and not unit.stores.isdisjoint(needed):
             unit.relevant = True
@@ -219,7 +244,7 @@ def skippable_statements(
         tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    block = _scan_block(tree.body)
+    block = _scan_block(tree.body, _LINE_BREAK.split(source))
     _mark(block, triggers)
     skip: set[int] = set()
     try:

@@ -54,11 +54,14 @@ def apply_upgrades(
     path: str = "",
     source: str | None = None,
     prune: bool = True,
+    locate: bool = True,
 ) -> UpgradeOutcome:
     """Apply every enabled upgrade rule to `module` (resolved by `resolver`).
 
     With `source` (the code of `module`) and `prune`, statements no rule can react to are
     not walked (`tf1migrate.relevance`); the result is the same as walking everything.
+    `locate=False` leaves findings at line 0 (their positions cost a codegen pass), for
+    callers that only need to know what happened (the engine's idempotence check).
     """
     ctx = Context(resolver, rules, options)
     if not (ctx.uses_tensorflow or ctx.uses_user_packages):
@@ -74,17 +77,19 @@ def apply_upgrades(
     upgraded = module.visit(_Upgrader(module, ctx, active, skip))
     for rule in active:
         upgraded = rule.finish(ctx, upgraded)
-    findings = _locate(module, ctx.findings, path)
+    findings = _locate(module, ctx.findings, path, locate)
     if ctx.count == 0:
         upgraded = module  # byte-identical when nothing was rewritten
     return UpgradeOutcome(upgraded, findings, ctx.count, ctx.imports)
 
 
-def _locate(module: cst.Module, pending: list[PendingFinding], path: str) -> list[Finding]:
+def _locate(
+    module: cst.Module, pending: list[PendingFinding], path: str, locate: bool = True
+) -> list[Finding]:
     """File positions of the findings (computed only when there are findings)."""
     if not pending:
         return []
-    starts = node_starts(module, (item.node for item in pending))
+    starts = node_starts(module, (item.node for item in pending)) if locate else {}
     located = []
     for item in pending:
         line, col = starts.get(id(item.node), (1, 0))

@@ -120,6 +120,15 @@ EDGE_CASES = {
         "        with open('f') as h: h.read()\n"
         "        return y\n"
     ),
+    "form_feed_and_crlf_lines": (
+        "import tensorflow as tf\r\n"
+        "def f(x):\r\n"
+        "    \x0c\r\n"
+        "    a = 'x\x0cy'\r\n"
+        "    v = tf.matmul(x, x)\r\n"
+        "    v = other()\r\n"
+        "    return v.name\r\n"
+    ),
     "optimizer_method_on_any_object": (
         "import tensorflow as tf\n"
         "def train(opt, loss):\n"
