@@ -1,10 +1,12 @@
 """Which statements of a module the upgrade rules could react to, found with `ast`.
 
-The upgrade walk (`tf1migrate.upgrades`) is a LibCST transformer that visits every node;
-in typical TF1 code most statements mention nothing a rule looks at, and walking them was
-most of the codemod's time. Python's `ast` parses in C, so a cheap conservative scan says
-which statements can matter, and the walk skips the others (returns False from their
-visit). A statement can matter when it
+The upgrade walk (`tf1migrate.upgrades`) is a LibCST transformer that visits every node.
+Python's `ast` parses in C, so a cheap conservative scan says which statements can matter,
+and the walk skips the others (returns False from their visit). It is opt-in (the engine's
+`prune`): on TF-dense code the scan costs more than the walk it saves (see
+benchmarks/README.md, "Codemod throughput: engine profile").
+
+A statement can matter when it
 
 * imports anything (import rules see every import line),
 * mentions a name bound to TensorFlow or to a package a rule pack names (resolver heads),
