@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
-from tf1migrate.resolve import COMPAT_V1, TF_ROOT, Resolver
+from tf1migrate.resolve import COMPAT_V1, TF_ROOT, Resolver, canonical_tf1_name
 from tf1migrate.rulepacks import RuleSet
 from tf1migrate.types import Options, Severity
 
@@ -101,12 +101,16 @@ class Context:
     # -------------------------------------------------------------------- resolution
     def reference(self, node: cst.BaseExpression) -> tuple[str, str] | None:
         """(qualified name, canonical TF1 symbol) of an ORIGINAL-tree node, or None."""
-        if _head(node) in self.not_aliases:
+        head = _head(node)
+        resolver = self.resolver
+        if head is None or head in self.not_aliases:
             return None
-        qualname = self.resolver.qualify(node)
+        if head not in resolver.tf_aliases and head not in resolver.project_bindings:
+            return None  # the common case, decided without building the dotted name
+        qualname = resolver.qualify(node)
         if qualname is None:
             return self._user_reference(node)
-        symbol = self.resolver.tf1_symbol(node)
+        symbol = canonical_tf1_name(qualname)  # what `resolver.tf1_symbol` would compute again
         return (qualname, symbol) if symbol else None
 
     def _user_reference(self, node: cst.BaseExpression) -> tuple[str, str] | None:
