@@ -5,6 +5,8 @@ earlier children of the harness, as ``RUSAGE_CHILDREN`` deltas would be for peak
 Linux the rusage of a reaped child covers the child and every descendant it reaped, so CPU
 time includes worker processes, and ``ru_maxrss`` is the peak of the largest single process
 in the tree: for a pool of workers, the peak RSS *per worker* (or of the parent, if larger).
+The kernel also folds the *harness's* RSS at fork time into the child's ``ru_maxrss``, so
+measure from a small parent (``python -m benchmarks.X`` never imports TensorFlow itself).
 """
 
 from __future__ import annotations
