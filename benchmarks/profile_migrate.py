@@ -1,11 +1,10 @@
 """Files per second of `migrate_sources` in one process, with a cProfile top-N.
 
     python -m benchmarks.profile_migrate [--corpus DIR | --files N] [--limit N] [--top 20]
-                                         [--prune] [--no-profile]
+                                         [--no-profile]
 
 In-process and single-threaded, so it isolates the codemod's own cost from the runner,
-workers and start-up that `benchmarks.codemod_throughput` measures end to end. `--prune`
-lets the upgrade walk skip statements no rule reacts to (`tf1migrate.relevance`).
+workers and start-up that `benchmarks.codemod_throughput` measures end to end.
 """
 
 from __future__ import annotations
@@ -34,7 +33,6 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--files", type=int, default=450, help="files to generate")
     parser.add_argument("--limit", type=int, help="only the first N files")
     parser.add_argument("--top", type=int, default=20)
-    parser.add_argument("--prune", action="store_true", help="skip irrelevant statements")
     parser.add_argument("--no-profile", action="store_true", help="time only")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as scratch:
@@ -47,7 +45,7 @@ def main(argv: list[str] | None = None) -> None:
     cpu, wall = time.process_time(), time.perf_counter()
     if profiler is not None:
         profiler.enable()
-    migrate_sources(sources, Options(), prune=args.prune)
+    migrate_sources(sources, Options())
     if profiler is not None:
         profiler.disable()
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall

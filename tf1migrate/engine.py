@@ -14,7 +14,6 @@ Example::
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -115,29 +114,18 @@ class _Rewrite:
 
 def migrate_source(
     source: str, *, path: str, module: str, project: ProjectIndex, options: Options,
-    rules: RuleSet | None = None, prune: bool | None = None,
+    rules: RuleSet | None = None,
 ) -> SourceResult:
-    """Migrate one file's text; raises ParseFailure or InternalCheckError.
-
-    `prune=True` lets the upgrade walk skip statements no rule can react to
-    (`tf1migrate.relevance`; same output, checked by tests/codemod/test_equivalence.py). It
-    is off by default (None: the environment variable TF1MIGRATE_PRUNE=1 turns it on): on
-    TF-dense code such as the benchmark corpus the scan costs more than the walk it saves
-    (2026-11-24: 14.7 s vs 13.8 s CPU on 150 corpus files, a third of the lines skipped);
-    it can only pay where most statements mention nothing a rule reacts to.
-    """
+    """Migrate one file's text; raises ParseFailure or InternalCheckError."""
     if file_has_skip_comment(source):
         return SourceResult(code=source)
-    if prune is None:
-        prune = os.environ.get("TF1MIGRATE_PRUNE") == "1"
     rules = rules if rules is not None else load_rule_packs(options.rule_packs)
-    first = _rewrite(parse(source, path), path, module, project, options, rules,
-                     source if prune else None)
+    first = _rewrite(parse(source, path), path, module, project, options, rules)
     code = source
     layers = first.layers
     if first.changed:
         code = first.tree.code
-        _check(first, code, path, module, project, options, rules, prune)
+        _check(first, code, path, module, project, options, rules)
         layers = _locate_layers(code, layers)
     findings = tuple(sorted(set(first.findings)))
     return SourceResult(
@@ -151,7 +139,7 @@ def migrate_source(
 
 def _check(
     result: _Rewrite, code: str, path: str, module: str, project: ProjectIndex,
-    options: Options, rules: RuleSet, prune: bool,
+    options: Options, rules: RuleSet,
 ) -> None:
     """The output compiles and a second run changes nothing; else InternalCheckError.
 
@@ -168,8 +156,7 @@ def _check(
     # findings never change code: skip them on the re-run, and never locate the rest
     # (positions cost a codegen pass; only the rule ids are kept, for the error message)
     rewrite_only = replace(options, ignore=(*options.ignore, "TFM4"))
-    again = _rewrite(result.tree, path, module, project, rewrite_only, rules,
-                     code if prune else None, locate=False)
+    again = _rewrite(result.tree, path, module, project, rewrite_only, rules, locate=False)
     if again.changed:
         raise InternalCheckError(
             f"{path}: rewrite is not idempotent (a second run changed the file)",
@@ -179,9 +166,9 @@ def _check(
 
 def _rewrite(
     tree: cst.Module, path: str, module_name: str, project: ProjectIndex, options: Options,
-    rules: RuleSet, source: str | None, *, locate: bool = True,
+    rules: RuleSet, *, locate: bool = True,
 ) -> _Rewrite:
-    """One rewrite of `tree`; `source` (its code) lets the upgrade walk skip statements."""
+    """One rewrite of `tree` (upgrades, wrappers, imports); `locate=False` skips positions."""
     is_package = path.replace("\\", "/").endswith("__init__.py")
     resolver = Resolver.from_module(
         tree, module_name=module_name, is_package=is_package, reexports=project.reexports
@@ -189,7 +176,7 @@ def _rewrite(
     findings: list[Finding] = []
     applied: set[str] = set()
     upgraded, upgrade_count, imports = _upgrade(
-        tree, resolver, rules, options, path, findings, applied, source, locate
+        tree, resolver, rules, options, path, findings, applied, locate
     )
 
     roots = [
@@ -212,14 +199,12 @@ def _rewrite(
 
 def _upgrade(
     tree: cst.Module, resolver: Resolver, rules: RuleSet, options: Options, path: str,
-    findings: list[Finding], applied: set[str], source: str | None, locate: bool,
+    findings: list[Finding], applied: set[str], locate: bool,
 ) -> tuple[cst.Module, int, set[str]]:
     """The rules engineer's symbol upgrades (renames, layer mappings, findings)."""
     from tf1migrate.upgrades import apply_upgrades
 
-    outcome = apply_upgrades(
-        tree, resolver, rules, options, path=path, source=source, locate=locate
-    )
+    outcome = apply_upgrades(tree, resolver, rules, options, path=path, locate=locate)
     findings.extend(outcome.findings)
     applied.update(f.rule for f in outcome.findings)
     if outcome.count:
@@ -426,7 +411,7 @@ def module_name_for(path: str) -> str:
 
 
 def migrate_sources(
-    sources: Mapping[str, str], options: Options = Options(), *, prune: bool | None = None
+    sources: Mapping[str, str], options: Options = Options()
 ) -> dict[str, SourceResult]:
     """Both passes in-process over `{relative path: source}` (tests, benchmarks).
 
@@ -445,6 +430,6 @@ def migrate_sources(
     project = ProjectIndex.from_summaries(summaries, options, rules)
     return {
         path: migrate_source(source, path=path, module=module_name_for(path), project=project,
-                             options=options, rules=rules, prune=prune)
+                             options=options, rules=rules)
         for path, source in sorted(sources.items())
     }

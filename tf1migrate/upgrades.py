@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from tf1migrate.index import def_has_skip_comment
-from tf1migrate.relevance import skippable_statements, triggers_for
 from tf1migrate.resolve import Resolver
 from tf1migrate.rulepacks import RuleSet
 from tf1migrate.rules_impl import Rule, all_rules
@@ -29,7 +28,6 @@ from tf1migrate.rules_impl.base import (
     Frame,
     PendingFinding,
     Reference,
-    call_results_at_module_level,
 )
 from tf1migrate.rules_impl.positions import node_starts
 from tf1migrate.types import Finding, Options
@@ -52,29 +50,20 @@ def apply_upgrades(
     options: Options,
     *,
     path: str = "",
-    source: str | None = None,
-    prune: bool = True,
     locate: bool = True,
 ) -> UpgradeOutcome:
     """Apply every enabled upgrade rule to `module` (resolved by `resolver`).
 
-    With `source` (the code of `module`) and `prune`, statements no rule can react to are
-    not walked (`tf1migrate.relevance`); the result is the same as walking everything.
     `locate=False` leaves findings at line 0 (their positions cost a codegen pass), for
     callers that only need to know what happened (the engine's idempotence check).
     """
     ctx = Context(resolver, rules, options)
     if not (ctx.uses_tensorflow or ctx.uses_user_packages):
         return UpgradeOutcome(module)
-    ctx.not_aliases = call_results_at_module_level(module)
     active = all_rules()
-    skip: frozenset[int] = frozenset()
-    triggers = triggers_for(resolver, rules, ctx.user_roots, active) if prune else None
-    if triggers is not None and source is not None:
-        skip = skippable_statements(module, source, triggers) or frozenset()
     for rule in active:
         rule.prepare(ctx, module)
-    upgraded = module.visit(_Upgrader(module, ctx, active, skip))
+    upgraded = module.visit(_Upgrader(module, ctx, active))
     for rule in active:
         upgraded = rule.finish(ctx, upgraded)
     findings = _locate(module, ctx.findings, path, locate)
@@ -109,14 +98,12 @@ class _Upgrader(cst.CSTTransformer):
     """Walks once; turns syntax into rule hook calls. Knows no individual rule."""
 
     def __init__(
-        self, module: cst.Module, ctx: Context, rules: tuple[Rule, ...],
-        skip: frozenset[int] = frozenset(),
+        self, module: cst.Module, ctx: Context, rules: tuple[Rule, ...]
     ) -> None:
         super().__init__()
         self.module = module
         self.ctx = ctx
         self.rules = rules
-        self._skip = skip  # ids of statements no rule can react to (not walked)
         self._not_reference: set[int] = set()  # Names that bind or label, never refer
         self._inner: set[int] = set()  # parts of a longer Name/Attribute chain
 
@@ -164,8 +151,6 @@ class _Upgrader(cst.CSTTransformer):
         self._not_reference.add(id(node.name))
 
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        if id(node) in self._skip:
-            return False
         self._not_reference.add(id(node.name))
         return not def_has_skip_comment(self.module, node)  # `# tf1migrate: skip`
 
@@ -185,34 +170,7 @@ class _Upgrader(cst.CSTTransformer):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         self._not_reference.add(id(node.name))
         self.ctx.frames.append(Frame(function=node))  # popped in leave_FunctionDef, always
-        if id(node) in self._skip:
-            return False
         return not def_has_skip_comment(self.module, node)  # `# tf1migrate: skip`
-
-    # ------------------------------------------------ statements no rule reacts to
-    def _walk(self, node: cst.CSTNode) -> bool:
-        return id(node) not in self._skip
-
-    def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
-        return self._walk(node)
-
-    def visit_If(self, node: cst.If) -> bool:
-        return self._walk(node)
-
-    def visit_While(self, node: cst.While) -> bool:
-        return self._walk(node)
-
-    def visit_Try(self, node: cst.Try) -> bool:
-        return self._walk(node)
-
-    def visit_TryStar(self, node: cst.TryStar) -> bool:
-        return self._walk(node)
-
-    def visit_With(self, node: cst.With) -> bool:
-        return self._walk(node)
-
-    def visit_Match(self, node: cst.Match) -> bool:
-        return self._walk(node)
 
     def leave_FunctionDef(
         self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef
@@ -237,11 +195,8 @@ class _Upgrader(cst.CSTTransformer):
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         self._bind(node.target, node.value)
 
-    def visit_For(self, node: cst.For) -> bool:
-        if id(node) in self._skip:
-            return False
+    def visit_For(self, node: cst.For) -> None:
         self._bind(node.target, node.iter)
-        return True
 
     def visit_WithItem(self, node: cst.WithItem) -> None:
         if node.asname is not None:

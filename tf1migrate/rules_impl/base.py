@@ -79,7 +79,6 @@ class Context:
         self.uses_user_packages = any(
             bound.split(".")[0] in self._user_roots for bound in resolver.project_bindings.values()
         )
-        self.not_aliases: frozenset[str] = frozenset()  # see `call_results_at_module_level`
 
     @property
     def user_roots(self) -> frozenset[str]:
@@ -103,7 +102,7 @@ class Context:
         """(qualified name, canonical TF1 symbol) of an ORIGINAL-tree node, or None."""
         head = _head(node)
         resolver = self.resolver
-        if head is None or head in self.not_aliases:
+        if head is None:
             return None
         if head not in resolver.tf_aliases and head not in resolver.project_bindings:
             return None  # the common case, decided without building the dotted name
@@ -298,40 +297,3 @@ def _head(node: cst.BaseExpression) -> str | None:
     head = _head_node(node)
     return head.value if isinstance(head, cst.Name) else None
 
-
-def call_results_at_module_level(module: cst.Module) -> frozenset[str]:
-    """Module-level names assigned from a chain that goes through a call or subscript.
-
-    `n = tf.Dimension(3).value` binds a value, not an alias of `tf.Dimension.value`, but
-    `get_full_name_for_node` skips the call and the resolver records an alias; guard
-    against it here so such names are never rewritten (a resolver fix makes this a no-op).
-    """
-    found: set[str] = set()
-
-    def scan(body: Iterable[cst.CSTNode]) -> None:
-        for statement in body:
-            if isinstance(statement, cst.SimpleStatementLine):
-                for small in statement.body:
-                    if isinstance(small, cst.Assign) and _through_call(small.value):
-                        for target in small.targets:
-                            if isinstance(target.target, cst.Name):
-                                found.add(target.target.value)
-            elif not isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
-                for block in ("body", "orelse", "finalbody"):
-                    suite = getattr(statement, block, None)
-                    suite = getattr(suite, "body", suite)  # Else/Finally wrap a suite
-                    if isinstance(suite, cst.IndentedBlock):
-                        scan(suite.body)
-                for handler in getattr(statement, "handlers", ()) or ():
-                    if isinstance(handler.body, cst.IndentedBlock):
-                        scan(handler.body.body)
-
-    scan(module.body)
-    return frozenset(found)
-
-
-def _through_call(value: cst.BaseExpression) -> bool:
-    """`a.b(c).d` or `a[0].b`: an attribute chain whose head is not a plain name."""
-    if not isinstance(value, cst.Attribute):
-        return False
-    return not isinstance(_head_node(value), cst.Name)
