@@ -6,16 +6,24 @@ Reads ``{key: code}`` as JSON on stdin, execs each case, calls its ``run()`` and
 Helpers in every case's namespace: ``graph_report`` (build a TF1 graph and report it),
 ``import_tf1_module`` (import a legacy source tree as TF1 code) and ``tf1_behavior``
 (TF1 semantics for a block, TF2 restored after it).
+
+Channels-first references on CPU: TensorFlow's CPU kernels for NCHW convolutions and pools
+exist only in some builds (oneDNN on some CPUs), so the genuine channels_first layer cannot
+always run here. ``install_channels_first_on_cpu`` makes every channels_first legacy conv and
+pool compute through its NHWC equivalent (see its docstring), so the references do not
+depend on the CPU model.
 """
 
 from __future__ import annotations
 
 import builtins
 import contextlib
+import functools
 import importlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
+import inspect
 import json
 import os
 import pickle
@@ -72,6 +80,70 @@ def graph_report(build, *, seed=0, run_update_ops=False, feed=None):
         "update_ops": len(updates),
         "after_update": after,
     }
+
+
+def _nhwc_twin_call(original):
+    """Wrap a legacy conv/pool ``__call__`` so channels_first computes as NHWC.
+
+    The genuine channels_first layer is called first: it builds its variables in the graph
+    (so names, shapes, creation order and weight regularizers are tf-keras's own), and its
+    output is dropped (never run, so no NCHW kernel is needed). Then a channels_last twin
+    of the same class and configuration is built in the genuine layer's variable scope with
+    ``reuse=True``, so it uses exactly those variables (the kernel layout does not depend on
+    data_format), and it is applied to the input transposed to NHWC; its result is
+    transposed back. That is the same arithmetic, on kernels every CPU has. The twin's
+    reused weights add no second regularization loss; the activity regularizer moves from
+    the genuine layer to the twin, whose output holds the same values permuted.
+    """
+
+    @functools.wraps(original)
+    def __call__(self, inputs, *args, **kwargs):
+        if getattr(self, "data_format", None) != "channels_first":
+            return original(self, inputs, *args, **kwargs)
+        activity_regularizer = self._activity_regularizer
+        self._activity_regularizer = None
+        try:
+            original(self, inputs, *args, **kwargs)
+        finally:
+            self._activity_regularizer = activity_regularizer
+        parameters = inspect.signature(type(self).__init__).parameters
+        config = {
+            name: getattr(self, name)
+            for name in parameters
+            if name not in ("self", "name", "data_format", "activity_regularizer", "trainable")
+            and not name.endswith("_regularizer")
+            and hasattr(self, name)
+        }
+        twin = type(self)(
+            **config,
+            data_format="channels_last",
+            activity_regularizer=activity_regularizer,
+            trainable=self.trainable,
+            dtype=self.dtype,
+            _scope=self._scope,
+            _reuse=True,
+        )
+        rank = inputs.shape.rank
+        outputs = twin(tf.transpose(inputs, [0, *range(2, rank), 1]), *args, **kwargs)
+        return tf.transpose(outputs, [0, rank - 1, *range(1, rank - 1)])
+
+    __call__._nhwc_twin = True
+    return __call__
+
+
+def install_channels_first_on_cpu():
+    """Route every legacy channels_first conv and pool through its NHWC twin (idempotent)."""
+    from tf_keras.src.legacy_tf_layers import base, convolutional, pooling
+
+    for module in (convolutional, pooling):
+        for value in vars(module).values():
+            if (
+                isinstance(value, type)
+                and issubclass(value, base.Layer)
+                and "data_format" in inspect.signature(value.__init__).parameters
+                and not getattr(value.__call__, "_nhwc_twin", False)
+            ):
+                value.__call__ = _nhwc_twin_call(value.__call__)
 
 
 def _tf1_import(name, globals=None, locals=None, fromlist=(), level=0):
@@ -140,6 +212,7 @@ def import_tf1_module(path, name):
     Use it under ``tf1_behavior()`` when the code relies on TF1 semantics at build time.
     """
     finder = _LegacyTreeFinder(os.path.abspath(path))
+
     def from_tree():
         return [key for key in sys.modules if key.partition(".")[0] in finder.top_level]
 
@@ -166,11 +239,15 @@ def tf1_behavior():
     try:
         yield
     finally:
+        # enable_v2_behavior refuses ("must be called at program startup") once the global
+        # default graph exists, which any earlier case in this child may have created
+        v1.reset_default_graph()
         v1.enable_v2_behavior()
 
 
 def main(cache_dir: str) -> None:
     cases = json.loads(sys.stdin.read())
+    install_channels_first_on_cpu()
     for key, code in cases.items():
         namespace = {
             "__name__": f"oracle_case_{key}",
