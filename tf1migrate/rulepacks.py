@@ -76,6 +76,12 @@ class FindingRule:
     attributes: tuple[str, ...] = ()
     context: str = "anywhere"
     severity: str = "warning"
+    # documentation (`tf1migrate rules` / `explain`); examples are tested for packaged packs
+    name: str = ""
+    summary: str = ""
+    why: str = ""
+    valid: tuple[str, ...] = ()  # snippets that must not report `rule`
+    invalid: tuple[str, ...] = ()  # snippets that must report it, left unchanged
 
 
 @dataclass(frozen=True)
@@ -155,9 +161,7 @@ def load_rule_packs(extra: Sequence[str | Path] = ()) -> RuleSet:
 
 def packaged_pack_names() -> list[str]:
     return sorted(
-        entry.name
-        for entry in resources.files(PACKAGED).iterdir()
-        if entry.name.endswith(".toml")
+        entry.name for entry in resources.files(PACKAGED).iterdir() if entry.name.endswith(".toml")
     )
 
 
@@ -256,7 +260,9 @@ class _Builder:
             limit = entry.get("max_positional")
             if limit is not None and (not isinstance(limit, int) or limit < 0):
                 raise at.error("max_positional must be a non-negative integer")
-            self.compat_v1_when[name] = CompatCondition(at.strings(entry.get("keywords", [])), limit)
+            self.compat_v1_when[name] = CompatCondition(
+                at.strings(entry.get("keywords", [])), limit
+            )
 
     def _section_reorders(self, where: _Where, value: Any) -> None:
         for name, spec in where.table(value).items():
@@ -309,7 +315,20 @@ class _Builder:
     def _section_findings(self, where: _Where, value: Any) -> None:
         if not isinstance(value, list):
             raise where.error("must be an array of tables ([[findings]])")
-        allowed = {"rule", "message", "symbols", "keywords", "attributes", "context", "severity"}
+        allowed = {
+            "rule",
+            "message",
+            "symbols",
+            "keywords",
+            "attributes",
+            "context",
+            "severity",
+            "name",
+            "summary",
+            "why",
+            "valid",
+            "invalid",
+        }
         for index, spec in enumerate(value):
             at = where.at(str(index))
             entry = at.table(spec, allowed)
@@ -330,6 +349,11 @@ class _Builder:
                 attributes=at.strings(entry.get("attributes", [])),
                 context=context,
                 severity=severity,
+                name=at.string(entry["name"], "name") if "name" in entry else "",
+                summary=at.string(entry["summary"], "summary") if "summary" in entry else "",
+                why=at.string(entry["why"], "why") if "why" in entry else "",
+                valid=at.strings(entry.get("valid", [])),
+                invalid=at.strings(entry.get("invalid", [])),
             )
             if not (finding.symbols or finding.keywords or finding.attributes):
                 raise at.error("needs at least one of symbols, keywords, attributes")
@@ -429,4 +453,3 @@ __all__ = [
     "load_rule_packs",
     "packaged_pack_names",
 ]
-

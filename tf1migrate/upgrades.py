@@ -22,7 +22,7 @@ import libcst as cst
 from tf1migrate.index import def_has_skip_comment
 from tf1migrate.resolve import Resolver
 from tf1migrate.rulepacks import RuleSet
-from tf1migrate.rules_impl import Rule, all_rules
+from tf1migrate.rules_impl import Rule, walker_hooks
 from tf1migrate.rules_impl.base import (
     Context,
     Frame,
@@ -60,7 +60,7 @@ def apply_upgrades(
     ctx = Context(resolver, rules, options)
     if not (ctx.uses_tensorflow or ctx.uses_user_packages):
         return UpgradeOutcome(module)
-    active = all_rules()
+    active = walker_hooks()
     for rule in active:
         rule.prepare(ctx, module)
     upgraded = module.visit(_Upgrader(module, ctx, active))
@@ -97,9 +97,7 @@ def _one_per_line_and_rule(findings: list[Finding]) -> list[Finding]:
 class _Upgrader(cst.CSTTransformer):
     """Walks once; turns syntax into rule hook calls. Knows no individual rule."""
 
-    def __init__(
-        self, module: cst.Module, ctx: Context, rules: tuple[Rule, ...]
-    ) -> None:
+    def __init__(self, module: cst.Module, ctx: Context, rules: tuple[Rule, ...]) -> None:
         super().__init__()
         self.module = module
         self.ctx = ctx
@@ -203,6 +201,7 @@ class _Upgrader(cst.CSTTransformer):
             self._bind(node.asname.name, node.item)
 
     def _bind(self, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
+        self.ctx.note_binding(target, value)
         for rule in self.rules:
             rule.bind(self.ctx, target, value)
 
@@ -271,17 +270,48 @@ class _Upgrader(cst.CSTTransformer):
 
 #: Punctuation, whitespace and plain literals: nothing inside them is a name any rule sees,
 #: so the walk does not descend into them (their own parentheses and spaces included).
-_INERT: frozenset[type[cst.CSTNode]] = frozenset({
-    cst.SimpleWhitespace, cst.ParenthesizedWhitespace, cst.TrailingWhitespace, cst.EmptyLine,
-    cst.Newline, cst.Comment, cst.Comma, cst.Dot, cst.Colon, cst.Semicolon, cst.AssignEqual,
-    cst.LeftParen, cst.RightParen, cst.LeftSquareBracket, cst.RightSquareBracket,
-    cst.LeftCurlyBrace, cst.RightCurlyBrace, cst.SimpleString, cst.Integer, cst.Float,
-    cst.Imaginary, cst.Ellipsis, cst.ImportStar,
-    *(op for op in vars(cst).values()
-      if isinstance(op, type) and issubclass(op, (cst.BaseBinaryOp, cst.BaseBooleanOp,
-                                                  cst.BaseCompOp, cst.BaseUnaryOp,
-                                                  cst.BaseAugOp))),
-})
+_INERT: frozenset[type[cst.CSTNode]] = frozenset(
+    {
+        cst.SimpleWhitespace,
+        cst.ParenthesizedWhitespace,
+        cst.TrailingWhitespace,
+        cst.EmptyLine,
+        cst.Newline,
+        cst.Comment,
+        cst.Comma,
+        cst.Dot,
+        cst.Colon,
+        cst.Semicolon,
+        cst.AssignEqual,
+        cst.LeftParen,
+        cst.RightParen,
+        cst.LeftSquareBracket,
+        cst.RightSquareBracket,
+        cst.LeftCurlyBrace,
+        cst.RightCurlyBrace,
+        cst.SimpleString,
+        cst.Integer,
+        cst.Float,
+        cst.Imaginary,
+        cst.Ellipsis,
+        cst.ImportStar,
+        *(
+            op
+            for op in vars(cst).values()
+            if isinstance(op, type)
+            and issubclass(
+                op,
+                (
+                    cst.BaseBinaryOp,
+                    cst.BaseBooleanOp,
+                    cst.BaseCompOp,
+                    cst.BaseUnaryOp,
+                    cst.BaseAugOp,
+                ),
+            )
+        ),
+    }
+)
 
 _HOOKS: dict[tuple[type, str, type], object] = {}
 

@@ -1,15 +1,19 @@
-"""What every upgrade rule sees: the per-file context and the hooks it may implement.
+"""What every upgrade rule is and sees: its documentation, the per-file context, the hooks.
 
-Rules never walk the tree themselves; the engine transformer in `tf1migrate.upgrades`
-walks it once and calls the hooks below, so a file costs one pass whatever the number of
-rules. A hook that has nothing to say returns None (or the node it was given).
+A rule is one class in one module of this package: its id, name, summary, why, examples
+(`VALID` snippets it must leave alone, `INVALID` ones it must rewrite or report) and the
+hooks that implement it. Rules never walk the tree themselves; the engine transformer in
+`tf1migrate.upgrades` walks it once and calls the hooks below, so a file costs one pass
+whatever the number of rules. A hook that has nothing to say returns None (or the node it
+was given).
 """
 
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
@@ -17,6 +21,11 @@ from libcst.helpers import get_full_name_for_node
 from tf1migrate.resolve import COMPAT_V1, TF_ROOT, Resolver, canonical_tf1_name
 from tf1migrate.rulepacks import RuleSet
 from tf1migrate.types import Options, Severity
+
+#: Calls whose result's `.name` is a string the code chose (a scope's name), stable in TF2.
+NAMED_BY_THE_CODE = frozenset(
+    {"tf.variable_scope", "tf.name_scope", "tf.get_variable_scope", "tf.VariableScope"}
+)
 
 #: Qualified-name prefixes that still work in TF2 and must never be "upgraded".
 WORKING_PREFIXES = (COMPAT_V1, "tensorflow.compat.v2", "tensorflow.python")
@@ -133,6 +142,27 @@ class Context:
         full = f"{bound}.{rest}" if rest else bound
         return full, full
 
+    def note_binding(self, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
+        """Track which locals hold a value a TensorFlow call produced (`v = tf.X(...)`)."""
+        frame = self.frames[-1]
+        produced = value is not None and self.produced_by_tensorflow(value)
+        for name in _bound_names(target):
+            if produced:
+                frame.tf_values.add(name)
+            else:
+                frame.tf_values.discard(name)
+
+    def produced_by_tensorflow(self, node: cst.BaseExpression) -> bool:
+        """A TF call (not a scope), a local bound to one, or an attribute/index of either."""
+        while isinstance(node, (cst.Attribute, cst.Subscript)):
+            node = node.value
+        if isinstance(node, cst.Call):
+            found = call_symbol(self, node)
+            return found is not None and found[1] not in NAMED_BY_THE_CODE
+        if isinstance(node, cst.Name):
+            return any(node.value in frame.tf_values for frame in reversed(self.frames))
+        return False
+
     def is_creator(self, symbol: str) -> bool:
         """Does calling `symbol` create variables (rules' `creators`, minus `exclude`)?"""
         known = self._creators.get(symbol)
@@ -186,7 +216,7 @@ class Context:
         if rest.startswith("compat.v1."):
             v1_aliases = self.resolver.local_names_for(COMPAT_V1)
             if v1_aliases:
-                return dotted_expression(f"{_prefer(v1_aliases)}.{rest[len('compat.v1.'):]}")
+                return dotted_expression(f"{_prefer(v1_aliases)}.{rest[len('compat.v1.') :]}")
         tf_aliases = self.resolver.local_names_for(TF_ROOT)
         if tf_aliases:
             return dotted_expression(f"{_prefer(tf_aliases)}.{rest}")
@@ -198,10 +228,44 @@ class Context:
         return dotted_expression(f"{TF_ROOT}.{rest}")
 
 
-class Rule:
-    """Base class: override only the hooks the rule needs. `ids` are its rule ids."""
+@dataclass(frozen=True)
+class Example:
+    """`before` rewritten to `after`; `after=None`: unchanged, but the rule reports it."""
 
-    ids: tuple[str, ...] = ()
+    before: str
+    after: str | None = None
+
+
+TF = "import tensorflow as tf\n"
+V1 = "import tensorflow.compat.v1 as tf\n"
+
+
+class Rule:
+    """Base class of every upgrade rule: set the documentation, override the hooks it needs.
+
+    `id` is the one rule id this class reports and rewrites under (one id, one class);
+    `order` places it in the walk (lower first: the first rule to answer
+    `rewrite_reference` wins). `tests/rules/test_rule_examples.py` runs every `VALID` and
+    `INVALID` example; `tf1migrate rules` / `explain` show the rest.
+    """
+
+    id: ClassVar[str] = ""
+    name: ClassVar[str] = ""  # kebab-case, "symbol-renamed"
+    summary: ClassVar[str] = ""  # one line
+    why: ClassVar[str] = ""
+    severity: ClassVar[str] = "info"  # of its findings; "info" for silent rewrites
+    order: ClassVar[int] = 50
+    VALID: ClassVar[tuple[str, ...]] = ()
+    INVALID: ClassVar[tuple[Example, ...]] = ()
+
+    def import_destination(self, ctx: Context, qualname: str, symbol: str) -> str | None:
+        """Where `from <module> import <name>` of `symbol` should import it from instead:
+        the dotted target ("tf1compat.layers.dense"), or None. First rule to answer wins."""
+        return None
+
+    def module_destination(self, ctx: Context, symbol: str) -> str | None:
+        """The new module for `import tensorflow.<module> as X` of `symbol`, or None."""
+        return None
 
     def prepare(self, ctx: Context, module: cst.Module) -> None:
         """Called once before the walk (e.g. to pre-scan imports)."""
@@ -244,7 +308,7 @@ class Rule:
 
 
 def dotted_expression(dotted: str) -> cst.BaseExpression:
-    """"a.b.c" -> Attribute(Attribute(Name(a), b), c)."""
+    """ "a.b.c" -> Attribute(Attribute(Name(a), b), c)."""
     parts = dotted.split(".")
     node: cst.BaseExpression = cst.Name(parts[0])
     for part in parts[1:]:
@@ -257,6 +321,14 @@ def call_symbol(ctx: Context, call: cst.Call) -> tuple[str, str] | None:
     if isinstance(call.func, (cst.Name, cst.Attribute)):
         return ctx.reference(call.func)
     return None
+
+
+def _bound_names(target: cst.BaseExpression) -> Iterator[str]:
+    if isinstance(target, cst.Name):
+        yield target.value
+    elif isinstance(target, (cst.Tuple, cst.List)):
+        for element in target.elements:
+            yield from _bound_names(element.value)
 
 
 def _prefer(aliases: Iterable[str]) -> str:
@@ -296,4 +368,3 @@ def _head_node(node: cst.BaseExpression) -> cst.BaseExpression:
 def _head(node: cst.BaseExpression) -> str | None:
     head = _head_node(node)
     return head.value if isinstance(head, cst.Name) else None
-

@@ -1,26 +1,48 @@
-"""TFM409: arithmetic on `x.get_shape()[i]` needs a human.
+"""TFM409: `tf.Dimension` and arithmetic on `x.get_shape()[i]` need a human.
 
 In TF1 this was `Dimension` arithmetic where an unknown size propagated as None; in TF2
 the operand is an int or None, and `None * 2` raises. Only `get_shape()` is matched:
-`x.shape[i] * 2` is just as often numpy, where it is fine.
+`x.shape[i] * 2` is just as often numpy, where it is fine. Every use of `tf.Dimension`
+itself is reported too (`tf.Dimension(n).value` is rewritten by TFM103 instead).
 """
 
 from __future__ import annotations
 
 import libcst as cst
 
-from tf1migrate.rules_impl.base import Context, Rule
+from tf1migrate.rules_impl.base import TF, Context, Example, Reference, Rule
 from tf1migrate.rules_impl.shapes import is_static_dimension
 from tf1migrate.types import Severity
 
-DEFAULT_MESSAGE = (
-    "tf.Dimension arithmetic: in TF2 a static dimension is an int or None; "
-    "handle None, or use tf.shape(x)[i] for a dynamic size."
+DIMENSION = "tf.Dimension"
+MESSAGE = (
+    "tf.Dimension arithmetic: in TF2 a static dimension is an int or None; use "
+    "tf.compat.dimension_value(d) and handle None, or tf.shape(x)[i] for a dynamic size."
 )
 
 
 class DimensionArithmetic(Rule):
-    ids = ("TFM409",)
+    id = "TFM409"
+    name = "dimension-arithmetic"
+    summary = "tf.Dimension arithmetic."
+    why = (
+        "TF1 Dimension arithmetic propagated unknown sizes; in TF2 the operand is an int or "
+        "None and `None * 2` raises."
+    )
+    severity = "warning"
+    order = 60
+    VALID = (
+        TF + "n = x.shape[1] * 2\n",
+        TF + "n = tf.compat.dimension_value(x.shape[1]) * 2\n",
+    )
+    INVALID = (
+        Example(TF + "n = x.get_shape()[1] * 2\n"),
+        Example(TF + "d = tf.Dimension(3)\n"),
+    )
+
+    def inspect_reference(self, ctx: Context, ref: Reference, *, migrated: bool) -> None:
+        if ref.symbol == DIMENSION or ref.symbol.startswith(DIMENSION + "."):
+            ctx.report(ref.original, self.id, f"{ref.symbol}: {MESSAGE}", Severity.WARNING)
 
     def leave_binary(
         self, ctx: Context, original: cst.BinaryOperation, updated: cst.BaseExpression
@@ -29,8 +51,5 @@ class DimensionArithmetic(Rule):
             return updated
         operands = (original.left, original.right)
         if any(is_static_dimension(o, allow_shape_attribute=False) for o in operands):
-            rule = ctx.rules.finding_by_rule("TFM409")
-            message = rule.message if rule is not None else DEFAULT_MESSAGE
-            severity = Severity(rule.severity) if rule is not None else Severity.WARNING
-            ctx.report(original, "TFM409", message, severity)
+            ctx.report(original, self.id, MESSAGE, Severity.WARNING)
         return updated

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-from tf1migrate.rules_impl.base import Context, Rule, call_symbol
+from tf1migrate.rules_impl.base import TF, V1, Context, Example, Rule, call_symbol
 from tf1migrate.types import Severity
 
 RULE = "TFM104"
@@ -24,7 +24,39 @@ GRAPH_MODE_SWITCHES = frozenset({"tf.disable_v2_behavior", "tf.disable_eager_exe
 
 
 class GraphModeSwitches(Rule):
-    ids = (RULE,)
+    id = RULE
+    name = "graph-mode-switch"
+    summary = "`tf.disable_v2_behavior()` / `tf.disable_eager_execution()` statements are removed."
+    why = (
+        "They switch the whole process to graph mode, often at import time, and the migrated "
+        "layers must run eagerly. A comment line is left where the call was."
+    )
+    order = 90  # after every other leave_call, so it sees the final call
+    VALID = (
+        TF + "tf.enable_eager_execution()\n",
+        TF + "switch = tf.compat.v1.disable_v2_behavior\n",
+        "import mylib as tf\ntf.disable_v2_behavior()\n",
+    )
+    INVALID = (
+        Example(
+            V1 + "\ntf.disable_v2_behavior()\n\n\ndef f(x):\n    return x\n",
+            V1 + "\n# tf1migrate: removed tf.disable_v2_behavior() (TF2 runs eagerly)\n"
+            "\n\ndef f(x):\n    return x\n",
+        ),
+        Example(
+            TF + "if __name__ == '__main__':\n    # graph mode\n"
+            "    tf.compat.v1.disable_eager_execution()  # for the old code\n    main()\n",
+            TF + "if __name__ == '__main__':\n    # graph mode\n"
+            "    # tf1migrate: removed tf.disable_eager_execution() (TF2 runs eagerly)\n"
+            "    # for the old code\n    main()\n",
+        ),
+        Example(
+            TF + "def setup():\n    tf.disable_v2_behavior()\n",
+            TF + "def setup():\n"
+            "    # tf1migrate: removed tf.disable_v2_behavior() (TF2 runs eagerly)\n"
+            "    pass\n",
+        ),
+    )
 
     def __init__(self) -> None:
         self._calls: dict[int, str] = {}  # id(updated call) -> the TF1 symbol it calls
@@ -122,11 +154,7 @@ class _RemoveStatements(cst.CSTTransformer):
     def _switches_in(self, statement: cst.BaseStatement) -> list[str]:
         if not isinstance(statement, cst.SimpleStatementLine):
             return []
-        return [
-            self.calls[id(small.value)]
-            for small in statement.body
-            if self._is_switch(small)
-        ]
+        return [self.calls[id(small.value)] for small in statement.body if self._is_switch(small)]
 
     def _is_switch(self, small: cst.BaseSmallStatement) -> bool:
         return isinstance(small, cst.Expr) and id(small.value) in self.calls

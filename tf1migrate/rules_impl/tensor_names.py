@@ -1,4 +1,9 @@
-"""TFM407 rewrite: `<tensor>.name` in model code -> `tf1compat.tensor_name(<tensor>)`.
+"""TFM407: `.name` of a TF value; in model code `tf1compat.tensor_name(<tensor>)` instead.
+
+Reading `.name` of a value a TensorFlow call produced (`tf.get_variable(...).name`, a local
+bound from a TF call, `v.op.name`) is reported: eager tensors have no name and Keras names
+variables differently. Attribute names alone are too common (`args.name`), so values that
+did not come from TensorFlow are never reported.
 
 Helpers such as BERT's `get_shape_list(tensor, name=None)` default a name to
 `tensor.name`; eager tensors have no name, so the migrated layer raises when called
@@ -19,18 +24,31 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from tf1migrate.rules_impl.base import Context, Frame, Rule, call_symbol
+from tf1migrate.rules_impl.base import TF, Context, Example, Frame, Rule, call_symbol
 from tf1migrate.rules_impl.names import keep_parentheses
+from tf1migrate.types import Severity
 
 RULE = "TFM407"
 TENSOR_NAME = "tf1compat.tensor_name"
+MESSAGE = (
+    "tensor/variable .name: eager tensors have no name and variable names change under "
+    "Keras; do not key logic on names (use tf1compat.tf1_variables(layer) for the TF1 name "
+    "map)."
+)
 
 #: Calls whose results are variables or scopes (named in eager mode too) or not tensors.
 NOT_TENSORS = frozenset(
     {
-        "tf.get_variable", "tf.get_local_variable", "tf.Variable", "tf.get_collection",
-        "tf.get_collection_ref", "tf.variable_scope", "tf.name_scope",
-        "tf.get_variable_scope", "tf.VariableScope", "tf.get_default_graph",
+        "tf.get_variable",
+        "tf.get_local_variable",
+        "tf.Variable",
+        "tf.get_collection",
+        "tf.get_collection_ref",
+        "tf.variable_scope",
+        "tf.name_scope",
+        "tf.get_variable_scope",
+        "tf.VariableScope",
+        "tf.get_default_graph",
     }
 )
 NOT_TENSOR_NAMESPACES = ("tf.train.", "tf.summary.", "tf.estimator.", "tf.saved_model.")
@@ -45,7 +63,44 @@ class _Candidate:
 
 
 class TensorNames(Rule):
-    ids = (RULE,)
+    id = RULE
+    name = "tensor-name"
+    summary = "`.name` of a tensor or variable is used."
+    why = (
+        "Eager tensors have no name and Keras names variables differently. In model code "
+        "(functions that create variables and the helpers they call) a tensor's `.name` "
+        "becomes tf1compat.tensor_name(tensor): the TF1 name in graphs, a stable description "
+        "for eager tensors. Elsewhere, logic keyed on names must use "
+        "tf1compat.tf1_variables(layer)."
+    )
+    severity = "warning"
+    order = 50
+    VALID = (
+        TF + "print(args.name)\n",
+        TF + "v = make()\nprint(v.name)\n",
+        TF + "with tf.variable_scope('enc') as scope:\n    print(scope.name)\n",
+        TF + "def main(args):\n    print(args.name)\n",
+    )
+    INVALID = (
+        Example(
+            TF + "def model(x):\n    check(x)\n    return tf.get_variable('w', [3]) * x\n\n\n"
+            "def check(tensor, name=None):\n    name = name or tensor.name\n",
+            TF + "def model(x):\n    check(x)\n    return tf.get_variable('w', [3]) * x\n\n\n"
+            "def check(tensor, name=None):\n    name = name or tf1compat.tensor_name(tensor)\n",
+        ),
+        Example(
+            TF + "def block(x):\n    h = tf.layers.dense(x, 4)\n    y = tf.nn.relu(h)\n"
+            "    print(y.name)\n    return y\n",
+            TF + "def block(x):\n    h = tf.layers.dense(x, 4)\n    y = tf.nn.relu(h)\n"
+            "    print(tf1compat.tensor_name(y))\n    return y\n",
+        ),
+        Example(
+            TF + "def describe(x):  # not model code: reported\n"
+            "    y = tf.nn.relu(x)\n    return y.name\n"
+        ),
+        Example(TF + "v = tf.get_variable('w', [3])\nprint(v.name)\n"),
+        Example(TF + "for v in tf.trainable_variables():\n    print(v.op.name)\n"),
+    )
 
     def __init__(self) -> None:
         self._candidates: list[_Candidate] = []
@@ -76,7 +131,11 @@ class TensorNames(Rule):
     def leave_attribute(
         self, ctx: Context, original: cst.Attribute, updated: cst.BaseExpression
     ) -> cst.BaseExpression:
-        if original.attr.value != "name" or not isinstance(original.value, cst.Name):
+        if original.attr.value != "name":
+            return updated
+        if ctx.uses_tensorflow and ctx.produced_by_tensorflow(original.value):
+            ctx.report(original, RULE, f".name: {MESSAGE}", Severity.WARNING)
+        if not isinstance(original.value, cst.Name):
             return updated
         if not isinstance(updated, cst.Attribute) or not ctx.uses_tensorflow:
             return updated
@@ -134,9 +193,7 @@ class _Undo(cst.CSTTransformer):
         super().__init__()
         self.undo = undo
 
-    def on_leave(
-        self, original_node: cst.CSTNode, updated_node: cst.CSTNode
-    ) -> cst.CSTNode:
+    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> cst.CSTNode:
         return self.undo.get(id(original_node), updated_node)  # type: ignore[return-value]
 
 

@@ -1,11 +1,10 @@
-"""TFM102 (and TFM101): calls whose TF2 signature changed.
+"""TFM102: calls whose TF2 signature changed.
 
 Tables from tf_upgrade_v2, applied in its order and keyed by the OLD function name:
 positional arguments that would land in the wrong TF2 slot become keywords (`reorders`),
 then keywords are renamed (`keyword_renames`) or dropped (`keyword_removals`). A call
-passing an argument whose TF1 meaning TF2 dropped (`compat_v1_when`, e.g.
-`tf.zeros_like(x, optimize=False)`) moves to compat.v1 instead (TFM101), as do functions
-renamed to compat.v1: both keep their TF1 keywords. Calls reached through compat.v1 are
+that TFM101 moves to compat.v1 (`tf.zeros_like(x, optimize=False)`), and a function
+renamed to compat.v1, keep their TF1 keywords. Calls reached through compat.v1 are
 left alone. A `*.method` key applies to that method on any object (optimizers are held in
 variables).
 """
@@ -14,22 +13,47 @@ from __future__ import annotations
 
 import libcst as cst
 
-from tf1migrate.rulepacks import CompatCondition, Reorder
-from tf1migrate.rules_impl.base import Context, Rule, call_symbol, is_working_api
-from tf1migrate.rules_impl.names import head_name, keep_parentheses, longest_prefix
+from tf1migrate.rulepacks import Reorder
+from tf1migrate.rules_impl.base import TF, V1, Context, Example, Rule
+from tf1migrate.rules_impl.names import longest_prefix
+from tf1migrate.rules_impl.symbol_renamed import call_table_keys, kept_on_compat_v1
 from tf1migrate.types import Severity
 
 NO_SPACE = cst.SimpleWhitespace("")
 
 
-class CallArguments(Rule):
-    ids = ("TFM101", "TFM102")
+class ArgumentsChanged(Rule):
+    id = "TFM102"
+    name = "arguments-changed"
+    summary = "A keyword was renamed or removed, or positional arguments must become keywords."
+    why = (
+        "TF2 reordered or renamed parameters of ~120 functions (tables from tf_upgrade_v2); "
+        "naming the arguments keeps the call meaning the same thing."
+    )
+    order = 30
+    VALID = (
+        TF + "i = tf.argmax(x, 1)\n",
+        V1 + "i = tf.argmax(x, 1, 'n')\n",
+        TF + "y = tf.cond(p, true_fn=f, false_fn=g)\n",
+    )
+    INVALID = (
+        Example(TF + "i = tf.argmax(x, 1, 'idx')\n", TF + "i = tf.argmax(x, 1, name='idx')\n"),
+        Example(
+            TF + "y = tf.cond(p, fn1=f, fn2=g, strict=True)\n",
+            TF + "y = tf.cond(p, true_fn=f, false_fn=g)\n",
+        ),
+        Example(
+            TF + "op = opt.minimize(\n    loss,\n    colocate_gradients_with_ops=True,\n)\n",
+            TF + "op = opt.minimize(\n    loss,\n)\n",
+        ),
+        Example(TF + "i = tf.argmin(x, dimension=0)\n", TF + "i = tf.argmin(x, axis=0)\n"),
+    )
 
     def leave_call(self, ctx: Context, original: cst.Call, updated: cst.Call) -> cst.Call:
-        keys = self._table_keys(ctx, original)
+        keys = call_table_keys(ctx, original)
         if not keys:
             return updated
-        arguments_on = ctx.enabled("TFM102")
+        arguments_on = ctx.enabled(self.id)
         args = list(updated.args)
         changed = False
         for key in keys:
@@ -38,12 +62,9 @@ class CallArguments(Rule):
                 new_args = _keywordize(ctx, original, args, reorder)
                 changed |= new_args is not args
                 args = new_args
-            condition = ctx.rules.compat_v1_when.get(key)
-            if condition is not None and _meets(condition, args) and ctx.enabled("TFM101"):
-                # the TF1 meaning needs the TF1 function: keep the call on compat.v1
-                ctx.changed()
-                func = ctx.tf_expression("tf.compat.v1." + key[len("tf.") :])
-                return updated.with_changes(func=keep_parentheses(updated.func, func), args=args)
+            if kept_on_compat_v1(ctx, key, args):
+                # TFM101 moves the call to compat.v1 (and counts it): TF1 keywords stay
+                return updated.with_changes(args=args) if changed else updated
             if not arguments_on or _renamed_to_compat_v1(ctx, key):
                 continue  # compat.v1 keeps the TF1 keywords
             renames = ctx.rules.keyword_renames.get(key, {})
@@ -59,29 +80,6 @@ class CallArguments(Rule):
             return updated
         ctx.changed()
         return updated.with_changes(args=args)
-
-    def _table_keys(self, ctx: Context, original: cst.Call) -> list[str]:
-        """The table keys this call answers to: its TF1 symbol and/or `*.method`."""
-        keys = []
-        found = call_symbol(ctx, original)
-        if found is not None:
-            qualname, symbol = found
-            repointed = head_name(original.func) in ctx.repointed_locals
-            if not is_working_api(qualname) and not repointed:
-                keys.append(symbol)
-        if isinstance(original.func, cst.Attribute) and ctx.uses_tensorflow:
-            keys.append("*." + original.func.attr.value)
-        return keys
-
-
-def _meets(condition: CompatCondition, args: list[cst.Arg]) -> bool:
-    """Does the call pass an argument whose TF1 meaning TF2 dropped?"""
-    if any(a.keyword is not None and a.keyword.value in condition.keywords for a in args):
-        return True
-    if condition.max_positional is None:
-        return False
-    positional = [a for a in args if a.keyword is None]
-    return any(a.star for a in positional) or len(positional) > condition.max_positional
 
 
 def _renamed_to_compat_v1(ctx: Context, key: str) -> bool:

@@ -1,4 +1,4 @@
-"""TFM201 / TFM202 follow-up: drop a `tf.contrib` import whose every use was migrated.
+"""Engine follow-up of every rule: drop a `tf.contrib` import whose every use was migrated.
 
 `from tensorflow.contrib import rnn` fails at import time in TF2 even if nothing uses it
 any more, so once each `rnn.LSTMCell` became `tf1compat.nn.rnn_cell.LSTMCell` the import
@@ -19,7 +19,7 @@ CONTRIB = "tensorflow.contrib"
 
 
 class DeadContribImports(Rule):
-    ids = ("TFM201", "TFM202")
+    """Runs after every rule (not a rule: it has no id; whichever rule migrated the uses)."""
 
     def __init__(self) -> None:
         self._uses: dict[str, int] = {}

@@ -1,4 +1,4 @@
-"""TFM101 / TFM201 / TFM202 at import lines: point `from tensorflow... import x` at x's new home.
+"""Import lines for every rule: point `from tensorflow... import x` at x's new home.
 
 `from tensorflow.layers import dense` fails to import under TF2/Keras 3, so rewriting the
 uses of `dense` is not enough: the import line itself must change. Re-pointing the import
@@ -17,8 +17,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
 from tf1migrate.resolve import canonical_tf1_name, is_tf_qualname
-from tf1migrate.rules_impl.base import Context, Rule, dotted_expression, is_working_api
-from tf1migrate.rules_impl.layer_mapping import module_rule
+from tf1migrate.rules_impl.base import Context, Rule, dotted_expression
 
 ImportLine = cst.SimpleStatementLine | cst.FlattenSentinel[cst.SimpleStatementLine]
 
@@ -34,9 +33,15 @@ class _Move:
 
 
 class ImportRepoint(Rule):
-    ids = ("TFM101", "TFM201", "TFM202")
+    """Re-points import lines for the rules (not a rule: it has no id).
 
-    def __init__(self) -> None:
+    Each imported TensorFlow name goes where the first rule that answers
+    `import_destination` says, under that rule's id; whole modules likewise through
+    `module_destination`.
+    """
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self._rules = tuple(rules)
         self._plans: dict[int, tuple[list[cst.ImportAlias], list[_Move]]] = {}
         self._module_imports: dict[int, list[tuple[cst.ImportAlias, str, str]]] = {}
 
@@ -60,7 +65,7 @@ class ImportRepoint(Rule):
         for alias in node.names:
             name = get_full_name_for_node(alias.name) or ""
             local = _local_name(alias) or name
-            move = _destination(ctx, f"{base}.{name}", local)
+            move = self._destination(ctx, f"{base}.{name}", local)
             if move is None:
                 kept.append(alias)
             else:
@@ -76,9 +81,13 @@ class ImportRepoint(Rule):
             local = _local_name(alias)
             dotted = get_full_name_for_node(alias.name) or ""
             symbol = canonical_tf1_name(dotted) if local and is_tf_qualname(dotted) else None
-            target = ctx.rules.module_map.get(symbol) if symbol else None
-            if target is not None and ctx.enabled(module_rule(ctx, symbol)):
-                changes.append((alias, target, local))
+            if symbol is None:
+                continue
+            for rule in self._rules:
+                target = rule.module_destination(ctx, symbol)
+                if target is not None:
+                    changes.append((alias, target, local))
+                    break
         if changes:
             self._module_imports[id(line)] = changes
             ctx.repointed_locals.update(local for _, _, local in changes)
@@ -135,22 +144,16 @@ class ImportRepoint(Rule):
                 lines.append(updated.with_changes(body=[new]))
         return cst.FlattenSentinel(lines)
 
-
-def _destination(ctx: Context, qualname: str, local: str) -> _Move | None:
-    """Where an imported TensorFlow name should come from instead, if anywhere."""
-    symbol = canonical_tf1_name(qualname)
-    if symbol is None:
+    def _destination(self, ctx: Context, qualname: str, local: str) -> _Move | None:
+        """Where an imported TensorFlow name should come from instead, if anywhere."""
+        symbol = canonical_tf1_name(qualname)
+        if symbol is None:
+            return None
+        for rule in self._rules:
+            target = rule.import_destination(ctx, qualname, symbol)
+            if target is not None:
+                return _move(target, local, rule.id)
         return None
-    mapping = ctx.rules.layer_map.get(symbol)
-    if mapping is not None and ctx.enabled(mapping.rule):
-        return _move(mapping.target, local, mapping.rule)
-    module_target = ctx.rules.module_map.get(symbol)
-    if module_target is not None and ctx.enabled(module_rule(ctx, symbol)):
-        return _move(module_target, local, module_rule(ctx, symbol))
-    target = ctx.rules.renames.get(symbol)
-    if target is not None and not is_working_api(qualname) and ctx.enabled("TFM101"):
-        return _move(target, local, "TFM101")
-    return None
 
 
 def _move(target: str, local: str, rule: str) -> _Move | None:
