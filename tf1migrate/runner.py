@@ -456,6 +456,10 @@ def _notebook_findings(unit: _Unit, findings: tuple[Finding, ...]) -> tuple[Find
     out = []
     for f in findings:
         cell, line = unit.notebook.locate(f.line)
+        bad = unit.notebook.syntax_error() if f.rule == PARSE_ERROR else None
+        if bad is not None:  # the cell Python itself rejects, not where the joined parse gave up
+            cell, line, col, detail = bad
+            f = replace(f, col=col, message=f"does not parse: {detail}")
         out.append(replace(f, line=line, message=f"cell {cell + 1}: {f.message}"))
     return tuple(out)
 

@@ -3,6 +3,7 @@ good files that still get migrated; exit code 2; no traceback without --verbose.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -13,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.cli.conftest import TF1_MODEL
+from tests.cli.test_notebooks import MAGIC_FORMS, _notebook
 from tf1migrate import runner, sourcefile
 from tf1migrate.cli import main
 from tf1migrate.sourcefile import TEMP_SUFFIX
@@ -74,6 +76,7 @@ def matrix(make_repo, tmp_path: Path, request, monkeypatch):
         "unreadable.py": TF1_MODEL,
         "readonly/model.py": TF1_MODEL,
         "changed.py": TF1_MODEL,
+        "magics.ipynb": _notebook(TF1_MODEL, *(f"{m}\ny = tf.layers.dense(x, 2)" for m in MAGIC_FORMS.values())),
     })
     big = root / "generated_big.py"
     with big.open("w") as handle:
@@ -159,6 +162,10 @@ def test_bad_input_matrix_in_one_run(matrix, engine, monkeypatch) -> None:
     assert b"\t" in migrated("tabs.py")
     for name in ("good.py", "latin1.py", "bom.py", "crlf.py", "mixed.py", "tabs.py"):
         compile((root / name).read_bytes(), name, "exec")
+    cells = json.loads((root / "magics.ipynb").read_text(encoding="utf-8"))["cells"][1:]
+    for magic, cell in zip(MAGIC_FORMS.values(), cells, strict=True):  # back byte-exact, code migrated
+        source = "".join(cell["source"])
+        assert source.startswith(magic + "\n") and "tf.layers" not in source[len(magic):], source
     assert (root / "link_inside.py").is_symlink()  # written through, not replaced by a copy
     assert not [p for p in root.rglob(f"*{TEMP_SUFFIX}")]
 
