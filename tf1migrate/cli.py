@@ -107,6 +107,11 @@ def main() -> None:
     help="Tracebacks for internal errors, cache statistics.",
 )
 @click.option(
+    "--allow-dirty",
+    is_flag=True,
+    help="Rewrite files with uncommitted or untracked changes (and `.` outside git).",
+)
+@click.option(
     "--verify",
     "then_verify",
     is_flag=True,
@@ -116,7 +121,7 @@ def migrate(
     paths: Sequence[str], diff: bool, check: bool, target: str | None, select: Sequence[str],
     ignore: Sequence[str], rule_packs: Sequence[str], jobs: int | None, output_format: str,
     output_file: str | None, config_file: str | None, no_cache: bool, quiet: bool, verbose: bool,
-    then_verify: bool,
+    allow_dirty: bool, then_verify: bool,
 ) -> None:
     """Rewrite PATHS (files or directories, default: .) in place."""
     if diff and check:
@@ -126,9 +131,12 @@ def migrate(
             "--verify checks migrated files on disk: it cannot be used with --diff or --check"
         )
     mode = "diff" if diff else "check" if check else "write"
-    paths = tuple(paths) or (".",)
-
     from pathlib import Path
+
+    guarded = mode == "write" and not allow_dirty
+    if not paths and guarded:
+        _refuse_implicit_dot_outside_git()
+    paths = tuple(paths) or (".",)
 
     from tf1migrate.config import ConfigError, load_config
 
@@ -142,7 +150,7 @@ def migrate(
 
     machine = output_format != "text" or output_file is not None
     try:
-        result = _run(paths, config, mode, no_cache, quiet, verbose, machine)
+        result = _run(paths, config, mode, no_cache, quiet, verbose, machine, guarded)
     except (click.exceptions.Exit, click.ClickException):
         raise
     except KeyboardInterrupt:
@@ -169,24 +177,43 @@ def migrate(
     sys.exit(code)
 
 
+def _refuse_implicit_dot_outside_git() -> None:
+    """No path and no git to restore from: a stray run must not rewrite the whole directory."""
+    from pathlib import Path
+
+    from tf1migrate.discovery import git_toplevel
+
+    if git_toplevel(Path.cwd()) is None:
+        raise UsageFailure(
+            "refusing to rewrite the current directory outside a git repository, where nothing "
+            "could bring the originals back: name what to rewrite (`tf1migrate migrate .`), "
+            "or preview it with --diff"
+        )
+
+
 def _run(
     paths: Sequence[str], config: Any, mode: str, no_cache: bool, quiet: bool, verbose: bool,
-    machine: bool,
+    machine: bool, guarded: bool = False,
 ) -> Any:
     """Run the migration with a progress bar where people watch, and tell them what happened.
 
     Diffs and machine-readable reports own standard output; people's messages then go to
     standard error, so `tf1migrate migrate --diff > patch` gives a clean patch.
     """
+    from tf1migrate.discovery import DirtyTree, check_clean
     from tf1migrate.reporters import text as text_report
     from tf1migrate.runner import run_migrate
 
     console = text_report.make_console(stderr=mode == "diff" or machine)
-    with text_report.progress_bar(console, enabled=not quiet) as progress:
-        result = run_migrate(
-            paths, config.options(), mode=mode, jobs=config.jobs, use_cache=not no_cache,
-            progress=progress, config=config, verbose=verbose,
-        )
+    try:
+        with text_report.progress_bar(console, enabled=not quiet) as progress:
+            result = run_migrate(
+                paths, config.options(), mode=mode, jobs=config.jobs, use_cache=not no_cache,
+                progress=progress, config=config, verbose=verbose,
+                before_write=check_clean if guarded else None,
+            )
+    except DirtyTree as exc:  # nothing was written
+        raise UsageFailure(str(exc)) from None
     if mode == "diff" and not machine:
         from tf1migrate.reporters import changed_files, unified_diff
 

@@ -149,7 +149,9 @@ class _Walker:
             else:
                 self.findings.append(
                     _bad_path(
-                        link, "broken symlink (target does not exist); not followed", Severity.WARNING
+                        link,
+                        "broken symlink (target does not exist); not followed",
+                        Severity.WARNING,
                     )
                 )
             return None
@@ -259,3 +261,99 @@ def discover(paths: Sequence[str | os.PathLike[str]], config: Config) -> Discove
 def discover_files(paths: Sequence[str | os.PathLike[str]], config: Config) -> list[Path]:
     """Convenience for callers that only need the files to rewrite."""
     return list(discover(paths, config).targets)
+
+
+# ---------------------------------------------------------------- the dirty-tree guard
+
+
+class DirtyTree(Exception):
+    """`migrate` would overwrite work git could not give back; the message says which files."""
+
+
+def git_toplevel(path: Path) -> Path | None:
+    """The work tree `path` is in, or None outside git (or when git is missing or refuses)."""
+    return _toplevel(str(path if path.is_dir() else path.parent))
+
+
+@functools.lru_cache(maxsize=1024)
+def _toplevel(directory: str) -> Path | None:
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            ["git", "-C", directory, "rev-parse", "--show-toplevel"],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    top = done.stdout.strip()
+    return Path(top).resolve() if done.returncode == 0 and top else None
+
+
+def _unrecoverable(top: Path) -> set[Path]:
+    """Files of the work tree whose content git does not hold: unstaged edits and untracked files.
+
+    Staged content is in the index (`git checkout -- FILE` brings it back), so a file that
+    is only staged, as pre-commit leaves the files it passes, is safe to rewrite.
+    """
+    import subprocess
+
+    done = subprocess.run(
+        [
+            "git",
+            "-C",
+            str(top),
+            "status",
+            "--porcelain=v1",
+            "-z",
+            "--untracked-files=all",
+            "--ignore-submodules=all",
+        ],
+        capture_output=True,
+        check=False,
+        timeout=300,
+    )
+    if done.returncode != 0:
+        message = done.stderr.decode(errors="replace").strip().splitlines()
+        raise DirtyTree(
+            f"cannot ask git whether {top} has uncommitted changes: "
+            f"{message[-1] if message else 'git status failed'}"
+        )
+    dirty: set[Path] = set()
+    entries = iter(done.stdout.decode("utf-8", "surrogateescape").split("\0"))
+    for entry in entries:
+        if len(entry) < 4:
+            continue
+        index, worktree, name = entry[0], entry[1], entry[3:]
+        if index in "RC":
+            next(entries, None)  # a rename's second field is the old name
+        if entry[:2] == "??" or worktree != " ":
+            dirty.add(top / name)
+    return dirty
+
+
+def check_clean(paths: Iterable[Path]) -> None:
+    """Raise DirtyTree when any of `paths` (files about to be rewritten) holds work git lacks."""
+    by_top: dict[Path, list[Path]] = {}
+    for path in paths:
+        top = git_toplevel(path)
+        if top is not None:
+            by_top.setdefault(top, []).append(path)
+    dirty: list[str] = []
+    for top, files in by_top.items():
+        unsafe = _unrecoverable(top)
+        for path in files:
+            if path in unsafe or path.resolve() in unsafe:
+                dirty.append(display_path(path))
+    if dirty:
+        listed = ", ".join(sorted(dirty)[:10]) + (
+            f" and {len(dirty) - 10} more" if len(dirty) > 10 else ""
+        )
+        raise DirtyTree(
+            f"refusing to rewrite {len(dirty)} file{'s' if len(dirty) != 1 else ''} with uncommitted "
+            f"or untracked changes git could not restore: {listed} (commit or stage them first, "
+            "or pass --allow-dirty)"
+        )

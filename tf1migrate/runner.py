@@ -520,10 +520,12 @@ def run_migrate(
     config: Config | None = None,
     engine: EngineRef | None = None,
     verbose: bool = False,
+    before_write: Callable[[list[Path]], None] | None = None,
 ) -> RunResult:
     """Migrate `paths` (files or directories); `mode` is "write", "check" or "diff".
 
-    Returns results sorted by path. Nothing is written unless mode == "write".
+    Returns results sorted by path. Nothing is written unless mode == "write";
+    `before_write` sees the files about to be rewritten and may raise to write none.
     """
     if mode not in ("write", "check", "diff"):
         raise ValueError(f"mode must be write, check or diff, not {mode!r}")
@@ -562,6 +564,8 @@ def run_migrate(
 
     if mode == "write":
         changed = [p for p, r in results.items() if r.status == FileStatus.CHANGED]
+        if before_write is not None and changed:
+            before_write(sorted(changed))  # the dirty-tree guard raises here
         for done, path in enumerate(changed, 1):
             results[path] = _write(units[path], results[path])
             (progress or _no_progress)("write", done, len(changed))
