@@ -7,11 +7,11 @@ Helpers in every case's namespace: ``graph_report`` (build a TF1 graph and repor
 ``import_tf1_module`` (import a legacy source tree as TF1 code) and ``tf1_behavior``
 (TF1 semantics for a block, TF2 restored after it).
 
-Channels-first references on CPU: TensorFlow's CPU kernels for NCHW convolutions and pools
-exist only in some builds (oneDNN on some CPUs), so the genuine channels_first layer cannot
-always run here. ``install_channels_first_on_cpu`` makes every channels_first legacy conv and
-pool compute through its NHWC equivalent (see its docstring), so the references do not
-depend on the CPU model.
+References on any CPU: TensorFlow's CPU kernels for NCHW convolutions and pools exist only
+in some builds (oneDNN on some CPUs), the CPU depthwise kernel takes equal strides only, and
+some builds' transposed convolutions too. ``install_cpu_twins`` makes those legacy layers
+compute through an equivalent on kernels every CPU has (see ``_cpu_twin_call``), with the
+genuine layer's variables, so the references do not depend on the CPU model.
 """
 
 from __future__ import annotations
@@ -82,28 +82,89 @@ def graph_report(build, *, seed=0, run_update_ops=False, feed=None):
     }
 
 
-def _nhwc_twin_call(original):
-    """Wrap a legacy conv/pool ``__call__`` so channels_first computes as NHWC.
+def _kernel_runs(build) -> bool:
+    """Whether the ops ``build()`` makes run on this machine's CPU (a probe, in its own graph)."""
+    with tf.Graph().as_default():
+        fetch = build()
+        try:
+            with v1.Session() as sess:
+                sess.run(fetch)
+        except (tf.errors.InvalidArgumentError, tf.errors.UnimplementedError):
+            return False
+    return True
 
-    The genuine channels_first layer is called first: it builds its variables in the graph
-    (so names, shapes, creation order and weight regularizers are tf-keras's own), and its
-    output is dropped (never run, so no NCHW kernel is needed). Then a channels_last twin
-    of the same class and configuration is built in the genuine layer's variable scope with
-    ``reuse=True``, so it uses exactly those variables (the kernel layout does not depend on
-    data_format), and it is applied to the input transposed to NHWC; its result is
-    transposed back. That is the same arithmetic, on kernels every CPU has. The twin's
-    reused weights add no second regularization loss; the activity regularizer moves from
-    the genuine layer to the twin, whose output holds the same values permuted.
+
+@functools.cache
+def _unequal_stride_transpose_runs(rank: int) -> bool:
+    """Transposed convolutions take unequal strides on CPU only in some TF builds."""
+    conv = v1.nn.conv2d_transpose if rank == 2 else v1.nn.conv3d_transpose
+    shape = [1, *([2] * rank), 1]
+    out = [1, 4, *([2] * (rank - 1)), 1]
+    return _kernel_runs(
+        lambda: conv(tf.ones(shape), tf.ones([1] * rank + [1, 1]), out, [1, 2] + [1] * rank)
+    )
+
+
+def _same_pad(x, kernel_size, strides):
+    """Pad an NHWC ``x`` as a strided ``SAME`` window op would (extra after)."""
+    paddings = [[0, 0]]
+    for n, k, s in zip(x.shape.as_list()[1:-1], kernel_size, strides):
+        total = max((-(-n // s) - 1) * s + k - n, 0)
+        paddings.append([total // 2, total - total // 2])
+    return tf.pad(x, paddings + [[0, 0]])
+
+
+def _insert_zeros(x, strides):
+    """``stride - 1`` zeros after every element of each spatial axis of an NHWC ``x``."""
+    for axis, s in enumerate(strides, start=1):
+        if s > 1:
+            shape = x.shape.as_list()
+            x = tf.expand_dims(x, axis + 1)
+            x = tf.pad(x, [[0, 0]] * (axis + 1) + [[0, s - 1]] + [[0, 0]] * (len(shape) - axis - 1))
+            x = tf.reshape(x, shape[:axis] + [shape[axis] * s] + shape[axis + 1 :])
+    return x
+
+
+def _cpu_twin_call(original):
+    """Wrap a legacy conv/pool ``__call__`` so it computes with kernels every CPU has.
+
+    Three legacy features have no kernel on some CPUs: channels_first convs and pools
+    (NCHW), separable convs with unequal strides (the depthwise kernel takes equal ones
+    only) and, in some builds, transposed convs with unequal strides. For those, the
+    genuine layer is called first: it builds its variables in the graph, so names, shapes,
+    creation order and weight regularizers are tf-keras's own; its output is dropped (never
+    run). Then a twin of the same class and configuration, but channels_last and, for the
+    strided cases, stride 1 and ``valid``, is built in the genuine layer's variable scope
+    with ``reuse=True``, so it uses exactly those variables (the kernel layout does not
+    depend on data_format or strides). The input is transposed to NHWC; a separable conv
+    is padded as the strided ``same`` would be, and its stride-1 output subsampled; a
+    transposed conv gets zeros inserted after each input element, and the stride-1 "full"
+    output is cropped to the genuine output's window; the result is transposed back. The
+    same arithmetic, in every case. The twin's reused weights add no second
+    regularization loss; the activity regularizer moves from the genuine layer to the
+    twin, whose output holds the same values permuted.
     """
+    from tf_keras.src.layers.convolutional.base_separable_conv import SeparableConv
+    from tf_keras.src.layers.convolutional.conv2d_transpose import Conv2DTranspose
+    from tf_keras.src.layers.convolutional.conv3d_transpose import Conv3DTranspose
 
     @functools.wraps(original)
     def __call__(self, inputs, *args, **kwargs):
-        if getattr(self, "data_format", None) != "channels_first":
+        strides = tuple(getattr(self, "strides", ()))
+        unequal = len(set(strides)) > 1
+        subsample = unequal and isinstance(self, SeparableConv) and set(self.dilation_rate) == {1}
+        zero_insert = (
+            unequal
+            and isinstance(self, (Conv2DTranspose, Conv3DTranspose))
+            and not _unequal_stride_transpose_runs(len(strides))
+        )
+        channels_first = getattr(self, "data_format", None) == "channels_first"
+        if not (channels_first or subsample or zero_insert):
             return original(self, inputs, *args, **kwargs)
         activity_regularizer = self._activity_regularizer
         self._activity_regularizer = None
         try:
-            original(self, inputs, *args, **kwargs)
+            genuine = original(self, inputs, *args, **kwargs)
         finally:
             self._activity_regularizer = activity_regularizer
         parameters = inspect.signature(type(self).__init__).parameters
@@ -114,6 +175,8 @@ def _nhwc_twin_call(original):
             and not name.endswith("_regularizer")
             and hasattr(self, name)
         }
+        if subsample or zero_insert:
+            config.update(strides=(1,) * len(strides), padding="valid")
         twin = type(self)(
             **config,
             data_format="channels_last",
@@ -124,15 +187,33 @@ def _nhwc_twin_call(original):
             _reuse=True,
         )
         rank = inputs.shape.rank
-        outputs = twin(tf.transpose(inputs, [0, *range(2, rank), 1]), *args, **kwargs)
-        return tf.transpose(outputs, [0, rank - 1, *range(1, rank - 1)])
+        to_nhwc = [0, *range(2, rank), 1]
+        x = tf.transpose(inputs, to_nhwc) if channels_first else inputs
+        if subsample and self.padding == "same":
+            x = _same_pad(x, self.kernel_size, strides)
+        if zero_insert:
+            x = _insert_zeros(x, strides)
+        outputs = twin(x, *args, **kwargs)
+        if subsample:
+            outputs = outputs[(slice(None), *(slice(None, None, s) for s in strides))]
+        if zero_insert:
+            target = genuine.shape.as_list()
+            target = [target[i] for i in to_nhwc] if channels_first else target
+            begin = [0] * rank
+            if self.padding == "same":
+                for i, (k, s) in enumerate(zip(self.kernel_size, strides), start=1):
+                    begin[i] = max(k - s, 0) // 2
+            outputs = tf.slice(outputs, begin, target)
+        if channels_first:
+            outputs = tf.transpose(outputs, [0, rank - 1, *range(1, rank - 1)])
+        return outputs
 
-    __call__._nhwc_twin = True
+    __call__._cpu_twin = True
     return __call__
 
 
-def install_channels_first_on_cpu():
-    """Route every legacy channels_first conv and pool through its NHWC twin (idempotent)."""
+def install_cpu_twins():
+    """Route legacy convs and pools that lack a CPU kernel through their twin (idempotent)."""
     from tf_keras.src.legacy_tf_layers import base, convolutional, pooling
 
     for module in (convolutional, pooling):
@@ -141,9 +222,9 @@ def install_channels_first_on_cpu():
                 isinstance(value, type)
                 and issubclass(value, base.Layer)
                 and "data_format" in inspect.signature(value.__init__).parameters
-                and not getattr(value.__call__, "_nhwc_twin", False)
+                and not getattr(value.__call__, "_cpu_twin", False)
             ):
-                value.__call__ = _nhwc_twin_call(value.__call__)
+                value.__call__ = _cpu_twin_call(value.__call__)
 
 
 def _tf1_import(name, globals=None, locals=None, fromlist=(), level=0):
@@ -247,7 +328,7 @@ def tf1_behavior():
 
 def main(cache_dir: str) -> None:
     cases = json.loads(sys.stdin.read())
-    install_channels_first_on_cpu()
+    install_cpu_twins()
     for key, code in cases.items():
         namespace = {
             "__name__": f"oracle_case_{key}",

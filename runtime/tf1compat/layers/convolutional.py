@@ -127,8 +127,8 @@ class _Conv(Layer):
                 dtype=self.dtype,
             )
 
-    def _convolve(self, inputs: tf.Tensor) -> tf.Tensor:
-        """The convolution on a channels_last input."""
+    def _convolve(self, inputs: tf.Tensor, fmt: str) -> tf.Tensor:
+        """The convolution on an input in layout ``fmt``."""
         padding = "VALID" if self.padding == "causal" else self.padding.upper()
         return tf.nn.convolution(
             inputs,
@@ -136,27 +136,37 @@ class _Conv(Layer):
             strides=list(self.strides),
             padding=padding,
             dilations=list(self.dilation_rate),
-            data_format=cu.channels_last_format(self.rank),
+            data_format=cu.tf_data_format(self.rank, fmt),
         )
 
-    def _convolve_with_bias(self, inputs: tf.Tensor) -> tf.Tensor:
-        return self._add_bias(self._convolve(inputs))
+    def _convolve_with_bias(self, inputs: tf.Tensor, fmt: str) -> tf.Tensor:
+        return self._add_bias(self._convolve(inputs, fmt), fmt)
 
-    def _add_bias(self, outputs: tf.Tensor) -> tf.Tensor:
-        return tf.nn.bias_add(outputs, self.bias) if self.bias is not None else outputs
+    def _add_bias(self, outputs: tf.Tensor, fmt: str) -> tf.Tensor:
+        if self.bias is None:
+            return outputs
+        if fmt == "channels_first":
+            return tf.nn.bias_add(outputs, self.bias, data_format="NC...")
+        return tf.nn.bias_add(outputs, self.bias)
 
-    def _causal_pad(self, inputs: tf.Tensor) -> tf.Tensor:
+    def _causal_pad(self, inputs: tf.Tensor, fmt: str) -> tf.Tensor:
         left = self.dilation_rate[0] * (self.kernel_size[0] - 1)
-        return tf.pad(inputs, [[0, 0], [left, 0], [0, 0]])
+        paddings = [[0, 0], [0, 0], [0, 0]]
+        paddings[cu.spatial_axes(1, fmt)[0]] = [left, 0]
+        return tf.pad(inputs, paddings)
 
     def call(self, inputs: tf.Tensor) -> tf.Tensor:
         if inputs.dtype.base_dtype != self.dtype:
             inputs = tf.cast(inputs, self.dtype)
-        outputs = cu.to_channels_last(inputs, self.data_format)
+        fmt = cu.compute_format(self.data_format)
+        outputs = (
+            cu.to_channels_last(inputs, self.data_format) if fmt != self.data_format else inputs
+        )
         if self.padding == "causal":
-            outputs = self._causal_pad(outputs)
-        outputs = self._convolve_with_bias(outputs)
-        outputs = cu.from_channels_last(outputs, self.data_format)
+            outputs = self._causal_pad(outputs, fmt)
+        outputs = self._convolve_with_bias(outputs, fmt)
+        if fmt != self.data_format:
+            outputs = cu.from_channels_last(outputs, self.data_format)
         if self.activation is not None:
             outputs = self.activation(outputs)
         return outputs
@@ -279,19 +289,23 @@ class SeparableConv1D(_SeparableConv):
     rank = 1
     allow_causal = True
 
-    def _convolve_with_bias(self, inputs: tf.Tensor) -> tf.Tensor:
-        # TF1 added the bias before squeezing the unit height (op names follow that order)
+    def _convolve_with_bias(self, inputs: tf.Tensor, fmt: str) -> tf.Tensor:
+        # As TF1: a 2-D convolution over a unit height with the stride in both dimensions
+        # (the depthwise kernel needs equal strides; a unit height gives one row either way),
+        # and the bias added before squeezing the height (op names follow that order).
         padding = "VALID" if self.padding == "causal" else self.padding.upper()
+        height = cu.spatial_axes(1, fmt)[0]
+        stride = self.strides[0]
         outputs = v1.nn.separable_conv2d(
-            tf.expand_dims(inputs, 1),
+            tf.expand_dims(inputs, height),
             tf.expand_dims(self.depthwise_kernel, 0),
             tf.expand_dims(self.pointwise_kernel, 0),
-            strides=(1, 1, self.strides[0], 1),
+            strides=(1, stride, stride, 1) if fmt == "channels_last" else (1, 1, stride, stride),
             padding=padding,
             rate=(1, self.dilation_rate[0]),
-            data_format="NHWC",
+            data_format=cu.tf_data_format(2, fmt),
         )
-        return tf.squeeze(self._add_bias(outputs), [1])
+        return tf.squeeze(self._add_bias(outputs, fmt), [height])
 
 
 class SeparableConv2D(_SeparableConv):
@@ -302,16 +316,31 @@ class SeparableConv2D(_SeparableConv):
 
     rank = 2
 
-    def _convolve(self, inputs: tf.Tensor) -> tf.Tensor:
-        return v1.nn.separable_conv2d(
-            inputs,
-            self.depthwise_kernel,
-            self.pointwise_kernel,
-            strides=(1, *self.strides, 1),
-            padding=self.padding.upper(),
-            rate=self.dilation_rate,
-            data_format="NHWC",
-        )
+    def _convolve(self, inputs: tf.Tensor, fmt: str) -> tf.Tensor:
+        def separable(x: tf.Tensor, strides: tuple[int, ...], padding: str) -> tf.Tensor:
+            return v1.nn.separable_conv2d(
+                x,
+                self.depthwise_kernel,
+                self.pointwise_kernel,
+                strides=(1, *strides, 1) if fmt == "channels_last" else (1, 1, *strides),
+                padding=padding,
+                rate=self.dilation_rate,
+                data_format=cu.tf_data_format(2, fmt),
+            )
+
+        if len(set(self.strides)) > 1 and set(self.dilation_rate) == {1}:
+            # the depthwise kernel takes equal strides only (on CPU and GPU): compute the
+            # stride-1 convolution and subsample, which is exact (strides with dilation
+            # stay TF's own error, as in TF1)
+            return cu.strided_by_subsampling(
+                lambda x: separable(x, (1, 1), "VALID"),
+                inputs,
+                cu.spatial_axes(2, fmt),
+                self.kernel_size,
+                self.strides,
+                self.padding,
+            )
+        return separable(inputs, self.strides, self.padding.upper())
 
 
 class _ConvTranspose(_Conv):
@@ -360,43 +389,61 @@ class _ConvTranspose(_Conv):
     def _kernel_shape(self, channels: int) -> list[int]:
         return [*self.kernel_size, self.filters, channels]
 
-    def _output_shape(self, inputs: tf.Tensor) -> tf.Tensor:
-        """``[batch, *spatial, filters]`` of the channels_last output, static where known."""
+    def _output_shape(self, inputs: tf.Tensor, fmt: str) -> tf.Tensor:
+        """The output shape in layout ``fmt``, static where known."""
         dynamic = tf.shape(inputs)
         static = inputs.shape.as_list()
         spatial = []
-        for i, (kernel, stride) in enumerate(zip(self.kernel_size, self.strides)):
-            length = static[i + 1] if static[i + 1] is not None else dynamic[i + 1]
+        for axis, kernel, stride in zip(
+            cu.spatial_axes(self.rank, fmt), self.kernel_size, self.strides
+        ):
+            length = static[axis] if static[axis] is not None else dynamic[axis]
             spatial.append(cu.deconv_output_length(length, kernel, self.padding, stride))
+        if fmt == "channels_first":
+            return tf.stack([dynamic[0], self.filters, *spatial])
         return tf.stack([dynamic[0], *spatial, self.filters])
 
-    def _convolve(self, inputs: tf.Tensor) -> tf.Tensor:
-        output_shape = self._output_shape(inputs)
-        if self.rank == 2:
-            outputs = v1.nn.conv2d_transpose(
+    def _transpose_op(self, fmt: str) -> Any:
+        """``op(x, output_shape, strides, padding)``: the TF1 transposed convolution op."""
+        conv = v1.nn.conv2d_transpose if self.rank == 2 else tf.nn.conv3d_transpose
+        data_format = cu.tf_data_format(self.rank, fmt)
+
+        def op(x: tf.Tensor, shape: tf.Tensor, strides: Any, padding: str) -> tf.Tensor:
+            full = (1, *strides, 1) if fmt == "channels_last" else (1, 1, *strides)
+            return conv(
+                x, self.kernel, shape, strides=full, padding=padding, data_format=data_format
+            )
+
+        return op
+
+    def _convolve(self, inputs: tf.Tensor, fmt: str) -> tf.Tensor:
+        output_shape = self._output_shape(inputs, fmt)
+        op = self._transpose_op(fmt)
+        if len(set(self.strides)) > 1 and not cu.runtime_has_gpu():
+            # some CPU kernels take equal strides only: zero insertion + stride 1 is exact
+            outputs = cu.transpose_conv_by_zero_insertion(
+                lambda x, shape: op(x, shape, [1] * self.rank, "VALID"),
                 inputs,
-                self.kernel,
                 output_shape,
-                strides=(1, *self.strides, 1),
-                padding=self.padding.upper(),
-                data_format="NHWC",
+                cu.spatial_axes(self.rank, fmt),
+                self.kernel_size,
+                self.strides,
+                self.padding,
             )
         else:
-            outputs = tf.nn.conv3d_transpose(
-                inputs,
-                self.kernel,
-                output_shape,
-                strides=(1, *self.strides, 1),
-                padding=self.padding.upper(),
-                data_format="NDHWC",
-            )
+            outputs = op(inputs, output_shape, self.strides, self.padding.upper())
         if not tf.executing_eagerly():
-            static_in = inputs.shape
+            static_in = inputs.shape.as_list()
             spatial = [
-                cu.deconv_output_length(n, k, self.padding, s)
-                for n, k, s in zip(static_in.as_list()[1:-1], self.kernel_size, self.strides)
+                cu.deconv_output_length(static_in[axis], k, self.padding, s)
+                for axis, k, s in zip(
+                    cu.spatial_axes(self.rank, fmt), self.kernel_size, self.strides
+                )
             ]
-            outputs.set_shape([static_in[0], *spatial, self.filters])
+            if fmt == "channels_first":
+                outputs.set_shape([static_in[0], self.filters, *spatial])
+            else:
+                outputs.set_shape([static_in[0], *spatial, self.filters])
         return outputs
 
     def compute_output_shape(self, input_shape: Any) -> tf.TensorShape:
@@ -429,7 +476,6 @@ def _apply(
 ) -> tf.Tensor:
     """Functional form: a new layer per call, ``name`` as exact scope (TF1 ``_scope=name``)."""
     return layer_class(name=name, _scope=name, _reuse=reuse, **kwargs)(inputs)
-
 
 
 def conv1d(

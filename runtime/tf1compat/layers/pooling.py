@@ -63,16 +63,28 @@ class _Pooling(Layer):
         self.input_spec = InputSpec(ndim=self.rank + 2)
 
     def call(self, inputs: tf.Tensor) -> tf.Tensor:
-        x = cu.to_channels_last(inputs, self.data_format)
+        fmt = cu.compute_format(self.data_format)
+        x = cu.to_channels_last(inputs, self.data_format) if fmt != self.data_format else inputs
         pool_size, strides = self.pool_size, self.strides
+        height = cu.spatial_axes(1, fmt)[0]
         if self.rank == 1:  # pooled as 2-D over a unit height, as TF1 did
-            x = tf.expand_dims(x, 1)
+            x = tf.expand_dims(x, height)
             pool_size, strides = (1, *pool_size), (1, *strides)
-        op = _pool_op(self.mode, max(self.rank, 2))
-        x = op(x, ksize=(1, *pool_size, 1), strides=(1, *strides, 1), padding=self.padding.upper())
+        rank = max(self.rank, 2)
+
+        def full(values: tuple[int, ...]) -> tuple[int, ...]:
+            return (1, *values, 1) if fmt == "channels_last" else (1, 1, *values)
+
+        x = _pool_op(self.mode, rank)(
+            x,
+            ksize=full(pool_size),
+            strides=full(strides),
+            padding=self.padding.upper(),
+            data_format=cu.tf_data_format(rank, fmt),
+        )
         if self.rank == 1:
-            x = tf.squeeze(x, [1])
-        return cu.from_channels_last(x, self.data_format)
+            x = tf.squeeze(x, [height])
+        return cu.from_channels_last(x, self.data_format) if fmt != self.data_format else x
 
     def compute_output_shape(self, input_shape: Any) -> tf.TensorShape:
         shape = tf.TensorShape(input_shape)
