@@ -48,8 +48,12 @@ from tensorflow.python.framework import random_seed as _tf_random_seed
 from tensorflow.python.ops import variable_scope as _tf_vs
 
 
-class PrivateApiMissing(ImportError):
-    """A private TF/Keras API the runtime relies on is not there (version drift)."""
+class PrivateApiMissing(RuntimeError):
+    """A private TF/Keras API the runtime relies on is not there (version drift).
+
+    Deliberately not an ``ImportError``: ``pytest.importorskip`` and ``except ImportError``
+    fallbacks would turn a renamed private API into skipped tests or silent misbehaviour.
+    """
 
 
 def _require(module: Any, name: str, where: str) -> Any:
@@ -87,8 +91,8 @@ make_decorator = _require(
 )
 
 try:
-    from keras.src.backend.common import global_state as _keras_global_state
     import keras as _keras
+    from keras.src.backend.common import global_state as _keras_global_state
 except ImportError:  # pragma: no cover - TensorFlow without Keras 3
     _keras = None
     _keras_global_state = None
@@ -187,7 +191,7 @@ def fallback_variable_store() -> Any:
 @contextlib.contextmanager
 def keras_state_unlocked(layer: Any) -> Iterator[None]:
     """Let ``layer`` accept new variables/sublayers although Keras locked it after ``build``."""
-    tracker = layer._tracker  # noqa: SLF001
+    tracker = layer._tracker
     was_locked = tracker.locked
     tracker.unlock()
     try:
@@ -218,15 +222,15 @@ def track_keras_variable(layer: Any, variable: Any, dependency_name: str) -> Non
     would have added, so ``tf.train.Checkpoint`` and ``tf.saved_model.save`` see it.
     """
     with keras_state_unlocked(layer):
-        layer._track_variable(variable)  # noqa: SLF001
-    layer._track_trackable(variable, name=dependency_name, overwrite=True)  # noqa: SLF001
+        layer._track_variable(variable)
+    layer._track_trackable(variable, name=dependency_name, overwrite=True)
 
 
 def track_keras_sublayer(layer: Any, sublayer: Any, dependency_name: str) -> None:
     """Add a sublayer to a Keras 3 layer's tracked layers (weights and losses follow)."""
     with keras_state_unlocked(layer):
-        layer._tracker.track(sublayer)  # noqa: SLF001
-    layer._track_trackable(sublayer, name=dependency_name, overwrite=True)  # noqa: SLF001
+        layer._tracker.track(sublayer)
+    layer._track_trackable(sublayer, name=dependency_name, overwrite=True)
 
 
 def keras_view_wraps(view: Any, variable: Any) -> bool:
@@ -239,14 +243,114 @@ def keras_view_wraps(view: Any, variable: Any) -> bool:
 
 def keras_sublayers(layer: Any) -> list[Any]:
     """All layers nested in a Keras 3 ``layer`` (recursively), excluding itself."""
-    return list(layer._flatten_layers(include_self=False))  # noqa: SLF001
+    return list(layer._flatten_layers(include_self=False))
 
 
 def keras_own_variables(layer: Any) -> list[Any]:
     """A Keras 3 layer's own variables in the order Keras saves them (trainable first)."""
-    return list(layer._trainable_variables) + list(layer._non_trainable_variables)  # noqa: SLF001
+    return list(layer._trainable_variables) + list(layer._non_trainable_variables)
 
 
 def tf_store_get_partitioned_variable(store: Any, name: str, *args: Any, **kwargs: Any) -> Any:
     """Forward a partitioned ``get_variable`` to TensorFlow's own store."""
-    return store._get_partitioned_variable(name, *args, **kwargs)  # noqa: SLF001
+    return store._get_partitioned_variable(name, *args, **kwargs)
+
+
+# ----------------------------------------------------------------------------- name scopes
+
+_name_scope_v2 = _require(_tf_ops, "name_scope_v2", "tensorflow.python.framework.ops")
+_internal_name_scope_v1 = _require(
+    _tf_ops, "internal_name_scope_v1", "tensorflow.python.framework.ops"
+)
+_ops_name_scope = _require(_tf_ops, "name_scope", "tensorflow.python.framework.ops")
+_require(_name_scope_v2, "_name", "ops.name_scope_v2")  # a slot
+_observers: list = []
+
+
+def observe_name_scopes(on_enter: Any, on_exit: Any) -> None:
+    """Call ``on_enter(name, returned_scope)`` / ``on_exit()`` for every real name scope.
+
+    "Real" means a scope that names variables in eager mode too: ``tf.name_scope``,
+    ``tf.compat.v1.name_scope`` and the name scope of ``variable_scope`` (TF enters them
+    with ``skip_on_eager=False``). Op-internal scopes (``zeros``, ``MatMul``), which exist
+    only in graphs, are not reported, so eager and ``tf.function`` report the same scopes.
+    TensorFlow has no hook for this, so ``ops.name_scope`` and the ``__enter__`` /
+    ``__exit__`` of ``name_scope_v2`` and ``internal_name_scope_v1`` are wrapped (once).
+    The callbacks must be cheap when nothing is tracked; they run on this thread.
+    """
+    if _observers:
+        raise RuntimeError("observe_name_scopes is installed once (tf1compat.raw_variables)")
+    _observers.append((on_enter, on_exit))
+
+    v2_enter, v2_exit = _name_scope_v2.__enter__, _name_scope_v2.__exit__
+    v1_enter, v1_exit = _internal_name_scope_v1.__enter__, _internal_name_scope_v1.__exit__
+
+    def name_scope(name, default_name=None, values=None, skip_on_eager=True):
+        scope = _ops_name_scope(name, default_name, values, skip_on_eager)
+        if not skip_on_eager and type(scope) is _internal_name_scope_v1:
+            scope._tf1compat_real = True
+        return scope
+
+    def name_scope_v2_enter(self):
+        scope = v2_enter(self)
+        on_enter(self._name, scope)
+        return scope
+
+    def name_scope_v2_exit(self, *exc_info):
+        try:
+            return v2_exit(self, *exc_info)
+        finally:
+            on_exit()
+
+    def internal_v1_enter(self):
+        scope = v1_enter(self)
+        if getattr(self, "_tf1compat_real", False):
+            on_enter(self._name, scope)
+        return scope
+
+    def internal_v1_exit(self, *exc_info):
+        try:
+            return v1_exit(self, *exc_info)
+        finally:
+            if getattr(self, "_tf1compat_real", False):
+                on_exit()
+
+    name_scope.__doc__ = _ops_name_scope.__doc__
+    name_scope.__wrapped__ = _ops_name_scope
+    _tf_ops.name_scope = name_scope
+    _name_scope_v2.__enter__ = name_scope_v2_enter
+    _name_scope_v2.__exit__ = name_scope_v2_exit
+    _internal_name_scope_v1.__enter__ = internal_v1_enter
+    _internal_name_scope_v1.__exit__ = internal_v1_exit
+
+
+# ----------------------------------------------------------------------------- lifting
+
+from tensorflow.python.eager import lift_to_graph as _tf_lift
+
+_lift_to_graph = _require(_tf_lift, "lift_to_graph", "tensorflow.python.eager.lift_to_graph")
+UnliftableError = _require(_tf_lift, "UnliftableError", "tensorflow.python.eager.lift_to_graph")
+
+
+def lift_to_eager(tensor: Any) -> Any:
+    """The eager value of a graph tensor that depends on no placeholder (an initial value).
+
+    Copies the ops computing ``tensor`` out of its graph (a ``tf.function`` trace or a Keras
+    symbolic call) into a one-off function and runs it, as ``tf.function`` does for the
+    initializers of variables created in its first trace. Raises ``UnliftableError`` when
+    ``tensor`` depends on a placeholder (an input).
+    """
+    with _tf.init_scope():
+
+        def lifted():
+            op_map = _lift_to_graph([tensor], _tf_ops.get_default_graph())
+            return op_map[tensor]
+
+        return _tf.function(lifted, autograph=False)()
+
+
+@contextlib.contextmanager
+def root_name_scope() -> Iterator[None]:
+    """The root name scope, so a variable's TF name is exactly the name we give it."""
+    with _name_scope_v2(""):
+        yield

@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 import tensorflow as tf
 
-from tf1compat import _private, hooks
+from tf1compat import _private, hooks, raw_variables
 
 
 class OwnerHooks(Protocol):
@@ -59,7 +59,7 @@ class VariableStore(tf.Module):
     # Walked by tf.Module: `_vars`, and `_layers` (a cached tf-keras layer's variables are
     # the owner Module's, as in the original). Not walked: callbacks and loss closures.
     _TF_MODULE_IGNORED_PROPERTIES = frozenset({"_owner_hooks", "_regularizers"}).union(
-        tf.Module._TF_MODULE_IGNORED_PROPERTIES  # noqa: SLF001
+        tf.Module._TF_MODULE_IGNORED_PROPERTIES
     )
 
     def __init__(self, owner_hooks: OwnerHooks | None = None):
@@ -79,7 +79,11 @@ class VariableStore(tf.Module):
         """
         previous = hooks.set_active_store(self)
         try:
-            with _private.routed_variable_store(ROUTER), _private.isolated_scope_counts():
+            with (
+                _private.routed_variable_store(ROUTER),
+                _private.isolated_scope_counts(),
+                raw_variables.tracking_names(),
+            ):
                 yield self
         finally:
             hooks.set_active_store(previous)
@@ -111,9 +115,11 @@ class VariableStore(tf.Module):
         name = self._name_of(variable)
         if name is None:
             raise ValueError(f"{variable.name} is not a variable of this tf1compat store")
-        if name not in self._regularizers and self._register_regularizer(
-            name, variable, regularizer
-        ) and self._owner_hooks is not None:
+        if (
+            name not in self._regularizers
+            and self._register_regularizer(name, variable, regularizer)
+            and self._owner_hooks is not None
+        ):
             self._owner_hooks.on_regularizer(name, variable, regularizer)
 
     def add_loss_source(self, key: str, loss: Callable[[], tf.Tensor]) -> None:
@@ -154,6 +160,9 @@ class VariableStore(tf.Module):
             raise ValueError(f"Passed a custom_getter which is not callable: {custom_getter}")
         # The code re-runs on every call, so "create" must mean "get or create".
         reuse = tf.compat.v1.AUTO_REUSE
+        names = raw_variables.current_names()
+        if names is not None:  # TF1's graph took this name: a raw tf.Variable "w" is w_1
+            names.mark_used(name)
         dtype = getattr(dtype, "base_dtype", dtype)
         synchronization, aggregation, trainable = _normalise_sync_aggregation_trainable(
             synchronization, aggregation, trainable, name
@@ -275,9 +284,11 @@ class VariableStore(tf.Module):
             if inspect.isclass(initializer):
                 initializer = initializer()
             if shape.is_fully_defined():
-                extra = {"partition_info": None} if _accepts_keyword(
-                    initializer, "partition_info", exact=True
-                ) else {}
+                extra = (
+                    {"partition_info": None}
+                    if _accepts_keyword(initializer, "partition_info", exact=True)
+                    else {}
+                )
                 initial_value = functools.partial(
                     initializer, shape.as_list(), dtype=dtype, **extra
                 )
@@ -290,7 +301,11 @@ class VariableStore(tf.Module):
             # functional builds; the variable is created eagerly, where tf.device rejects
             # functions, and caching devices only ever mattered for TF1 graph reads.
             caching_device = None
-        with tf.init_scope(), _private.outside_stateless_scope():
+        with (
+            raw_variables.names_suspended(),
+            tf.init_scope(),
+            _private.outside_stateless_scope(),
+        ):
             variable = tf.Variable(
                 initial_value=initial_value,
                 name=name,
@@ -307,6 +322,61 @@ class VariableStore(tf.Module):
         if self._owner_hooks is not None:
             self._owner_hooks.on_variable(name, variable, regularizer, constraint)
         return variable
+
+    # ------------------------------------------------------------------ raw tf.Variable
+    def raw_variable(self, name: str, next_creator: Callable, kwargs: dict) -> tf.Variable:
+        """The variable a raw ``tf.Variable(...)`` named ``name`` (TF1 name) stands for.
+
+        Called by ``raw_variables.capture`` for each creation inside a decorated call: the
+        first time it creates the variable (once, eagerly, through the remaining creator
+        chain so strategies apply); after that it returns the same variable.
+        """
+        found = self._vars.get(name)
+        if found is not None:
+            _check_same_shape(name, found, kwargs)
+            return found
+        with _CREATION_LOCK:
+            found = self._vars.get(name)
+            if found is not None:
+                return found
+            variable = self._create_raw(name, next_creator, kwargs)
+            self._vars[name] = variable
+        if self._owner_hooks is not None:
+            with raw_variables.names_suspended():
+                self._owner_hooks.on_variable(name, variable, None, kwargs.get("constraint"))
+        return variable
+
+    def _create_raw(self, name: str, next_creator: Callable, kwargs: dict) -> tf.Variable:
+        kwargs = dict(kwargs)
+        initial_value = kwargs.get("initial_value")
+        if initial_value is None:
+            raise ValueError(f"tf.Variable {name!r}: initial_value must be specified.")
+        kwargs["initial_value"] = raw_variables.eager_initial_value(initial_value, name)
+        synchronization, aggregation, trainable = _normalise_sync_aggregation_trainable(
+            kwargs.get("synchronization"),
+            kwargs.get("aggregation"),
+            kwargs.get("trainable"),
+            name,
+        )
+        kwargs.update(
+            name=name,
+            synchronization=synchronization,
+            aggregation=aggregation,
+            trainable=trainable,
+        )
+        if callable(kwargs.get("caching_device")):
+            kwargs["caching_device"] = None  # see _get_or_create
+        if "use_resource" in kwargs:  # tf.compat.v1.Variable
+            kwargs["use_resource"] = True
+        if "collections" in kwargs:
+            kwargs["collections"] = None  # graph collections stay empty, as for get_variable
+        with (
+            raw_variables.names_suspended(),
+            tf.init_scope(),
+            _private.outside_stateless_scope(),
+            _private.root_name_scope(),
+        ):
+            return next_creator(**kwargs)
 
     # ------------------------------------------------------------------ helpers
     def _register_regularizer(self, name: str, variable: tf.Variable, regularizer):
@@ -352,9 +422,7 @@ class _StoreRouter:
     def _get_partitioned_variable(self, name: str, *args, **kwargs):
         target = self._target()
         if isinstance(target, VariableStore):
-            raise ValueError(
-                f"Partitioned variables are unsupported in TF2 (tf1compat): {name!r}."
-            )
+            raise ValueError(f"Partitioned variables are unsupported in TF2 (tf1compat): {name!r}.")
         return _private.tf_store_get_partitioned_variable(target, name, *args, **kwargs)
 
 
@@ -378,6 +446,22 @@ def _normalise_sync_aggregation_trainable(synchronization, aggregation, trainabl
     elif trainable is None:
         trainable = True
     return synchronization, aggregation, trainable
+
+
+def _check_same_shape(name: str, found: tf.Variable, kwargs: dict) -> None:
+    """A later call must ask for the variable it got before (cheap: static shapes only)."""
+    if kwargs.get("validate_shape") is False or kwargs.get("shape") is not None:
+        return
+    value = kwargs.get("initial_value")
+    shape = getattr(value, "shape", None)
+    if shape is None or callable(value):
+        return
+    if not tf.TensorShape(shape).is_compatible_with(found.shape):
+        raise ValueError(
+            f"tf1compat: tf.Variable {name!r} was created with shape {found.shape} and is "
+            f"now created again with shape {tf.TensorShape(shape)}. Inside a decorated call "
+            "the n-th tf.Variable of a name is the same variable on every call."
+        )
 
 
 def _default_initializer(name: str, dtype: tf.DType):

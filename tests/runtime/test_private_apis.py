@@ -83,3 +83,50 @@ def test_tf_store_forwards_partitioned_variables():
             store, "p", shape=[4, 2], dtype=tf.float32,
             partitioner=tf.compat.v1.fixed_size_partitioner(2))
         assert len(list(partitioned)) == 2
+
+
+def test_a_missing_private_api_is_a_failure_not_a_skip():
+    # pytest.importorskip and `except ImportError` fallbacks would swallow an ImportError.
+    assert not issubclass(_private.PrivateApiMissing, ImportError)
+    with pytest.raises(_private.PrivateApiMissing) as caught:
+        _private._require(ops, "name_scope_that_moved", "tensorflow.python.framework.ops")
+    assert "tensorflow.python.framework.ops.name_scope_that_moved" in str(caught.value)
+
+
+@pytest.mark.parametrize("name", ["name_scope", "name_scope_v2", "internal_name_scope_v1"])
+def test_name_scope_entry_points_exist(name):
+    assert hasattr(ops, name)
+
+
+def test_name_scopes_are_observed_in_eager_and_in_graphs_but_not_op_scopes():
+    import tensorflow as tf
+
+    from tf1compat import raw_variables
+
+    def entered():
+        with raw_variables.tracking_names() as names:
+            with tf.name_scope("a"), tf.compat.v1.name_scope("b"):
+                inner = names.current
+                tf.zeros([2]) + 1.0  # op-internal scopes ("zeros", "add") are not observed
+            with tf.compat.v1.variable_scope("c"):
+                scoped = names.current
+        return inner, scoped
+
+    assert entered() == ("a/b", "c")
+    assert tf.function(lambda: tf.constant(entered()))().numpy().tolist() == [b"a/b", b"c"]
+
+
+def test_lift_to_eager_copies_an_initial_value_out_of_a_graph():
+    import tensorflow as tf
+
+    lifted = []
+
+    @tf.function
+    def trace(x):
+        lifted.append(_private.lift_to_eager(tf.fill([2], 3.0) * 2.0))
+        with pytest.raises(_private.UnliftableError):
+            _private.lift_to_eager(x * 2.0)
+        return x
+
+    trace(tf.ones([2]))
+    assert lifted[0].numpy().tolist() == [6.0, 6.0]
