@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
+from tf1migrate import noqa
 from tf1migrate.generate import BASES, class_name_for, generate_wrapper, wrapped_name
 from tf1migrate.index import (
     ProjectIndex,
@@ -120,14 +121,14 @@ def migrate_source(
     if file_has_skip_comment(source):
         return SourceResult(code=source)
     rules = rules if rules is not None else load_rule_packs(options.rule_packs)
-    first = _rewrite(parse(source, path), path, module, project, options, rules)
+    first = _rewrite(parse(source, path), path, module, project, options, rules, code=source)
     code = source
     layers = first.layers
     if first.changed:
         code = first.tree.code
         _check(first, code, path, module, project, options, rules)
         layers = _locate_layers(code, layers)
-    findings = tuple(sorted(set(first.findings)))
+    findings = tuple(sorted(set(noqa.filter_findings(first.findings, noqa.suppressed_lines(source)))))
     return SourceResult(
         code=code,
         findings=findings,
@@ -156,7 +157,9 @@ def _check(
     # findings never change code: skip them on the re-run, and never locate the rest
     # (positions cost a codegen pass; only the rule ids are kept, for the error message)
     rewrite_only = replace(options, ignore=(*options.ignore, "TFM4"))
-    again = _rewrite(result.tree, path, module, project, rewrite_only, rules, locate=False)
+    again = _rewrite(
+        result.tree, path, module, project, rewrite_only, rules, locate=False, code=code
+    )
     if again.changed:
         raise InternalCheckError(
             f"{path}: rewrite is not idempotent (a second run changed the file)",
@@ -166,9 +169,13 @@ def _check(
 
 def _rewrite(
     tree: cst.Module, path: str, module_name: str, project: ProjectIndex, options: Options,
-    rules: RuleSet, *, locate: bool = True,
+    rules: RuleSet, *, locate: bool = True, code: str | None = None,
 ) -> _Rewrite:
-    """One rewrite of `tree` (upgrades, wrappers, imports); `locate=False` skips positions."""
+    """One rewrite of `tree` (upgrades, wrappers, imports); `locate=False` skips positions.
+
+    `code` is the tree's text when known: its `# tf1migrate: noqa` comments mute rewrites.
+    """
+    muted = noqa.for_tree(tree, code) if code is not None and "noqa" in code else None
     is_package = path.replace("\\", "/").endswith("__init__.py")
     resolver = Resolver.from_module(
         tree, module_name=module_name, is_package=is_package, reexports=project.reexports
@@ -176,7 +183,7 @@ def _rewrite(
     findings: list[Finding] = []
     applied: set[str] = set()
     upgraded, upgrade_count, imports = _upgrade(
-        tree, resolver, rules, options, path, findings, applied, locate
+        tree, resolver, rules, options, path, findings, applied, locate, muted
     )
 
     roots = [
@@ -184,7 +191,7 @@ def _rewrite(
         if _enabled("TFM301" if root.kind == "function" else "TFM303", options)
     ]
     upgraded, layers = _insert_wrappers(
-        upgraded, roots, options, path, findings, applied, project.lines
+        upgraded, roots, options, path, findings, applied, project.lines, muted is not None
     )
     if layers:
         imports.add(RUNTIME_MODULE)
@@ -200,11 +207,13 @@ def _rewrite(
 def _upgrade(
     tree: cst.Module, resolver: Resolver, rules: RuleSet, options: Options, path: str,
     findings: list[Finding], applied: set[str], locate: bool,
+    muted: noqa.TreeSuppressions | None = None,
 ) -> tuple[cst.Module, int, set[str]]:
     """The rules engineer's symbol upgrades (renames, layer mappings, findings)."""
     from tf1migrate.upgrades import apply_upgrades
 
-    outcome = apply_upgrades(tree, resolver, rules, options, path=path, locate=locate)
+    extra = {"suppressions": muted} if muted is not None else {}
+    outcome = apply_upgrades(tree, resolver, rules, options, path=path, locate=locate, **extra)
     findings.extend(outcome.findings)
     applied.update(f.rule for f in outcome.findings)
     if outcome.count:
@@ -259,6 +268,7 @@ def _after_docstring(body: Sequence[cst.BaseStatement]) -> int:
 def _insert_wrappers(
     tree: cst.Module, roots: Sequence[RootInfo], options: Options, path: str,
     findings: list[Finding], applied: set[str], lines: Mapping[str, int],
+    honour_noqa: bool = False,
 ) -> tuple[cst.Module, list[GeneratedLayer]]:
     """Each root's class right after its def (or class); `lines` are the defs' lines."""
     if not roots:
@@ -286,6 +296,11 @@ def _insert_wrappers(
         owner_skipped = owner is not None and def_has_skip_comment(tree, owner)
         if def_has_skip_comment(tree, function) or owner_skipped:
             continue
+        wrap_rule = "TFM301" if root.kind == "function" else "TFM303"
+        if honour_noqa and any(
+            noqa.def_line_muted(tree, node, wrap_rule) for node in (function, owner) if node
+        ):
+            continue  # `def f(x):  # tf1migrate: noqa` keeps it unwrapped
         if root.outer_scope and tf_v1 is None:
             tf_v1 = _tf_v1_prefix(bindings)
         class_name = class_name_for(root, options.target, taken)

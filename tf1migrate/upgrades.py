@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from tf1migrate.index import def_has_skip_comment
+from tf1migrate.noqa import TreeSuppressions
 from tf1migrate.resolve import Resolver
 from tf1migrate.rulepacks import RuleSet
 from tf1migrate.rules_impl import Rule, walker_hooks
@@ -51,11 +52,13 @@ def apply_upgrades(
     *,
     path: str = "",
     locate: bool = True,
+    suppressions: TreeSuppressions | None = None,
 ) -> UpgradeOutcome:
     """Apply every enabled upgrade rule to `module` (resolved by `resolver`).
 
     `locate=False` leaves findings at line 0 (their positions cost a codegen pass), for
     callers that only need to know what happened (the engine's idempotence check).
+    `suppressions` (from `# tf1migrate: noqa` comments) keep rules off the nodes they cover.
     """
     ctx = Context(resolver, rules, options)
     if not (ctx.uses_tensorflow or ctx.uses_user_packages):
@@ -63,7 +66,7 @@ def apply_upgrades(
     active = walker_hooks()
     for rule in active:
         rule.prepare(ctx, module)
-    upgraded = module.visit(_Upgrader(module, ctx, active))
+    upgraded = module.visit(_Upgrader(module, ctx, active, suppressions))
     for rule in active:
         upgraded = rule.finish(ctx, upgraded)
     findings = _locate(module, ctx.findings, path, locate)
@@ -97,13 +100,23 @@ def _one_per_line_and_rule(findings: list[Finding]) -> list[Finding]:
 class _Upgrader(cst.CSTTransformer):
     """Walks once; turns syntax into rule hook calls. Knows no individual rule."""
 
-    def __init__(self, module: cst.Module, ctx: Context, rules: tuple[Rule, ...]) -> None:
+    def __init__(
+        self, module: cst.Module, ctx: Context, rules: tuple[Rule, ...],
+        suppressions: TreeSuppressions | None = None,
+    ) -> None:
         super().__init__()
         self.module = module
         self.ctx = ctx
         self.rules = rules
+        self.noqa = suppressions
         self._not_reference: set[int] = set()  # Names that bind or label, never refer
         self._inner: set[int] = set()  # parts of a longer Name/Attribute chain
+
+    def _rules_for(self, node: cst.CSTNode) -> tuple[Rule, ...]:
+        """The rules allowed to rewrite `node` (all of them, unless a noqa comment says not)."""
+        if self.noqa is None:
+            return self.rules
+        return tuple(rule for rule in self.rules if not self.noqa.muted(node, rule.id))
 
     # ------------------------------------------------------------------- dispatch
     # LibCST's generic dispatch formats and looks up `visit_<Type>` / `leave_<Type>` and
@@ -219,7 +232,7 @@ class _Upgrader(cst.CSTTransformer):
         result = self._reference(original_node, updated_node)
         if result is not updated_node:
             return result
-        for rule in self.rules:
+        for rule in self._rules_for(original_node):
             result = rule.leave_attribute(self.ctx, original_node, result)
         return result
 
@@ -231,7 +244,7 @@ class _Upgrader(cst.CSTTransformer):
             return updated
         ref = Reference(original, updated, *found)
         replacement = None
-        for rule in self.rules:
+        for rule in self._rules_for(original):
             replacement = rule.rewrite_reference(self.ctx, ref)
             if replacement is not None:
                 break
@@ -243,7 +256,7 @@ class _Upgrader(cst.CSTTransformer):
 
     # ---------------------------------------------------------------- other syntax
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
-        for rule in self.rules:
+        for rule in self._rules_for(original_node):
             updated_node = rule.leave_call(self.ctx, original_node, updated_node)
         return updated_node
 
@@ -251,7 +264,7 @@ class _Upgrader(cst.CSTTransformer):
         self, original_node: cst.BinaryOperation, updated_node: cst.BinaryOperation
     ) -> cst.BaseExpression:
         result: cst.BaseExpression = updated_node
-        for rule in self.rules:
+        for rule in self._rules_for(original_node):
             result = rule.leave_binary(self.ctx, original_node, result)
         return result
 
@@ -261,7 +274,7 @@ class _Upgrader(cst.CSTTransformer):
         if len(original_node.body) == 1 and isinstance(
             original_node.body[0], (cst.Import, cst.ImportFrom)
         ):
-            for rule in self.rules:
+            for rule in self._rules_for(original_node):
                 result = rule.leave_import(self.ctx, original_node, updated_node)
                 if result is not None:
                     return result
