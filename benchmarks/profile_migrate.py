@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from benchmarks.corpus import generate_corpus
-from tf1migrate.engine import migrate_sources
+from tf1migrate.passes import migrate_sources
 from tf1migrate.types import Options
 
 

@@ -54,6 +54,8 @@ class Config:
     wrap: tuple[str, ...] = ()
     no_wrap: tuple[str, ...] = ()
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    file_timeout: int = 30  # seconds one file's parse + rewrite may take (tf1migrate.workers)
+    file_memory_mb: int = 1024  # memory one file's worker may grow by
     respect_gitignore: bool = True
     verify: Mapping[str, Any] = field(default_factory=dict)  # consumed by tf1migrate.verify
 
@@ -150,6 +152,8 @@ _KEYS = {
     "wrap": ("wrap", _strings),
     "no-wrap": ("no_wrap", _strings),
     "max-file-size": ("max_file_size", _positive_int),
+    "file-timeout": ("file_timeout", _positive_int),
+    "file-memory-mb": ("file_memory_mb", _positive_int),
     "respect-gitignore": ("respect_gitignore", _bool),
     "verify": ("verify", _table),
 }

@@ -6,9 +6,9 @@ summary. It never imports TensorFlow or the code it rewrites. Its output is chec
 must parse and compile, and migrating it again must change nothing; otherwise it raises
 `InternalCheckError` (the runner leaves the file untouched and reports TFM006).
 
-Example::
+Both passes over a project (summaries, index, then this) are `tf1migrate.passes`::
 
-    results = migrate_sources({"model.py": source}, Options())
+    results = passes.migrate_sources({"model.py": source}, Options())
     results["model.py"].code      # upgraded source with `class ModelLayer(...)` after `model`
 """
 
@@ -29,41 +29,20 @@ from tf1migrate.index import (
     def_has_skip_comment,
     file_has_skip_comment,
     generated_wrapper_target,
-    summarize_module,
 )
 from tf1migrate.resolve import COMPAT_V1, TF_ROOT, Resolver
 from tf1migrate.rulepacks import RuleSet, load_rule_packs
-from tf1migrate.types import Finding, GeneratedLayer, Options, Severity, SourceResult
+from tf1migrate.types import (
+    Finding,
+    GeneratedLayer,
+    InternalCheckError,
+    Options,
+    ParseFailure,
+    Severity,
+    SourceResult,
+)
 
 RUNTIME_MODULE = "tf1compat"
-
-
-class ParseFailure(Exception):
-    """The source does not parse as Python 3 (TFM001, or TFM002 when it looks like Python 2)."""
-
-    def __init__(self, message: str, line: int = 0, col: int = 0, looks_like_python2: bool = False):
-        super().__init__(message)
-        self.message = message
-        self.line = line
-        self.col = col
-        self.looks_like_python2 = looks_like_python2
-
-    @property
-    def rule(self) -> str:
-        return "TFM002" if self.looks_like_python2 else "TFM001"
-
-
-class InternalCheckError(Exception):
-    """Our rewrite failed its own parse/compile/idempotence check (reported as TFM006)."""
-
-    def __init__(self, message: str, rules: Sequence[str]):
-        names = ", ".join(rules) or "unknown rule"
-        super().__init__(f"{message} (after {names})")
-        self.rules = tuple(rules)
-
-    @property
-    def rule(self) -> str:
-        return self.rules[0] if self.rules else "TFM006"
 
 
 # ---------------------------------------------------------------------- Python 2
@@ -368,8 +347,7 @@ def _locate_layers(code: str, layers: list[GeneratedLayer]) -> list[GeneratedLay
 
 # ---------------------------------------------------------------------- findings
 def _enabled(rule: str, options: Options) -> bool:
-    selected = not options.select or any(rule.startswith(p) for p in options.select)
-    return selected and not any(rule.startswith(p) for p in options.ignore)
+    return options.enables(rule)
 
 
 def _wrap_findings(root: RootInfo, class_name: str, path: str, line: int) -> list[Finding]:
@@ -423,28 +401,3 @@ def module_name_for(path: str) -> str:
     if parts and parts[-1] == "__init__":
         parts = parts[:-1]
     return ".".join(p for p in parts if p and p != ".")
-
-
-def migrate_sources(
-    sources: Mapping[str, str], options: Options = Options()
-) -> dict[str, SourceResult]:
-    """Both passes in-process over `{relative path: source}` (tests, benchmarks).
-
-    Raises ParseFailure for a file that does not parse (the CLI reports it per file instead).
-    """
-    rules = load_rule_packs(options.rule_packs)
-    summaries = []
-    for path, source in sorted(sources.items()):
-        try:
-            module = module_name_for(path)
-            summaries.append(summarize_module(source, module=module, path=path, rules=rules))
-        except (SyntaxError, ValueError, RecursionError) as error:
-            parse(source, path)  # raises the ParseFailure with line, column and Python 2 hint
-            line = getattr(error, "lineno", 0) or 0  # LibCST parses what Python rejects
-            raise ParseFailure(f"{path}: not valid Python: {error}", line, 0) from None
-    project = ProjectIndex.from_summaries(summaries, options, rules)
-    return {
-        path: migrate_source(source, path=path, module=module_name_for(path), project=project,
-                             options=options, rules=rules)
-        for path, source in sorted(sources.items())
-    }

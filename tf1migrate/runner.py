@@ -1,40 +1,34 @@
-"""One migration run: discover → read → pass 1 (summaries, cached) → project index →
-pass 2 in worker processes (cached) → safety check → write / diff / check.
+"""One migration run: discover → read → pass 1 (summaries, cached) → link → pass 2
+(rewrite + check, cached) → write / diff / check.
 
-Every problem with one file becomes a finding that names that file; the other files go
-on. The engine is reached only through its documented functions, by module name, so the
-workers (spawned, never forked) can import it, and tests can inject a small fake engine.
+The stages are the typed functions of `passes.Stages`; each file's passes run in guarded
+worker processes (`workers.GuardedPool`: a time budget and a memory cap per file, a
+crashed worker is one finding), so hostile input never takes down the run. Every problem
+with one file becomes a finding that names that file; the other files go on.
 """
 
 from __future__ import annotations
 
-import importlib
-import os
 import hashlib
+import os
 import pickle
 import tempfile
 import time
 import traceback
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Self
 
 import pathspec
 
 from tf1migrate import cache as cache_mod
+from tf1migrate import passes
 from tf1migrate.config import Config
 from tf1migrate.discovery import Discovery, discover, display_path, module_name
-from tf1migrate.sourcefile import (
-    SourceChangedError,
-    SourceFile,
-    SourceReadError,
-    SourceWriteError,
-    atomic_write,
-    read_source,
-    remove_stale_temp_files,
-)
+from tf1migrate.passes import DEFAULT_STAGES, INTERNAL_ERROR, PARSE_ERROR, Stages, error
+from tf1migrate.rulepacks import RuleSet
+from tf1migrate.sourcefile import SourceFile, SourceReadError, read_source
 from tf1migrate.types import (
     FileResult,
     FileStatus,
@@ -44,34 +38,15 @@ from tf1migrate.types import (
     Severity,
     SourceResult,
 )
+from tf1migrate.workers import Budget, Failure, GuardedPool
+from tf1migrate.write import clean_temp_files, write_changed
+
+if TYPE_CHECKING:
+    from tf1migrate.index import ModuleSummary, ProjectIndex
 
 Progress = Callable[[str, int, int], None]
-#: Below this many files to (re)compute, worker start-up costs more than it saves.
-POOL_THRESHOLD = 8
-
-PARSE_ERROR, PYTHON2, READ_ERROR, WRITE_ERROR, CHANGED_DURING_RUN, INTERNAL_ERROR, BAD_CONFIG = (
-    "TFM001", "TFM002", "TFM003", "TFM004", "TFM005", "TFM006", "TFM008",
-)
-PYTHON2_MESSAGE = "looks like Python 2: run 2to3 (or pyupgrade) first"
-
-
-@dataclass(frozen=True)
-class EngineRef:
-    """Where the engine lives (module names), so spawned workers can import it."""
-
-    index: str = "tf1migrate.index"
-    engine: str = "tf1migrate.engine"
-    rulepacks: str = "tf1migrate.rulepacks"
-
-    def load(self) -> tuple[Any, Any, Any]:
-        return (
-            importlib.import_module(self.index),
-            importlib.import_module(self.engine),
-            importlib.import_module(self.rulepacks),
-        )
-
-
-DEFAULT_ENGINE = EngineRef()
+READ_ERROR, BAD_CONFIG = "TFM003", "TFM008"
+_error = error
 
 
 class _UnitError(Exception):
@@ -115,39 +90,24 @@ class _Unit:
         return self.load()[2]
 
 
-def _error(path: str, rule: str, message: str, line: int = 1, col: int = 0) -> Finding:
-    return Finding(path, line, col, rule, message, Severity.ERROR)
-
-
 class _RunAborted(Exception):
-    """Nothing more can be migrated in this run (engine or rule packs unusable): one finding."""
+    """Nothing more can be migrated in this run (rule packs unusable): one finding."""
 
     def __init__(self, finding: Finding) -> None:
         super().__init__(finding.message)
         self.finding = finding
 
 
-def _load_engine(engine: EngineRef, options: Options, verbose: bool) -> tuple[Any, Any, Any]:
-    """(index module, rule set, engine module), or _RunAborted naming what is wrong."""
+def _load_rules(stages: Stages, options: Options, verbose: bool) -> RuleSet:
+    """The merged rule packs, or _RunAborted naming the pack that is wrong."""
     try:
-        index_mod, engine_mod, rulepacks_mod = engine.load()
-    except Exception as exc:
-        if verbose:
-            traceback.print_exc()
-        raise _RunAborted(_error(
-            "<tf1migrate>", INTERNAL_ERROR,
-            f"internal error: cannot load the engine ({type(exc).__name__}: {exc}); "
-            "is the install complete?",
-        )) from exc
-    try:
-        rules = rulepacks_mod.load_rule_packs(options.rule_packs)
+        return stages.load_rules(options.rule_packs)
     except Exception as exc:
         if verbose:
             traceback.print_exc()
         where = ", ".join(options.rule_packs) or "the built-in rule packs"
         finding = _error("<tf1migrate>", BAD_CONFIG, f"bad rule pack ({where}): {exc}")
         raise _RunAborted(finding) from exc
-    return index_mod, rules, engine_mod
 
 
 # ---------------------------------------------------------------- worker side (picklable)
@@ -155,187 +115,61 @@ def _load_engine(engine: EngineRef, options: Options, verbose: bool) -> tuple[An
 _WORKER: dict[str, Any] = {}
 
 
-def _worker_state(engine_ref: EngineRef, blob_path: str | None) -> dict[str, Any]:
-    """Per-process memo of the engine modules and the shared (rules, project) blob."""
-    if _WORKER.get("ref") != engine_ref:
-        _WORKER.clear()
-        _WORKER["ref"] = engine_ref
-        _WORKER["modules"] = engine_ref.load()
-    if blob_path is not None and _WORKER.get("blob_path") != blob_path:
+def _shared(blob_path: str) -> dict[str, Any]:
+    """Per-process memo of the shared (rules, project) blob a pass's workers load once."""
+    if _WORKER.get("blob_path") != blob_path:
         with open(blob_path, "rb") as handle:
             _WORKER["shared"] = pickle.load(handle)
         _WORKER["blob_path"] = blob_path
-    return _WORKER
-
-
-def _explain_exception(exc: BaseException, display: str, engine_mod: Any, verbose: bool) -> Finding:
-    """Turn anything the engine raised into one finding that names the file (and the rule)."""
-    parse_failure = getattr(engine_mod, "ParseFailure", None)
-    if parse_failure is not None and isinstance(exc, parse_failure):
-        line = int(getattr(exc, "line", 1) or 1)
-        col = int(getattr(exc, "col", 0) or 0)
-        if getattr(exc, "looks_like_python2", False):
-            return _error(display, PYTHON2, PYTHON2_MESSAGE, line, col)
-        detail = str(getattr(exc, "message", None) or exc or "syntax error")
-        for prefix in (f"{display}: ", "does not parse: "):  # the engine may say these already
-            detail = detail[len(prefix) :] if detail.startswith(prefix) else detail
-        return _error(display, PARSE_ERROR, f"does not parse: {detail}", line, col)
-    rule = getattr(exc, "rule", None) or ", ".join(getattr(exc, "rules", None) or ())
-    if isinstance(rule, str) and rule:
-        message = (
-            f"internal error: the rewrite by {rule} failed its safety check ({exc}); file left "
-            f"untouched. Skip it with --ignore {rule} and please report it"
-        )
-    else:
-        message = (
-            f"internal error ({type(exc).__name__}: {exc}); file left untouched. Please report it"
-        )
-    if verbose:
-        message += "\n" + "".join(traceback.format_exception(exc))
-    return _error(display, INTERNAL_ERROR, message)
-
-
-def _accepts(function: Callable[..., Any], name: str) -> bool:
-    """Whether the engine function takes an optional keyword (saves reloading rule packs)."""
-    import inspect
-
-    try:
-        return name in inspect.signature(function).parameters
-    except (TypeError, ValueError):
-        return False
+    return _WORKER["shared"]
 
 
 def _summarize_task(
-    engine_ref: EngineRef, blob_path: str | None, unit: tuple[str, str, str]
-) -> tuple[Any, str] | None:
+    stages: Stages, blob_path: str, unit: tuple[str, str, str]
+) -> tuple[ModuleSummary, str] | None:
     """Pass 1 for one file; None when the file does not parse (pass 2 reports it)."""
-    state = _worker_state(engine_ref, blob_path)
-    index_mod, engine_mod, _ = state["modules"]
     code, module, display = unit
-    rules = state["shared"]["rules"]
-    try:
-        summary = index_mod.summarize_module(code, module=module, path=display, rules=rules)
-    except Exception:
-        return None
-    return summary, cache_mod.fingerprint(summary)
-
-
-def _compiles(code: str) -> bool:
-    """Whether Python accepts `code` (top-level await allowed, as in notebooks)."""
-    import ast
-
-    try:
-        compile(code, "<check>", "exec", flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, dont_inherit=True)
-    except (SyntaxError, ValueError):
-        return False
-    return True
+    summary = passes.summarize_one(stages, _shared(blob_path)["rules"], code, module, display)
+    return None if summary is None else (summary, cache_mod.fingerprint(summary))
 
 
 def _migrate_task(
-    engine_ref: EngineRef, blob_path: str | None, unit: tuple[str, str, str, Options], verbose: bool
-) -> tuple[str, Any]:
-    """Pass 2 for one file: ("ok", SourceResult) or ("error", Finding)."""
-    state = _worker_state(engine_ref, blob_path)
-    _, engine_mod, _ = state["modules"]
+    stages: Stages, blob_path: str, unit: tuple[str, str, str, Options], verbose: bool
+) -> SourceResult | Finding:
+    """Pass 2 for one file: its SourceResult, or the finding that says why there is none."""
     code, module, display, options = unit
-    project, rules = state["shared"]["project"], state["shared"]["rules"]
-    extra = {"rules": rules} if _accepts(engine_mod.migrate_source, "rules") else {}
-    try:
-        result = engine_mod.migrate_source(
-            code, path=display, module=module, project=project, options=options, **extra
-        )
-        if result.code != code and not _compiles(result.code) and _compiles(code):
-            compile(result.code, display, "exec", dont_inherit=True)  # raises: report where
-    except SyntaxError as exc:
-        return "error", _error(
-            display,
-            INTERNAL_ERROR,
-            f"internal error: the migrated code does not compile ({exc.msg}, line {exc.lineno}); "
-            "file left untouched. Please report it",
-        )
-    except (Exception, RecursionError) as exc:
-        return "error", _explain_exception(exc, display, engine_mod, verbose)
-    return "ok", result
+    shared = _shared(blob_path)
+    return passes.rewrite_one(
+        stages,
+        code,
+        path=display,
+        module=module,
+        project=shared["project"],
+        options=options,
+        rules=shared["rules"],
+        verbose=verbose,
+    )
 
 
-# ---------------------------------------------------------------- main process
+@dataclass(frozen=True)
+class _Task:
+    """`fn(*before, item, *after)`: a picklable one-argument task for the worker pool."""
+
+    fn: Callable[..., Any]
+    before: tuple[Any, ...]
+    after: tuple[Any, ...] = ()
+
+    def __call__(self, item: Any) -> Any:
+        return self.fn(*self.before, item, *self.after)
 
 
-class _Executor:
-    """Runs tasks inline or in a spawned process pool, whichever is cheaper for the batch.
-
-    A worker that dies (segfault, out-of-memory kill) breaks the whole pool; the unfinished
-    items are then retried one by one in fresh single-worker pools, so the crash is pinned
-    on the file that causes it and every other file still gets its answer.
-    """
-
-    def __init__(self, jobs: int) -> None:
-        self.jobs = max(1, jobs)
-        self._pool: ProcessPoolExecutor | None = None
-
-    @staticmethod
-    def _new_pool(workers: int) -> ProcessPoolExecutor:
-        import multiprocessing
-
-        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-
-    def map(
-        self,
-        fn: Callable[..., Any],
-        items: Sequence[Any],
-        *args: Any,
-        progress: Callable[[], None],
-        on_crash: Callable[[Any, BaseException], Any],
-    ) -> list[Any]:
-        call = lambda item: (*args[:2], item, *args[2:])  # noqa: E731 - (engine, blob, item, *rest)
-        if self.jobs == 1 or len(items) < POOL_THRESHOLD:
-            out = []
-            for item in items:
-                out.append(fn(*call(item)))
-                progress()
-            return out
-        from concurrent.futures.process import BrokenProcessPool
-
-        if self._pool is None:
-            self._pool = self._new_pool(self.jobs)
-        futures = [self._pool.submit(fn, *call(item)) for item in items]
-        out: list[Any] = []
-        retry: list[int] = []
-        for i, future in enumerate(futures):
-            try:
-                out.append(future.result())
-                progress()
-            except BrokenProcessPool:
-                out.append(None)
-                retry.append(i)
-            except Exception as exc:  # e.g. an answer that cannot be pickled
-                out.append(on_crash(items[i], exc))
-                progress()
-        if retry:
-            self._pool.shutdown(cancel_futures=True)
-            self._pool = None
-            for i in retry:
-                with self._new_pool(1) as alone:
-                    try:
-                        out[i] = alone.submit(fn, *call(items[i])).result()
-                    except Exception as exc:
-                        out[i] = on_crash(items[i], exc)
-                progress()
-        return out
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
-
-
-def _crashed(item: tuple[str, str, str, Options], exc: BaseException) -> tuple[str, Finding]:
-    display = item[2]
-    died = "BrokenProcessPool" in type(exc).__name__
-    what = "its worker process died" if died else f"{type(exc).__name__}: {exc}"
-    return "error", _error(
-        display, INTERNAL_ERROR,
-        f"internal error: migrating this file crashed ({what}); file left untouched. "
-        "Please report it",
+def _failed(display: str, failure: Failure, budget: Budget) -> Finding:
+    """A file whose worker timed out, ran out of memory or died: one TFM006 finding."""
+    return _error(
+        display,
+        INTERNAL_ERROR,
+        f"internal error: migrating this file {failure.describe(budget)}; file left "
+        "untouched" + (". Please report it" if failure.kind in ("crash", "error") else ""),
     )
 
 
@@ -381,7 +215,10 @@ def _read_unit(path: Path, display: str) -> tuple[SourceFile, str, Any]:
 
 def _too_big(display: str, size: int, max_size: int) -> Finding:
     return Finding(
-        display, 1, 0, READ_ERROR,
+        display,
+        1,
+        0,
+        READ_ERROR,
         f"skipped: {size / 1e6:.1f} MB is over the {max_size / 1e6:.1f} MB limit (generated "
         "code?); raise max-file-size in [tool.tf1migrate] to migrate it",
         Severity.WARNING,
@@ -422,7 +259,9 @@ class _Manifest:
         self.cache = cache if root is not None else None
         self.key = cache_mod.make_key("manifest", str(root).encode())
         stored = self.cache.get(self.key) if self.cache is not None else None
-        self.entries: dict[str, tuple[int, int, int, str]] = stored if isinstance(stored, dict) else {}
+        self.entries: dict[str, tuple[int, int, int, str]] = (
+            stored if isinstance(stored, dict) else {}
+        )
         self.seen: set[str] = set()
         self.changed = False
 
@@ -476,8 +315,11 @@ def _file_result(unit: _Unit, result: SourceResult, cached: bool) -> FileResult:
         try:
             new_text = notebooks.replace_code(unit.source.text, unit.notebook, result.code)
         except notebooks.NotebookError as exc:
-            return FileResult(unit.display, FileStatus.ERROR, findings=(
-                _error(unit.display, INTERNAL_ERROR, str(exc)), *findings))
+            return FileResult(
+                unit.display,
+                FileStatus.ERROR,
+                findings=(_error(unit.display, INTERNAL_ERROR, str(exc)), *findings),
+            )
     changed = new_text != unit.source.text
     status = FileStatus.CHANGED if changed else FileStatus.UNCHANGED
     if any(f.severity == Severity.ERROR for f in findings):
@@ -495,20 +337,6 @@ def _file_result(unit: _Unit, result: SourceResult, cached: bool) -> FileResult:
     )
 
 
-def _write(unit: _Unit, result: FileResult) -> FileResult:
-    try:
-        assert result.migrated is not None
-        atomic_write(unit.path, unit.source.render(result.migrated), unit.source.stamp)
-    except SourceChangedError as exc:
-        finding = _error(unit.display, CHANGED_DURING_RUN, str(exc))
-    except SourceWriteError as exc:
-        finding = _error(unit.display, WRITE_ERROR, f"{exc}; file left as it was")
-    else:
-        return result
-    findings = tuple(sorted((finding, *result.findings)))
-    return replace(result, status=FileStatus.ERROR, findings=findings)
-
-
 def run_migrate(
     paths: Sequence[str | os.PathLike[str]],
     options: Options | None = None,
@@ -518,7 +346,7 @@ def run_migrate(
     progress: Progress | None = None,
     *,
     config: Config | None = None,
-    engine: EngineRef | None = None,
+    stages: Stages | None = None,
     verbose: bool = False,
     before_write: Callable[[list[Path]], None] | None = None,
 ) -> RunResult:
@@ -535,11 +363,10 @@ def run_migrate(
     found: Discovery = discover(paths, config)
     run_findings = list(found.findings)
     if mode == "write":
-        for directory in sorted({p.parent for p in found.targets}):
-            remove_stale_temp_files(directory)
+        clean_temp_files(found.targets)
 
-    engine = engine or DEFAULT_ENGINE
-    with _Run(found, options, config, engine, jobs, use_cache, progress, verbose) as run:
+    stages = stages or DEFAULT_STAGES
+    with _Run(found, options, config, stages, jobs, use_cache, progress, verbose) as run:
         targets = set(found.targets)
         units: dict[Path, _Unit] = {}
         results: dict[Path, FileResult] = {}
@@ -551,13 +378,15 @@ def run_migrate(
             if isinstance(loaded, _Unit):
                 units[path] = loaded
             elif loaded is not None:
-                status = FileStatus.SKIPPED if loaded.severity != Severity.ERROR else FileStatus.ERROR
+                status = (
+                    FileStatus.SKIPPED if loaded.severity != Severity.ERROR else FileStatus.ERROR
+                )
                 results[path] = FileResult(loaded.path, status, findings=(loaded,))
         try:
             summaries = run.pass_one(units.values())
             todo = [units[p] for p in found.targets if p in units]
             results.update(run.pass_two(todo, summaries))
-        except _RunAborted as aborted:  # the engine is unusable: one finding, not one per file
+        except _RunAborted as aborted:  # rules or index unusable: one finding, not one per file
             run_findings.append(aborted.finding)
             files = sorted(results.values(), key=lambda r: r.path)
             return RunResult(files, sorted(run_findings), time.perf_counter() - started, mode)
@@ -566,9 +395,8 @@ def run_migrate(
         changed = [p for p, r in results.items() if r.status == FileStatus.CHANGED]
         if before_write is not None and changed:
             before_write(sorted(changed))  # the dirty-tree guard raises here
-        for done, path in enumerate(changed, 1):
-            results[path] = _write(units[path], results[path])
-            (progress or _no_progress)("write", done, len(changed))
+        sources = {path: units[path].source for path in changed}
+        write_changed(results, sources, progress or _no_progress)
 
     files = sorted(results.values(), key=lambda r: r.path)
     return RunResult(files, sorted(run_findings), time.perf_counter() - started, mode)
@@ -600,29 +428,37 @@ class _Summary:
 
 
 class _Run:
-    """What both passes share: cache, engine, workers, options; closes the workers on exit."""
+    """What both passes share: cache, stages, worker budget, options; cleans up on exit."""
 
     def __init__(
-        self, found: Discovery, options: Options, config: Config, engine: EngineRef,
-        jobs: int | None, use_cache: bool, progress: Progress | None, verbose: bool,
+        self,
+        found: Discovery,
+        options: Options,
+        config: Config,
+        stages: Stages,
+        jobs: int | None,
+        use_cache: bool,
+        progress: Progress | None,
+        verbose: bool,
     ) -> None:
         self.root = found.root
-        self.options, self.config, self.engine, self.verbose = options, config, engine, verbose
+        self.options, self.config, self.stages, self.verbose = options, config, stages, verbose
         self.cache = cache_mod.Cache.for_root(found.root or _common_dir(found.targets), use_cache)
         self.packs = cache_mod.rule_packs_fingerprint(options.rule_packs)
         self.options_fp = cache_mod.fingerprint(options)
         self.report = progress or _no_progress
-        self.executor = _Executor(jobs or os.cpu_count() or 1)
+        self.jobs = jobs or os.cpu_count() or 1
+        self.budget = Budget(float(config.file_timeout), config.file_memory_mb)
+        self._rules: RuleSet | None = None
         self.manifest = _Manifest(self.cache, found.root)
         self._blobs = tempfile.TemporaryDirectory(prefix="tf1migrate-")
 
-    def __enter__(self) -> _Run:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.manifest.save()
         self.cache.sweep()
-        self.executor.close()
         self._blobs.cleanup()
         _WORKER.clear()
 
@@ -632,6 +468,16 @@ class _Run:
         with open(blob, "wb") as handle:
             pickle.dump(data, handle)
         return blob
+
+    def rules(self) -> RuleSet:
+        if self._rules is None:
+            self._rules = _load_rules(self.stages, self.options, self.verbose)
+        return self._rules
+
+    def _map(self, task: _Task, items: Sequence[Any], stage: str) -> list[Any]:
+        """`task` over `items` in guarded workers (see `tf1migrate.workers`)."""
+        with GuardedPool(task, self.jobs, self.budget) as pool:
+            return pool.map(items, self._ticker(stage, len(items)))
 
     def _ticker(self, stage: str, total: int) -> Callable[[], None]:
         done = [0]
@@ -663,7 +509,7 @@ class _Run:
 
     def _summarize(self, todo: list[_Summary]) -> None:
         """Run pass 1 on `todo` and cache the answers (and their fingerprints)."""
-        _, rules, _ = _load_engine(self.engine, self.options, self.verbose)
+        rules = self.rules()
         readable = []
         for entry in todo:
             try:
@@ -673,20 +519,20 @@ class _Run:
                 entry.value, entry.fingerprint = None, ""
                 self.cache.put(entry.key + ".fp", "")
         todo = readable
-        answers = self.executor.map(
-            _summarize_task,
+        answers = self._map(
+            _Task(_summarize_task, (self.stages, self._share("rules", rules=rules))),
             [(e.unit.code, e.unit.module, e.unit.display) for e in todo],
-            self.engine, self._share("rules", rules=rules),
-            progress=self._ticker("index", len(todo)),
-            on_crash=lambda item, exc: None,  # the file does not count; pass 2 reports it
+            "index",
         )
         for entry, answer in zip(todo, answers):
+            if isinstance(answer, Failure):  # the file does not count; pass 2 reports it
+                answer = None
             entry.value, entry.fingerprint = answer if answer is not None else (None, "")
             if answer is not None:
                 self.cache.put(entry.key, entry.value)
             self.cache.put(entry.key + ".fp", entry.fingerprint)
 
-    def _project_index(self, entries: dict[str, _Summary]) -> tuple[Any, Any]:
+    def _project_index(self, entries: dict[str, _Summary]) -> tuple[ProjectIndex, RuleSet]:
         """(ProjectIndex, rules): summaries from the cache, recomputing any lost entry."""
         lost = []
         for entry in entries.values():
@@ -697,19 +543,20 @@ class _Run:
         if lost:
             self._summarize(lost)
         summaries = [entries[m].value for m in sorted(entries) if entries[m].value is not None]
-        index_mod, rules, _ = _load_engine(self.engine, self.options, self.verbose)
-        build = index_mod.ProjectIndex.from_summaries
+        rules = self.rules()
         try:
-            extra = {"rules": rules} if _accepts(build, "rules") else {}
-            return build(summaries, self.options, **extra), rules
+            return self.stages.link(summaries, self.options, rules), rules
         except Exception as exc:
             if self.verbose:
                 traceback.print_exc()
-            raise _RunAborted(_error(
-                "<tf1migrate>", INTERNAL_ERROR,
-                f"internal error while building the project index ({type(exc).__name__}: {exc}); "
-                "nothing was written. Please report it",
-            )) from exc
+            raise _RunAborted(
+                _error(
+                    "<tf1migrate>",
+                    INTERNAL_ERROR,
+                    f"internal error while building the project index ({type(exc).__name__}: {exc}); "
+                    "nothing was written. Please report it",
+                )
+            ) from exc
 
     # -- pass 2
 
@@ -722,7 +569,11 @@ class _Run:
         for unit in todo:
             options = per_file.options_for(unit.path, self.options)
             key = cache_mod.make_key(
-                "result", unit.digest.encode(), self.packs, cache_mod.fingerprint(options), index_fp,
+                "result",
+                unit.digest.encode(),
+                self.packs,
+                cache_mod.fingerprint(options),
+                index_fp,
                 unit.module,
             )
             hit = self.cache.get(key)
@@ -733,19 +584,20 @@ class _Run:
         if not misses:
             return results
         project, rules = self._project_index(summaries)
-        answers = self.executor.map(
-            _migrate_task,
+        blob = self._share("project", project=project, rules=rules)
+        answers = self._map(
+            _Task(_migrate_task, (self.stages, blob), (self.verbose,)),
             [(u.code, u.module, u.display, o) for _, u, o in misses],
-            self.engine, self._share("project", project=project, rules=rules), self.verbose,
-            progress=self._ticker("migrate", len(misses)),
-            on_crash=_crashed,
+            "migrate",
         )
-        for (key, unit, _), (kind, value) in zip(misses, answers):
-            if kind == "ok":
-                self.cache.put(key, value)
-                results[unit.path] = _file_result(unit, value, cached=False)
+        for (key, unit, _), answer in zip(misses, answers):
+            if isinstance(answer, SourceResult):
+                self.cache.put(key, answer)
+                results[unit.path] = _file_result(unit, answer, cached=False)
             else:
-                findings = (value,)
+                if isinstance(answer, Failure):
+                    answer = _failed(unit.display, answer, self.budget)
+                findings = (answer,)
                 if unit.notebook is not None:
                     findings = _notebook_findings(unit, findings)
                 results[unit.path] = FileResult(unit.display, FileStatus.ERROR, findings=findings)

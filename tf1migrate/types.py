@@ -4,6 +4,8 @@ Stages talk through these, never through each other's internals: discovery yield
 paths, the index yields `ModuleSummary`s, the engine turns one source text into a
 `SourceResult`, the runner wraps that into a `FileResult`, reporters read `RunResult`.
 Everything here is picklable (worker processes) and JSON-friendly (the cache, reports).
+The two exceptions a stage may raise for one file are here too, so the stages that catch
+them need not import the stage that raises them.
 """
 
 from __future__ import annotations
@@ -37,6 +39,43 @@ class Finding:
     severity: Severity = Severity.WARNING
 
 
+class ParseFailure(Exception):
+    """The source does not parse as Python 3 (TFM001, or TFM002 when it looks like Python 2)."""
+
+    def __init__(
+        self, message: str, line: int = 0, col: int = 0, looks_like_python2: bool = False
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.col = col
+        self.looks_like_python2 = looks_like_python2
+
+    @property
+    def rule(self) -> str:
+        return "TFM002" if self.looks_like_python2 else "TFM001"
+
+
+class InternalCheckError(Exception):
+    """Our rewrite failed its own parse/compile/idempotence check (reported as TFM006)."""
+
+    def __init__(self, message: str, rules: tuple[str, ...] | list[str]) -> None:
+        names = ", ".join(rules) or "unknown rule"
+        super().__init__(f"{message} (after {names})")
+        self.rules = tuple(rules)
+
+    @property
+    def rule(self) -> str:
+        return self.rules[0] if self.rules else "TFM006"
+
+
+def rule_selected(rule: str, select: tuple[str, ...], ignore: tuple[str, ...]) -> bool:
+    """--select / --ignore by rule id or prefix ("TFM4" selects every TFM4xx); the one
+    place that decides, for rules, wrappers and per-file ignores alike."""
+    selected = not select or any(rule.startswith(prefix) for prefix in select)
+    return selected and not any(rule.startswith(prefix) for prefix in ignore)
+
+
 @dataclass(frozen=True)
 class Options:
     """What the user asked for; identical in every worker process."""
@@ -47,6 +86,10 @@ class Options:
     rule_packs: tuple[str, ...] = ()  # extra user rule-pack TOML files
     wrap: tuple[str, ...] = ()  # "module:qualname" forced to be roots
     no_wrap: tuple[str, ...] = ()  # "module:qualname" never wrapped
+
+    def enables(self, rule: str) -> bool:
+        """Is `rule` on under these options' --select / --ignore?"""
+        return rule_selected(rule, self.select, self.ignore)
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,16 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli import fake_engine as fake
 from tf1migrate import runner
+from tf1migrate.passes import Stages
 
-FAKE = runner.EngineRef("tests.cli.fake_engine", "tests.cli.fake_engine", "tests.cli.fake_engine")
+FAKE = Stages(
+    load_rules=fake.load_rule_packs,
+    summarize=fake.summarize_module,
+    link=fake.link,
+    rewrite=fake.migrate_source,
+)
 #: TF1MIGRATE_TEST_FAKE_ENGINE=1 pins the fake (to test the pipeline while the engine is broken).
 REAL_ENGINE_AVAILABLE = (
     importlib.util.find_spec("tf1migrate.engine") is not None
@@ -61,7 +68,7 @@ def make_repo(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
 def fake_engine(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[[], Counter]:
     """Route runs to the fake engine; returns a function counting its calls by kind."""
     calls = tmp_path / "engine-calls.log"
-    monkeypatch.setattr(runner, "DEFAULT_ENGINE", FAKE)
+    monkeypatch.setattr(runner, "DEFAULT_STAGES", FAKE)
     monkeypatch.setenv("TF1MIGRATE_FAKE_CALLS", str(calls))
 
     def counts() -> Counter:
@@ -78,10 +85,10 @@ def fake_engine(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[[],
 
 
 @pytest.fixture
-def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> runner.EngineRef:
+def engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Stages:
     """The real engine when it exists, else the fake (engine-agnostic tests only)."""
     if REAL_ENGINE_AVAILABLE:
-        return runner.DEFAULT_ENGINE
+        return runner.DEFAULT_STAGES
     request.getfixturevalue("fake_engine")
     return FAKE
 

@@ -15,20 +15,15 @@ import os
 import re
 from dataclasses import dataclass
 
-from tf1migrate.types import Finding, GeneratedLayer, Options, Severity, SourceResult
-
-
-class ParseFailure(Exception):
-    def __init__(self, message: str, line: int, col: int, looks_like_python2: bool) -> None:
-        super().__init__(message)
-        self.message, self.line, self.col = message, line, col
-        self.looks_like_python2 = looks_like_python2
-
-
-class CheckFailed(Exception):
-    def __init__(self, rule: str, message: str) -> None:
-        super().__init__(message)
-        self.rule = rule
+from tf1migrate.types import (
+    Finding,
+    GeneratedLayer,
+    InternalCheckError,
+    Options,
+    ParseFailure,
+    Severity,
+    SourceResult,
+)
 
 
 @dataclass(frozen=True)
@@ -43,7 +38,7 @@ class ProjectIndex:
     roots: frozenset[str]
 
     @classmethod
-    def from_summaries(cls, summaries, options: Options) -> "ProjectIndex":
+    def from_summaries(cls, summaries, options: Options, rules=None) -> "ProjectIndex":
         creators = {f"{s.module}.{name}": name for s in summaries for name in s.creators}
         called = {c for s in summaries for c in s.calls}
         return cls(frozenset(q for q, name in creators.items() if name not in called))
@@ -64,7 +59,11 @@ def _parse(source: str) -> ast.Module:
         raise ParseFailure(exc.msg, exc.lineno or 1, (exc.offset or 1) - 1, python2) from None
 
 
-def load_rule_packs(extra) -> dict:
+def link(summaries, options: Options, rules) -> ProjectIndex:
+    return ProjectIndex.from_summaries(summaries, options, rules)
+
+
+def load_rule_packs(extra=()) -> dict:
     for pack in extra:
         if "bad" in os.path.basename(pack):
             raise ValueError(f"{pack}: [layers] must be a table")
@@ -85,11 +84,12 @@ def summarize_module(source: str, *, module: str, path: str, rules) -> ModuleSum
     return ModuleSummary(module, tuple(sorted(creators)), tuple(sorted(set(calls))))
 
 
-def migrate_source(source: str, *, path: str, module: str, project: ProjectIndex, options: Options) -> SourceResult:
+def migrate_source(source: str, *, path: str, module: str, project: ProjectIndex, options: Options,
+                   rules=None) -> SourceResult:
     _record("migrate", path)
     tree = _parse(source)
     if "FAKE_INTERNAL_ERROR" in source:
-        raise CheckFailed("TFM201", "rewrite is not idempotent")
+        raise InternalCheckError("rewrite is not idempotent", ["TFM201"])
     if "FAKE_WORKER_CRASH" in source and multiprocessing.parent_process() is not None:
         os._exit(70)  # dies like a segfault would: no exception, no cleanup
     if "FAKE_BAD_OUTPUT" in source:

@@ -124,7 +124,7 @@ EXPECTED = {  # file → (rule, words the message must contain)
 
 def test_bad_input_matrix_in_one_run(matrix, engine, monkeypatch) -> None:
     root, originals = matrix
-    monkeypatch.setattr(runner, "DEFAULT_ENGINE", engine)
+    monkeypatch.setattr(runner, "DEFAULT_STAGES", engine)
     result = CliRunner().invoke(main, ["migrate", str(root), str(root / "missing.py"), "--jobs", "1", "--no-cache"])
     out = result.output
     assert result.exit_code == 2, out

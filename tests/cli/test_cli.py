@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def use_engine(engine, monkeypatch):
-    monkeypatch.setattr(runner, "DEFAULT_ENGINE", engine)
+    monkeypatch.setattr(runner, "DEFAULT_STAGES", engine)
     return engine
 
 
@@ -86,7 +86,7 @@ def test_per_file_ignores_apply_to_matching_files_only(make_repo, fake_engine) -
 
 def test_single_file_run_still_uses_the_project_index(tmp_path: Path, use_engine) -> None:
     """ops.py helpers are only called by model.py roots: passed alone, they are not wrapped."""
-    if use_engine is not runner.DEFAULT_ENGINE or not (REPO / "fixtures/repos/dcgan/ops.py").exists():
+    if use_engine is not runner.DEFAULT_STAGES or not (REPO / "fixtures/repos/dcgan/ops.py").exists():
         pytest.skip("needs the real engine and the dcgan fixture")
     repo = tmp_path / "dcgan"
     shutil.copytree(REPO / "fixtures/repos/dcgan", repo)
@@ -101,7 +101,7 @@ def test_single_file_run_still_uses_the_project_index(tmp_path: Path, use_engine
 
 
 def test_parallel_run_matches_serial_run(make_repo, use_engine) -> None:
-    files = {f"m{i:02d}.py": TF1_MODEL.replace("model", f"model{i}") for i in range(runner.POOL_THRESHOLD + 2)}
+    files = {f"m{i:02d}.py": TF1_MODEL.replace("model", f"model{i}") for i in range(10)}
     root = make_repo(files)
     serial = invoke("migrate", "--diff", "--no-cache", "--jobs", "1", "--output-format", "json", str(root))
     parallel = invoke("migrate", "--diff", "--no-cache", "--jobs", "2", "--output-format", "json", str(root))

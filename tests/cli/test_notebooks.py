@@ -91,7 +91,7 @@ def test_finding_lines_map_back_to_cells(tmp_path: Path) -> None:
 def test_round_trip_changes_only_code_cell_sources(tmp_path: Path, make_repo, engine) -> None:
     root = make_repo({})
     original = _write(root / "nb.ipynb")
-    result = run_migrate([root / "nb.ipynb"], mode="write", jobs=1, engine=engine)
+    result = run_migrate([root / "nb.ipynb"], mode="write", jobs=1, stages=engine)
     assert result.files[0].status.value == "changed", result.files[0].findings
     before, after = (
         json.loads(original),
@@ -123,7 +123,7 @@ def test_a_cell_that_does_not_parse_is_reported_in_cell_terms(make_repo, engine)
     path = root / "nb.ipynb"
     path.write_text(json.dumps(notebook, indent=1), encoding="utf-8")
     before = path.read_bytes()
-    (result,) = run_migrate([path], mode="write", jobs=1, engine=engine).files
+    (result,) = run_migrate([path], mode="write", jobs=1, stages=engine).files
     (finding,) = result.findings
     assert finding.rule == "TFM001" and finding.message.startswith("cell 4: does not parse: ")
     assert finding.line in (2, 3)  # the line inside cell 4 where the parser gave up
@@ -232,7 +232,7 @@ def test_a_cell_with_a_syntax_error_is_named_even_when_the_parser_gives_up_later
     path.write_text(
         _notebook("import tensorflow as tf", "x = tf.layers.dense(\n", "y = 1\nz = $2\n")
     )
-    (result,) = run_migrate([path], mode="check", jobs=1, engine=engine).files
+    (result,) = run_migrate([path], mode="check", jobs=1, stages=engine).files
     (finding,) = result.findings
     assert finding.rule == "TFM001" and finding.message.startswith("cell 2: does not parse: ")
     assert finding.line == 1

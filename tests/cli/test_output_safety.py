@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from tests.cli.conftest import TF1_MODEL
@@ -42,7 +43,7 @@ sys.exit(3)
 def test_user_code_with_import_side_effects_is_never_imported(make_repo, engine, monkeypatch) -> None:
     from tf1migrate import runner
 
-    monkeypatch.setattr(runner, "DEFAULT_ENGINE", engine)
+    monkeypatch.setattr(runner, "DEFAULT_STAGES", engine)
     root = make_repo({
         "evil.py": EVIL,
         "pkg/__init__.py": "import evil\n",
@@ -59,16 +60,17 @@ def test_user_code_with_import_side_effects_is_never_imported(make_repo, engine,
     assert "tf1compat" in (root / "pkg" / "model.py").read_text()
 
 
-def test_a_worker_that_dies_is_pinned_on_its_file_and_the_others_finish(make_repo, fake_engine) -> None:
-    from tf1migrate.runner import POOL_THRESHOLD
-
-    files = {f"m{i:02d}.py": TF1_MODEL.replace("model", f"model{i}") for i in range(POOL_THRESHOLD)}
-    files["m03.py"] += "# FAKE_WORKER_CRASH\n"
+@pytest.mark.parametrize(("count", "jobs"), [(8, 2), (8, 1), (2, 1), (1, 1)])
+def test_a_worker_that_dies_is_pinned_on_its_file_and_the_others_finish(
+    make_repo, fake_engine, count, jobs
+) -> None:
+    files = {f"m{i:02d}.py": TF1_MODEL.replace("model", f"model{i}") for i in range(count)}
+    files[f"m{count // 2:02d}.py"] += "# FAKE_WORKER_CRASH\n"
     root = make_repo(files)
-    result = run_migrate([root], mode="check", jobs=2, use_cache=False)
+    result = run_migrate([root], mode="check", jobs=jobs, use_cache=False)
     errors = {Path(f.path).name: f.findings[0].message for f in result.files if f.status == FileStatus.ERROR}
-    assert list(errors) == ["m03.py"] and "worker process died" in errors["m03.py"]
-    assert sum(f.status == FileStatus.CHANGED for f in result.files) == POOL_THRESHOLD - 1
+    assert list(errors) == [f"m{count // 2:02d}.py"] and "worker process died" in errors[f"m{count // 2:02d}.py"]
+    assert sum(f.status == FileStatus.CHANGED for f in result.files) == count - 1
 
 
 def test_a_bad_rule_pack_is_one_configuration_finding(make_repo, fake_engine) -> None:
@@ -79,15 +81,21 @@ def test_a_bad_rule_pack_is_one_configuration_finding(make_repo, fake_engine) ->
     assert "bad rule pack" in line and "bad_pack.toml" in line and "Traceback" not in result.output
 
 
-def test_an_engine_that_cannot_be_imported_is_one_finding(make_repo, monkeypatch) -> None:
+def _broken_link(summaries, options, rules):
+    raise LookupError("the index is broken")
+
+
+def test_an_index_that_cannot_be_built_is_one_finding(make_repo, monkeypatch) -> None:
+    from dataclasses import replace
+
     from tf1migrate import runner
 
-    monkeypatch.setattr(runner, "DEFAULT_ENGINE", runner.EngineRef("no_such_index", "no_such_engine", "no_such_rules"))
+    monkeypatch.setattr(runner, "DEFAULT_STAGES", replace(runner.DEFAULT_STAGES, link=_broken_link))
     root = make_repo({"a.py": TF1_MODEL, "b.py": TF1_MODEL})
     result = CliRunner().invoke(main, ["migrate", "--no-cache", str(root)])
     assert result.exit_code == 2
     assert result.output.count("TFM006") == 2  # the finding line and its count in the summary
-    assert "cannot load the engine (ModuleNotFoundError" in result.output
+    assert "internal error while building the project index (LookupError" in result.output
     assert (root / "a.py").read_text() == TF1_MODEL
 
 

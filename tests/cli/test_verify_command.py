@@ -58,7 +58,7 @@ def test_exit_code_follows_the_verification(fake_verify, status, code) -> None:
 def test_migrate_then_verify_reports_both(make_repo, engine, fake_verify, monkeypatch) -> None:
     from tf1migrate import runner
 
-    monkeypatch.setattr(runner, "DEFAULT_ENGINE", engine)
+    monkeypatch.setattr(runner, "DEFAULT_STAGES", engine)
     fake_verify.status[0] = "mismatch"
     root = make_repo({"model.py": TF1_MODEL})
     result = CliRunner().invoke(main, ["migrate", str(root), "--verify", "--jobs", "1", "--output-format", "junit"])

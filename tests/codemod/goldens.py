@@ -1,8 +1,8 @@
 """Run the codemod over a fixture repo the way the CLI does, file by file (for goldens).
 
-Both passes run in-process: every file is summarised (files that do not parse are
-recorded, not fatal), the project index is built once, then each file is migrated. The
-result maps relative paths to the migrated text, or to the `ParseFailure` of that file.
+Both passes run in-process through `tf1migrate.passes.migrate_texts`, the same passes the
+CLI runs: files that do not parse are recorded, not fatal. The result maps relative paths
+to the migrated text, or to the `ParseFailure` of that file.
 """
 
 from __future__ import annotations
@@ -10,10 +10,8 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from tf1migrate.engine import ParseFailure, migrate_source, module_name_for, parse
-from tf1migrate.index import ProjectIndex, summarize_module
-from tf1migrate.rulepacks import load_rule_packs
-from tf1migrate.types import Options, SourceResult
+from tf1migrate.passes import migrate_texts
+from tf1migrate.types import Options, ParseFailure, SourceResult
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 REPOS = FIXTURES / "repos"
@@ -36,26 +34,7 @@ def read_sources(root: Path) -> dict[str, str]:
 def migrate_tree(
     sources: dict[str, str], options: Options = Options()
 ) -> dict[str, SourceResult | ParseFailure]:
-    rules = load_rule_packs(options.rule_packs)
-    summaries = []
-    failures: dict[str, ParseFailure] = {}
-    for path, source in sources.items():
-        try:
-            parse(source, path)
-        except ParseFailure as failure:
-            failures[path] = failure
-            continue
-        module = module_name_for(path)
-        summaries.append(summarize_module(source, module=module, path=path, rules=rules))
-    project = ProjectIndex.from_summaries(summaries, options, rules)
-    results: dict[str, SourceResult | ParseFailure] = dict(failures)
-    for path, source in sources.items():
-        if path not in failures:
-            results[path] = migrate_source(
-                source, path=path, module=module_name_for(path), project=project,
-                options=options, rules=rules,
-            )
-    return dict(sorted(results.items()))
+    return migrate_texts(sources, options)
 
 
 @functools.lru_cache(maxsize=None)

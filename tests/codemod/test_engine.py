@@ -9,7 +9,8 @@ from textwrap import dedent
 import pytest
 
 from tf1migrate import engine
-from tf1migrate.engine import InternalCheckError, ParseFailure, looks_like_python2, migrate_sources
+from tf1migrate.engine import InternalCheckError, ParseFailure, looks_like_python2
+from tf1migrate.passes import migrate_sources
 from tf1migrate.types import Options
 
 MODEL = dedent('''\
@@ -160,7 +161,7 @@ def test_the_rewrite_never_imports_tensorflow_or_the_code_it_rewrites(tmp_path):
     source = MODEL + f"\nopen({str(marker)!r}, 'w').close()\n"
     script = dedent(f"""
         import sys
-        from tf1migrate.engine import migrate_sources
+        from tf1migrate.passes import migrate_sources
         result = migrate_sources({{"pkg/mod.py": {source!r}}})["pkg/mod.py"]
         assert result.layers, "expected a wrapper"
         prefixes = ("tensorflow.", "keras", "tf1compat")

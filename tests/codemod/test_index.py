@@ -130,7 +130,7 @@ def test_common_scope_keyword_becomes_the_default():
     (root,) = index_of(files).roots_in("net")
     assert root.scope_default == "shared"
 
-    from tf1migrate.engine import migrate_sources
+    from tf1migrate.passes import migrate_sources
 
     result = migrate_sources(files)["net.py"]
     assert "def __init__(self, scope='shared', **kwargs):" in result.code
@@ -262,7 +262,7 @@ def test_a_procedure_returning_nothing_is_not_model_code_and_does_not_hide_its_c
 
 def test_roots_of_migrated_code_are_the_roots_of_the_original():
     """Running the whole codemod again on its output must find the same roots."""
-    from tf1migrate.engine import migrate_sources
+    from tf1migrate.passes import migrate_sources
 
     files = {path: dedent(source) for path, source in GAN.items()}
     helper = "def disc_dense(x):\n    return tf.layers.dense(x, 1)\n\ndef discriminator"

@@ -6,7 +6,7 @@ from textwrap import dedent
 
 import pytest
 
-from tf1migrate.engine import migrate_sources
+from tf1migrate.passes import migrate_sources
 
 CASES = {
     "staticmethod-root": ('''

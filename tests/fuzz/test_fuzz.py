@@ -14,7 +14,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 
 from tests.fuzz.tf1_programs import tf1_program
-from tf1migrate.engine import ParseFailure, migrate_sources
+from tf1migrate.engine import ParseFailure
+from tf1migrate.passes import migrate_sources
 from tf1migrate.types import Options
 
 SLOW_OK = settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much], deadline=None)

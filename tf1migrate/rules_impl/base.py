@@ -99,11 +99,7 @@ class Context:
         """--select / --ignore by rule id or prefix ("TFM4" selects every TFM4xx)."""
         known = self._enabled.get(rule_id)
         if known is None:
-            selected = not self.options.select or any(
-                rule_id.startswith(p) for p in self.options.select
-            )
-            ignored = any(rule_id.startswith(p) for p in self.options.ignore)
-            known = self._enabled[rule_id] = selected and not ignored
+            known = self._enabled[rule_id] = self.options.enables(rule_id)
         return known
 
     # -------------------------------------------------------------------- resolution

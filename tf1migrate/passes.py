@@ -1,0 +1,266 @@
+"""The two passes over a project, written once: summarize every file, link, rewrite each.
+
+`Stages` names the function of each stage, typed; the runner, the in-memory
+`migrate_sources` (tests, benchmarks, goldens) and the tests' stand-in engine all go
+through it, so no stage is looked up by name or probed at run time. `summarize_one` and
+`rewrite_one` are what a worker does with one file, including the CPython nesting gate
+(`check.nesting_failure`) and the post-rewrite compile check; `failure_finding` turns what
+a stage raised into the one finding for that file.
+
+Example::
+
+    results = migrate_sources({"model.py": source}, Options())
+    results["model.py"].code      # upgraded source with `class ModelLayer(...)` after `model`
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from tf1migrate import check
+from tf1migrate.rulepacks import RuleSet, load_rule_packs
+from tf1migrate.types import (
+    Finding,
+    InternalCheckError,
+    Options,
+    ParseFailure,
+    Severity,
+    SourceResult,
+)
+
+if TYPE_CHECKING:
+    from tf1migrate.index import ModuleSummary, ProjectIndex
+
+PARSE_ERROR, PYTHON2, INTERNAL_ERROR = "TFM001", "TFM002", "TFM006"
+PYTHON2_MESSAGE = "looks like Python 2: run 2to3 (or pyupgrade) first"
+
+
+class Summarize(Protocol):
+    def __call__(self, source: str, *, module: str, path: str, rules: RuleSet) -> ModuleSummary:
+        """Pass 1 for one file; SyntaxError (or RecursionError) if it does not parse."""
+        ...
+
+
+class Link(Protocol):
+    def __call__(
+        self, summaries: Sequence[ModuleSummary], options: Options, rules: RuleSet
+    ) -> ProjectIndex:
+        """The project index from every file's summary."""
+        ...
+
+
+class Rewrite(Protocol):
+    def __call__(
+        self,
+        source: str,
+        *,
+        path: str,
+        module: str,
+        project: ProjectIndex,
+        options: Options,
+        rules: RuleSet,
+    ) -> SourceResult:
+        """Pass 2 for one file; ParseFailure or InternalCheckError for that file."""
+        ...
+
+
+class LoadRules(Protocol):
+    def __call__(self, extra: Sequence[str] = ()) -> RuleSet: ...
+
+
+# The real stages. Their modules are imported on first use: LibCST costs half a second to
+# import, and an unchanged re-run (every answer cached) never needs it.
+
+
+def summarize(source: str, *, module: str, path: str, rules: RuleSet) -> ModuleSummary:
+    from tf1migrate.summarize import summarize as summarize_module
+
+    return summarize_module(source, module=module, path=path, rules=rules)
+
+
+def link(summaries: Sequence[ModuleSummary], options: Options, rules: RuleSet) -> ProjectIndex:
+    from tf1migrate.index import ProjectIndex
+
+    return ProjectIndex.from_summaries(summaries, options, rules)
+
+
+def rewrite(
+    source: str,
+    *,
+    path: str,
+    module: str,
+    project: ProjectIndex,
+    options: Options,
+    rules: RuleSet,
+) -> SourceResult:
+    from tf1migrate.engine import migrate_source
+
+    return migrate_source(
+        source, path=path, module=module, project=project, options=options, rules=rules
+    )
+
+
+@dataclass(frozen=True)
+class Stages:
+    """One function per stage. Module-level functions, so spawned workers can unpickle them."""
+
+    load_rules: LoadRules = load_rule_packs
+    summarize: Summarize = summarize
+    link: Link = link
+    rewrite: Rewrite = rewrite
+
+
+DEFAULT_STAGES = Stages()
+
+
+def error(path: str, rule: str, message: str, line: int = 1, col: int = 0) -> Finding:
+    return Finding(path, line, col, rule, message, Severity.ERROR)
+
+
+# --------------------------------------------------------------------------- one file
+
+
+def summarize_one(
+    stages: Stages, rules: RuleSet, code: str, module: str, path: str
+) -> ModuleSummary | None:
+    """Pass 1 for one file; None when it does not parse (pass 2 says why)."""
+    if check.nesting_failure(code, path) is not None:
+        return None
+    try:
+        return stages.summarize(code, module=module, path=path, rules=rules)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+def rewrite_one(
+    stages: Stages,
+    code: str,
+    *,
+    path: str,
+    module: str,
+    project: ProjectIndex,
+    options: Options,
+    rules: RuleSet,
+    verbose: bool = False,
+) -> SourceResult | Finding:
+    """Pass 2 for one file: its result, or the one finding that says why there is none."""
+    too_deep = check.nesting_failure(code, path)
+    if too_deep is not None:
+        return failure_finding(too_deep, path, verbose)
+    try:
+        result = stages.rewrite(
+            code, path=path, module=module, project=project, options=options, rules=rules
+        )
+        check.rewrite_compiles(code, result.code, path)
+    except SyntaxError as exc:
+        return error(
+            path,
+            INTERNAL_ERROR,
+            f"internal error: the migrated code does not compile ({exc.msg}, line {exc.lineno}); "
+            "file left untouched. Please report it",
+        )
+    except Exception as exc:  # noqa: BLE001 - any failure is this file's finding
+        return failure_finding(exc, path, verbose)
+    return result
+
+
+def failure_finding(exc: BaseException, path: str, verbose: bool = False) -> Finding:
+    """Anything a stage raised for one file → one finding naming the file (and the rule)."""
+    if isinstance(exc, ParseFailure):
+        line, col = exc.line or 1, exc.col or 0
+        if exc.looks_like_python2:
+            return error(path, PYTHON2, PYTHON2_MESSAGE, line, col)
+        detail = exc.message or str(exc) or "syntax error"
+        for prefix in (f"{path}: ", "does not parse: "):  # the engine may say these already
+            detail = detail.removeprefix(prefix)
+        return error(path, PARSE_ERROR, f"does not parse: {detail}", line, col)
+    if isinstance(exc, InternalCheckError):
+        rule = ", ".join(exc.rules) or exc.rule
+        message = (
+            f"internal error: the rewrite by {rule} failed its safety check ({exc}); file left "
+            f"untouched. Skip it with --ignore {rule} and please report it"
+        )
+    elif isinstance(exc, MemoryError):
+        message = "internal error: out of memory; file left untouched"
+    else:
+        message = (
+            f"internal error ({type(exc).__name__}: {exc}); file left untouched. Please report it"
+        )
+    if verbose:
+        message += "\n" + "".join(traceback.format_exception(exc))
+    return error(path, INTERNAL_ERROR, message)
+
+
+# ------------------------------------------------------------------ both passes, in memory
+
+
+def migrate_texts(
+    sources: Mapping[str, str], options: Options | None = None, stages: Stages = DEFAULT_STAGES
+) -> dict[str, SourceResult | ParseFailure]:
+    """Both passes in this process over `{relative path: source}`, sorted by path.
+
+    A file that does not parse maps to its ParseFailure (with LibCST's message and the
+    Python 2 hint); the others are linked without it, as the CLI does.
+    """
+    from tf1migrate.engine import module_name_for
+
+    options = options or Options()
+    rules = stages.load_rules(options.rule_packs)
+    summaries = []
+    failures: dict[str, ParseFailure] = {}
+    for path, source in sorted(sources.items()):
+        summary = summarize_one(stages, rules, source, module_name_for(path), path)
+        if summary is None:
+            failures[path] = _parse_failure(source, path)
+        else:
+            summaries.append(summary)
+    project = stages.link(summaries, options, rules)
+    results: dict[str, SourceResult | ParseFailure] = dict(failures)
+    for path, source in sorted(sources.items()):
+        if path in failures:
+            continue
+        try:
+            results[path] = stages.rewrite(
+                source,
+                path=path,
+                module=module_name_for(path),
+                project=project,
+                options=options,
+                rules=rules,
+            )
+        except ParseFailure as failure:  # LibCST rejects what Python's ast accepted
+            results[path] = failure
+    return dict(sorted(results.items()))
+
+
+def migrate_sources(
+    sources: Mapping[str, str], options: Options | None = None
+) -> dict[str, SourceResult]:
+    """`migrate_texts` for sources that must all parse: raises the first ParseFailure."""
+    results = migrate_texts(sources, options)
+    for result in results.values():
+        if isinstance(result, ParseFailure):
+            raise result
+    return {path: result for path, result in results.items() if isinstance(result, SourceResult)}
+
+
+def _parse_failure(source: str, path: str) -> ParseFailure:
+    """Why `source` does not parse: CPython's depth limit, LibCST's message, or ast's."""
+    from tf1migrate.engine import parse
+
+    too_deep = check.nesting_failure(source, path)
+    if too_deep is not None:
+        return too_deep
+    try:
+        parse(source, path)  # raises the ParseFailure with line, column and Python 2 hint
+    except ParseFailure as failure:
+        return failure
+    try:
+        compile(source, path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        line = getattr(exc, "lineno", 0) or 0  # LibCST parses what Python rejects
+        return ParseFailure(f"{path}: not valid Python: {exc}", line, 0)
+    return ParseFailure(f"{path}: not valid Python", 0, 0)
