@@ -305,6 +305,8 @@ def _verify_or_explain(paths: Sequence[str], **kwargs: Any) -> Any:
 @click.option("--emit-tests", type=click.Path(file_okay=False), default=None,
               help="Write pytest files that repeat these checks.")
 @click.option("--select", multiple=True, metavar="module:Name", help="Only these layers.")
+@click.option("--allow-empty", is_flag=True,
+              help="Exit 0 when no generated wrappers are found (default: 1, nothing verified).")
 @click.option(
     "--output-format",
     type=click.Choice(VERIFY_FORMATS),
@@ -314,13 +316,13 @@ def _verify_or_explain(paths: Sequence[str], **kwargs: Any) -> Any:
 @click.option("--output-file", type=click.Path(dir_okay=False, writable=True), default=None)
 def verify(paths: Sequence[str], base: str | None, original: str | None, checkpoint: str | None,
            numerics: bool | None, training: bool, rtol: float, atol: float, timeout: float,
-           jobs: int | None, emit_tests: str | None, select: Sequence[str], output_format: str,
-           output_file: str | None) -> None:
+           jobs: int | None, emit_tests: str | None, select: Sequence[str], allow_empty: bool,
+           output_format: str, output_file: str | None) -> None:
     """Check each generated layer under PATHS against its TF1 original (or a checkpoint)."""
     result = _verify_or_explain(
         tuple(paths) or (".",), base=base, original=original, checkpoint=checkpoint,
         numerics=numerics, training=training, rtol=rtol, atol=atol, timeout=timeout, jobs=jobs,
-        emit_tests=emit_tests, select=_split(select) or None,
+        emit_tests=emit_tests, select=_split(select) or None, allow_empty=allow_empty or None,
     )
     from tf1migrate.verify import report
 

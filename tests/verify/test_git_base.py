@@ -38,3 +38,21 @@ def test_uncommitted_migration_against_head_with_tf1compat_layers(tmp_path, monk
     assert good.status is Status.VERIFIED, good.messages
     assert good.max_abs_diff is not None and good.max_abs_diff <= 1e-5
     assert broken.status is Status.MISMATCH and broken.missing == ["mlp/fc2/bias"]
+
+
+@pytest.mark.slow
+def test_repo_root_init_verifies_against_head(tmp_path):
+    """A repository whose root is a package (``__init__.py`` at the top) is verified from its
+    git top level: the module is ``net``, imported from the root, in both trees."""
+    original, migrated = write_pair(tmp_path / "pair")
+    repo = tmp_path / "repo"
+    shutil.copytree(original, repo)
+    (repo / "__init__.py").write_text("")
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "TF1 original")
+    shutil.copy(migrated / "net.py", repo / "net.py")
+    result = run_verify([repo], select=["net:MlpLayer"])
+    (layer,) = result.layers
+    assert layer.status is Status.VERIFIED, layer.messages
+    assert result.exit_code == 0

@@ -10,11 +10,24 @@ from tf1migrate.verify.model import Status
 from tf1migrate.verify.runner import unused_spec_messages
 
 
-def test_no_wrappers_is_a_message_not_a_failure(tmp_path):
+def test_empty_run_fails_unless_allowed(tmp_path):
     write(tmp_path / "plain.py", "x = 1\n")
     result = run_verify([tmp_path])
-    assert result.layers == [] and result.exit_code == 0
-    assert result.messages == [f"no generated wrappers found under {tmp_path}"]
+    assert result.layers == [] and result.exit_code == 1  # a CI gate must not pass on nothing
+    assert result.messages == [
+        f"nothing verified: no generated wrappers found under {tmp_path} "
+        "(pass --allow-empty to accept an empty run)"
+    ]
+    allowed = run_verify([tmp_path], allow_empty=True)
+    assert allowed.exit_code == 0
+    assert allowed.messages == [f"nothing verified: no generated wrappers found under {tmp_path}"]
+
+
+def test_every_layer_not_verified_says_nothing_was_verified(tmp_path):
+    original, migrated = write_pair(tmp_path)
+    result = run_verify([migrated], original=original, select=["net:HeadLayer"], allow_empty=True)
+    assert result.exit_code == 1
+    assert result.messages[-1] == "nothing verified: none of the 1 layer(s) could be checked"
 
 
 def test_base_outside_git_is_an_error_for_every_layer(tmp_path):
@@ -48,3 +61,18 @@ def test_layer_without_spec_is_not_verified_without_running_a_child(tmp_path):
     (layer,) = result.layers
     assert layer.status is Status.NOT_VERIFIED and layer.snippet is not None
     assert layer.seconds == 0.0 and result.exit_code == 1
+
+
+def test_repo_root_init_keeps_modules_relative_to_the_root(tmp_path):
+    """A repository whose root holds an ``__init__.py`` is imported from its root, and the
+    original mirrors that root (it used to be "outside the tree the original mirrors")."""
+    original, migrated = write_pair(tmp_path)
+    for root in (original, migrated):
+        write(root / "__init__.py", "")
+    targets, problems = discover_wrappers([migrated], migrated)
+    assert problems == [] and {t.module for t in targets} == {"net"}
+    assert {t.import_root for t in targets} == {str(migrated.resolve())}
+    result = run_verify([migrated], original=original, select=["net:HeadLayer"])
+    (layer,) = result.layers
+    assert layer.status is Status.NOT_VERIFIED, layer.messages  # planned, not "outside"
+    assert "outside" not in " ".join(layer.messages)

@@ -35,24 +35,37 @@ def iter_python_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]
                     yield Path(dirpath, name)
 
 
-def import_location(path: Path) -> tuple[str, Path]:
+def import_location(path: Path, tree_root: Path | None = None) -> tuple[str, Path]:
     """The dotted module name of ``path`` and the sys.path entry that makes it importable.
 
-    Walks up while the parent directory is a package (has ``__init__.py``), as Python does.
+    Walks up while the parent directory is a package (has ``__init__.py``), as Python does,
+    but never above ``tree_root`` (the repository root): a repository whose root holds an
+    ``__init__.py`` is still imported from its root, the way its own scripts run.
     """
     path = path.resolve()
+    stop = tree_root.resolve() if tree_root is not None else None
     parts = [] if path.name == "__init__.py" else [path.stem]
     directory = path.parent
-    while (directory / "__init__.py").exists() and directory.parent != directory:
+    while (
+        directory != stop
+        and (directory / "__init__.py").exists()
+        and directory.parent != directory
+    ):
         parts.insert(0, directory.name)
         directory = directory.parent
+    if not parts:  # the tree root's own __init__.py
+        parts = [path.parent.name]
+        directory = path.parent.parent
     return ".".join(parts), directory
 
 
 def discover_wrappers(
-    paths: Iterable[str | os.PathLike[str]],
+    paths: Iterable[str | os.PathLike[str]], tree_root: Path | None = None
 ) -> tuple[list[WrapperTarget], list[str]]:
-    """All wrappers under ``paths`` sorted by (path, line), and one message per unreadable file."""
+    """All wrappers under ``paths`` sorted by (path, line), and one message per unreadable file.
+
+    Module names are relative to ``tree_root`` when given (see `import_location`).
+    """
     targets: list[WrapperTarget] = []
     problems: list[str] = []
     for file in iter_python_files(paths):
@@ -68,7 +81,7 @@ def discover_wrappers(
         except cst.ParserSyntaxError as exc:
             problems.append(f"{file}:{exc.raw_line}: does not parse, no wrappers read from it")
             continue
-        module_name, root = import_location(file)
+        module_name, root = import_location(file, tree_root)
         targets.extend(wrappers_in_module(module, str(file.resolve()), module_name, str(root)))
     targets.sort(key=lambda t: (t.path, t.line))
     return targets, problems

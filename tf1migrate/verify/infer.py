@@ -9,6 +9,7 @@ become `BATCH_DIM` for the first axis and `FREE_DIM` for the others.
 from __future__ import annotations
 
 import builtins
+import functools
 import re
 from pathlib import Path
 
@@ -42,12 +43,11 @@ def infer_from_call_sites(target: WrapperTarget, original_root: Path) -> CallSpe
     config_names = {p.name for p in target.init_params if not p.variadic}
     args: dict[str, str] = {}
     inputs: dict[str, TensorSpec] = {}
-    for file in iter_python_files([original_root]):
-        try:
-            module = cst.parse_module(file.read_bytes())
-        except (cst.ParserSyntaxError, OSError):
+    for file in python_files(original_root):
+        module = parsed_module(file, must_contain=function_name)
+        if module is None:
             continue
-        same_module = import_location(file)[0] == target.module
+        same_module = import_location(file, original_root)[0] == target.module
         finder = _CallSiteFinder(function_name, module_leaf, same_module)
         module.visit(finder)
         for call, assignments in finder.calls:
@@ -63,6 +63,47 @@ def infer_from_call_sites(target: WrapperTarget, original_root: Path) -> CallSpe
     if not inputs:
         return None
     return CallSpec(args=args, inputs=inputs, source="call-site")
+
+
+@functools.lru_cache(maxsize=64)
+def python_files(root: Path) -> tuple[Path, ...]:
+    """Every Python file under ``root``, listed once per run (16 layers, one walk)."""
+    return tuple(iter_python_files([root]))
+
+
+@functools.lru_cache(maxsize=4096)
+def _source(file: Path) -> bytes | None:
+    try:
+        return file.read_bytes()
+    except OSError:
+        return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse(file: Path) -> cst.Module | None:
+    source = _source(file)
+    if source is None:
+        return None
+    try:
+        return cst.parse_module(source)
+    except cst.ParserSyntaxError:
+        return None
+
+
+def parsed_module(file: Path, must_contain: str | None = None) -> cst.Module | None:
+    """``file`` parsed once per run; None when unreadable, unparsable, or (cheap pre-filter)
+    its bytes do not contain ``must_contain``: most files never mention the callable."""
+    if must_contain is not None:
+        source = _source(file)
+        if source is None or must_contain.encode() not in source:
+            return None
+    return _parse(file)
+
+
+def clear_caches() -> None:
+    """Forget listed and parsed files (a run reads a tree that may change between runs)."""
+    for cached in (python_files, _source, _parse):
+        cached.cache_clear()
 
 
 def infer_from_docstring(target: WrapperTarget, original_root: Path) -> CallSpec | None:
@@ -175,10 +216,8 @@ def _original_file(target: WrapperTarget, original_root: Path) -> Path:
 
 
 def _original_function(target: WrapperTarget, original_root: Path) -> cst.FunctionDef | None:
-    file = _original_file(target, original_root)
-    try:
-        module = cst.parse_module(file.read_bytes())
-    except (OSError, cst.ParserSyntaxError):
+    module = parsed_module(_original_file(target, original_root))
+    if module is None:
         return None
     body: list[cst.CSTNode] = list(module.body)
     node: cst.CSTNode | None = None
@@ -202,9 +241,8 @@ def _original_signature(target: WrapperTarget, original_root: Path) -> list[str]
 
 
 def _module_level_names(file: Path) -> set[str]:
-    try:
-        module = cst.parse_module(file.read_bytes())
-    except (OSError, cst.ParserSyntaxError):
+    module = parsed_module(file)
+    if module is None:
         return set()
     names: set[str] = set()
     for statement in module.body:

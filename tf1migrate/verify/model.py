@@ -133,13 +133,22 @@ class VerifyResult:
     messages: list[str] = field(default_factory=list)  # run-level (no wrappers, bad --base)
     original: str | None = None  # where the reference source came from
     seconds: float = 0.0
+    allow_empty: bool = False  # a run with no layers at all exits 0 (``--allow-empty``)
+
+    @property
+    def nothing_verified(self) -> bool:
+        """No layer was verified: none found, or none could be checked (a CI gate must fail)."""
+        return not any(layer.status is Status.VERIFIED for layer in self.layers)
 
     @property
     def exit_code(self) -> int:
-        """0 when every layer verified, 1 on any mismatch or unverified layer, 2 on errors."""
+        """0 when every layer verified, 1 on any mismatch or unverified layer or when there was
+        nothing to verify (unless ``allow_empty``), 2 on errors."""
         statuses = {layer.status for layer in self.layers}
         if Status.ERROR in statuses:
             return 2
+        if not self.layers:
+            return 0 if self.allow_empty else 1
         if statuses - {Status.VERIFIED}:
             return 1
         return 0
@@ -172,6 +181,7 @@ class VerifyResult:
             messages=list(data.get("messages", [])),
             original=data.get("original"),
             seconds=data.get("seconds", 0.0),
+            allow_empty=bool(data.get("allow_empty", False)),
         )
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from tf1migrate.verify import specs as spec_mod
 from tf1migrate.verify.conclude import conclude
 from tf1migrate.verify.discover import discover_wrappers
+from tf1migrate.verify.infer import clear_caches
 from tf1migrate.verify.compare import closest
 from tf1migrate.verify.model import Status, VerifyResult, WrapperTarget
 from tf1migrate.verify.original import OriginalSourceError, git_toplevel, resolve_original
@@ -54,25 +55,32 @@ def run_verify(
     jobs: int | None = None,
     emit_tests: str | os.PathLike[str] | None = None,
     select: Sequence[str] | None = None,
+    allow_empty: bool = False,
 ) -> VerifyResult:
     """Verify every generated wrapper under ``paths`` against its TF1 original or a checkpoint.
 
     ``numerics`` defaults to on with a graph reference (there is nothing to compare outputs
     with in a checkpoint). ``select`` keeps only the layers whose "module:ClassName" or
-    "module:qualname" is listed. See docs/verify.md.
+    "module:qualname" is listed. A run that verifies nothing (no wrappers, or none could be
+    checked) exits 1 with a message saying so; ``allow_empty`` accepts a run with no wrappers.
+    See docs/verify.md.
     """
     started = time.monotonic()
-    result = VerifyResult()
+    clear_caches()  # files may have changed since an earlier run in this process
+    result = VerifyResult(allow_empty=allow_empty)
     roots = [Path(p) for p in paths] or [Path.cwd()]
-    targets, problems = discover_wrappers(roots)
+    migrated_root = project_root(roots[0])
+    mirrored = tree_root(roots[0], original_given=original is not None)
+    targets, problems = discover_wrappers(roots, mirrored)
     result.messages += problems
     if select:
         targets = [t for t in targets if t.label in select or t.key in select]
     if not targets:
-        result.messages.append(f"no generated wrappers found under {', '.join(map(str, roots))}")
+        where = ", ".join(map(str, roots))
+        hint = "" if allow_empty else " (pass --allow-empty to accept an empty run)"
+        result.messages.append(f"nothing verified: no generated wrappers found under {where}{hint}")
         result.seconds = time.monotonic() - started
         return result
-    migrated_root = project_root(roots[0])
     if not select:
         result.messages += unused_spec_messages(migrated_root, targets)
     tree = None
@@ -80,7 +88,7 @@ def run_verify(
         try:
             files = sorted({Path(t.path) for t in targets})
             original_dir = str(original) if original is not None else None
-            tree, notes = resolve_original(files, migrated_root, base=base, original=original_dir)
+            tree, notes = resolve_original(files, mirrored, base=base, original=original_dir)
         except OriginalSourceError as exc:
             result.messages.append(str(exc))
             if checkpoint is None:
@@ -109,6 +117,10 @@ def run_verify(
         for plan in runnable:
             conclude(plan, settings)
         result.layers = [plan.result for plan in plans]
+        if result.nothing_verified and result.exit_code != 2:
+            result.messages.append(
+                f"nothing verified: none of the {len(result.layers)} layer(s) could be checked"
+            )
         if emit_tests is not None:
             from tf1migrate.verify.emit import emit_tests as write_tests
 
@@ -118,6 +130,7 @@ def run_verify(
             result.messages += [f"wrote {path}" for path in written]
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+        clear_caches()
         if tree is not None:
             tree.cleanup()
     result.seconds = time.monotonic() - started
@@ -137,6 +150,18 @@ def unused_spec_messages(migrated_root: Path, targets: list[WrapperTarget]) -> l
         f"(closest: {closest(key, sorted(keys)) or 'none'})"
         for key in sorted(set(tables) - keys)
     ]
+
+
+def tree_root(path: Path, *, original_given: bool) -> Path:
+    """The root of the tree the original mirrors, whatever ``__init__.py`` files exist: the
+    project (config) root with ``--original``, else the git top level (what ``git archive``
+    exports), else the project root."""
+    directory = path if path.is_dir() else path.parent
+    if not original_given:
+        toplevel = git_toplevel(directory)
+        if toplevel is not None:
+            return toplevel
+    return project_root(path)
 
 
 def project_root(path: Path) -> Path:
