@@ -16,10 +16,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tf1migrate.verify import specs as spec_mod
+from tf1migrate.verify.compare import closest
 from tf1migrate.verify.conclude import conclude
 from tf1migrate.verify.discover import discover_wrappers
 from tf1migrate.verify.infer import clear_caches
-from tf1migrate.verify.compare import closest
 from tf1migrate.verify.model import Status, VerifyResult, WrapperTarget
 from tf1migrate.verify.original import OriginalSourceError, git_toplevel, resolve_original
 from tf1migrate.verify.planning import layer_result, plan_layer
