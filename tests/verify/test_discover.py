@@ -64,7 +64,10 @@ def test_finds_marked_and_decorated_wrappers_only(tmp_path):
     assert layer.key == "pkg.nets:model"
     assert layer.import_root == str(tmp_path.resolve())
     assert layer.method == "call" and module.method == "__call__"
-    assert layer.init_params == (Param("hparams", True), Param("scope", False), Param("kwargs", False, True))
+    assert layer.init_params == (
+        Param("hparams", True), Param("scope", False, default='"model"'), Param("kwargs", False, True),
+    )
+    assert layer.arguments == (("scope", "scope"),)  # hparams is passed positionally, def unknown
     assert [p.name for p in layer.call_params] == ["X", "past"]
     assert [p.required for p in layer.call_params] == [True, False]
     assert layer.has_training and layer.training_kwarg == "is_training"
@@ -104,3 +107,70 @@ def test_class_wrapper_exposes_the_attributes_it_returns(tmp_path):
     (target,), _ = discover_wrappers([tmp_path])
     assert target.training_kwarg is None and target.training_position == 1
     assert target.output_attributes == (("pooled_output", "pooled_output"), ("sequence", "sequence_output"))
+
+
+MAPPED = '''
+import tensorflow as tf
+import tf1compat
+
+
+def conv_net(images, depth, name=None, is_training=False):
+    return images
+
+
+def make_tower(width, name="tower"):
+    def tower(x):
+        return x
+    return tower
+
+
+class ConvNetLayer(tf1compat.MigratedLayer):
+    tf1migrate_wraps = "conv_net"
+    tf1migrate_renames = {"tf1_name": "name"}
+
+    def __init__(self, depth, tf1_name="conv", variable_scope="model", **kwargs):
+        super().__init__(**kwargs)
+
+    @tf1compat.track_tf1_style_variables
+    def call(self, images, training=None):
+        with tf.compat.v1.variable_scope(self.variable_scope):
+            return conv_net(images, self.depth, name=self.tf1_name, is_training=training)
+
+
+class HandWrittenLayer(tf1compat.MigratedLayer):
+    tf1migrate_wraps = "conv_net"
+
+    def __init__(self, depth, layer_label=None, **kwargs):
+        super().__init__(**kwargs)
+
+    @tf1compat.track_tf1_style_variables
+    def call(self, images, training=None):
+        return conv_net(images, self.depth, self.layer_label, training)
+
+
+class TowerLayer(tf1compat.MigratedLayer):
+    tf1migrate_wraps = "make_tower"
+
+    def __init__(self, width, **kwargs):
+        super().__init__(**kwargs)
+
+    @tf1compat.track_tf1_style_variables
+    def call(self, x, training=None):
+        network = make_tower(self.width)
+        return network(x)
+'''
+
+
+def test_parameter_mapping_from_the_renames_attribute_and_from_call(tmp_path):
+    """The wrapper's mapping is what verify reads: `tf1migrate_renames`, or the wrapped call's
+    keywords and positions (today's generated classes), plus the scope `call` enters."""
+    write(tmp_path / "nets.py", MAPPED)
+    targets, _ = discover_wrappers([tmp_path])
+    by_name = {t.class_name: t for t in targets}
+    generated, hand, tower = by_name["ConvNetLayer"], by_name["HandWrittenLayer"], by_name["TowerLayer"]
+    assert dict(generated.arguments) == {"depth": "depth", "tf1_name": "name"}
+    assert generated.original_keyword("tf1_name") == "name"
+    assert generated.scope_param == "variable_scope" and not generated.builder
+    assert dict(hand.arguments) == {"depth": "depth", "layer_label": "name"}
+    assert hand.training_position == 3 and hand.scope_param is None
+    assert tower.builder and dict(tower.arguments) == {"width": "width"}

@@ -109,3 +109,39 @@ def test_snippet_for_a_method_builds_the_instance_as_self():
     assert table == {"args": {"self": "<python expression>"}, "inputs": {"z": "float32[2, 8]"}}
     spec = parse_call_spec({"args": {"self": "DCGAN()"}, "inputs": {"z": "float32[2, 8]"}}, "k")
     assert missing_arguments(method, spec) == []
+
+
+RENAMED = WrapperTarget(
+    path="/repo/nets.py", module="nets", import_root="/repo", class_name="ConvNetLayer",
+    wraps="conv_net", line=3, method="call",
+    init_params=(
+        Param("depth", True), Param("tf1_name", False, default="'conv'"),
+        Param("variable_scope", False, default="'model'"), Param("kwargs", False, True),
+    ),
+    call_params=(Param("images", True),),
+    arguments=(("depth", "depth"), ("tf1_name", "name")),
+    scope_param="variable_scope",
+)
+
+
+def test_a_renamed_parameter_reaches_each_side_under_its_own_name():
+    from tf1migrate.verify.specs import (
+        reference_args,
+        reference_defaults,
+        scope_expression,
+        wrapper_args,
+    )
+
+    spec = CallSpec(args={"depth": "4", "name": "'enc'"}, inputs={})
+    assert wrapper_args(RENAMED, spec) == {"depth": "4", "tf1_name": "'enc'"}
+    assert reference_args(RENAMED, spec) == {"depth": "4", "name": "'enc'"}  # never tf1_name
+    assert reference_defaults(RENAMED, spec) == {}
+    assert scope_expression(RENAMED, spec) == "'model'"
+    # the wrapper's own name is accepted in a spec too; its default reaches the original
+    by_wrapper_name = CallSpec(args={"depth": "4", "tf1_name": "'x'"}, inputs={})
+    assert reference_args(RENAMED, by_wrapper_name) == {"depth": "4", "name": "'x'"}
+    unnamed = CallSpec(args={"depth": "4"}, inputs={})
+    assert reference_defaults(RENAMED, unnamed) == {"name": "'conv'"}
+    assert missing_arguments(RENAMED, unnamed) == ["images"]
+    snippet = render_snippet(RENAMED)
+    assert 'args = { depth = "<python expression>" }' in snippet and "tf1_name" not in snippet

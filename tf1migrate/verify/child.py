@@ -8,6 +8,7 @@ Anything the user's code does (print, raise, ``sys.exit``) is contained here.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -70,7 +71,13 @@ def describe_exception(exc: BaseException, stage: str) -> str:
     else:
         headline = f"while {stage}: {type(exc).__name__}: {clean_message(str(exc))}"
     if "contrib" in str(exc) and isinstance(exc, AttributeError | ImportError):
-        headline += " (tf.contrib is gone in TF 2: verify this layer against a TF1 checkpoint)"
+        if importlib.util.find_spec("tf_slim") is None:
+            headline += (
+                " (tf.contrib is gone in TF 2: pip install 'tf1migrate[verify-reference]' for "
+                "tf-slim, or verify this layer against a TF1 checkpoint)"
+            )
+        elif "counterpart" not in headline:
+            headline += " (tf.contrib is gone in TF 2: verify this layer against a TF1 checkpoint)"
     frames = "".join(traceback.format_tb(exc.__traceback__)).rstrip().splitlines()
     return headline + "\n" + "\n".join(frames[-TRACEBACK_LINES:])
 

@@ -17,6 +17,9 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from tf1migrate.verify.model import Param, WrapperTarget
 
 MARKER = "tf1migrate_wraps"
+#: `{constructor argument: original keyword}` written by the codemod for renamed configuration
+#: (a `name` parameter is stored as `tf1_name`, which a Keras Layer would otherwise clash with).
+RENAMES = "tf1migrate_renames"
 DECORATOR = "track_tf1_style_variables"
 _SKIP_DIRS = {".git", "__pycache__", ".venv", "venv", "node_modules", ".tox", "build", "dist"}
 
@@ -92,7 +95,7 @@ def wrappers_in_module(
 ) -> list[WrapperTarget]:
     """The wrappers defined in one parsed module (top level or nested in classes/functions)."""
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    collector = _WrapperCollector(path, module_name, root)
+    collector = _WrapperCollector(path, module_name, root, _definitions(module))
     wrapper.visit(collector)
     return collector.found
 
@@ -100,8 +103,11 @@ def wrappers_in_module(
 class _WrapperCollector(cst.CSTVisitor):
     METADATA_DEPENDENCIES = (PositionProvider,)
 
-    def __init__(self, path: str, module_name: str, root: str) -> None:
+    def __init__(
+        self, path: str, module_name: str, root: str, definitions: dict[str, cst.CSTNode]
+    ) -> None:
         self.path, self.module_name, self.root = path, module_name, root
+        self.definitions = definitions
         self.found: list[WrapperTarget] = []
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
@@ -113,6 +119,8 @@ class _WrapperCollector(cst.CSTVisitor):
         call_params, has_training = _call_params(method)
         kwarg, position = _training_mapping(method, wraps)
         outputs = _output_attributes(method, wraps)
+        init_params = _params(init) if init is not None else ()
+        arguments = _argument_mapping(node, method, wraps, self.definitions)
         self.found.append(
             WrapperTarget(
                 path=self.path,
@@ -122,12 +130,15 @@ class _WrapperCollector(cst.CSTVisitor):
                 wraps=wraps,
                 line=self.get_metadata(PositionProvider, node).start.line,
                 method=method.name.value,
-                init_params=_params(init) if init is not None else (),
+                init_params=init_params,
                 call_params=call_params,
                 has_training=has_training,
                 training_kwarg=kwarg,
                 training_position=position,
                 output_attributes=tuple(sorted(outputs.items())),
+                arguments=tuple(arguments.items()),
+                scope_param=_scope_param(method),
+                builder=_is_builder(method, wraps),
             )
         )
 
@@ -190,14 +201,152 @@ def _params(function: cst.FunctionDef, skip: Iterable[str] = ()) -> tuple[Param,
         if index == 0 and param.name.value in ("self", "cls"):
             continue
         if param.name.value not in skip:
-            result.append(Param(param.name.value, required=param.default is None))
+            result.append(_param(param))
     for param in params.kwonly_params:
         if param.name.value not in skip:
-            result.append(Param(param.name.value, required=param.default is None))
+            result.append(_param(param))
     for star in (params.star_arg, params.star_kwarg):
         if isinstance(star, cst.Param):
             result.append(Param(star.name.value, required=False, variadic=True))
     return tuple(result)
+
+
+def _param(param: cst.Param) -> Param:
+    default = None if param.default is None else _code(param.default)
+    return Param(param.name.value, required=param.default is None, default=default)
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
+def _definitions(module: cst.Module) -> dict[str, cst.CSTNode]:
+    """Functions and classes by qualname ("f", "Net", "Net.build"), two levels deep."""
+    found: dict[str, cst.CSTNode] = {}
+    for statement in module.body:
+        if isinstance(statement, cst.FunctionDef):
+            found[statement.name.value] = statement
+        elif isinstance(statement, cst.ClassDef):
+            found[statement.name.value] = statement
+            for item in _class_body(statement):
+                if isinstance(item, cst.FunctionDef):
+                    found[f"{statement.name.value}.{item.name.value}"] = item
+    return found
+
+
+def _original_parameters(wraps: str, definitions: dict[str, cst.CSTNode]) -> list[str] | None:
+    """The wrapped callable's positional parameter names as a call binds them (no self)."""
+    node = definitions.get(wraps)
+    if isinstance(node, cst.ClassDef):
+        node = definitions.get(f"{wraps}.__init__")
+    if not isinstance(node, cst.FunctionDef):
+        return None
+    names = [p.name.value for p in (*node.params.posonly_params, *node.params.params)]
+    if ("." in wraps or isinstance(definitions.get(wraps), cst.ClassDef)) and names[:1] in (
+        ["self"],
+        ["cls"],
+    ):
+        names = names[1:]
+    return names
+
+
+def _argument_mapping(
+    node: cst.ClassDef, method: cst.FunctionDef, wraps: str, definitions: dict[str, cst.CSTNode]
+) -> dict[str, str]:
+    """``{constructor parameter: original keyword}``: what the class's `tf1migrate_renames`
+    says, over what `call` shows (``name=self.tf1_name``, or ``self.hidden`` in position 1)."""
+    mapping: dict[str, str] = {}
+    finder = _WrappedCallFinder(wraps.rsplit(".", 1)[-1])
+    method.body.visit(finder)
+    if finder.calls:
+        positional = _original_parameters(wraps, definitions)
+        index = 0
+        for arg in finder.calls[0].args:
+            value = arg.value
+            stored = (
+                value.attr.value
+                if isinstance(value, cst.Attribute)
+                and isinstance(value.value, cst.Name)
+                and value.value.value == "self"
+                else None
+            )
+            if arg.star:
+                break
+            if arg.keyword is not None:
+                if stored is not None:
+                    mapping[stored] = arg.keyword.value
+                continue
+            if stored is not None and positional is not None and index < len(positional):
+                mapping[stored] = positional[index]
+            index += 1
+    mapping.update(_renames_attribute(node))
+    return mapping
+
+
+def _renames_attribute(node: cst.ClassDef) -> dict[str, str]:
+    for item in _class_body(node):
+        if not (isinstance(item, cst.Assign) and len(item.targets) == 1):
+            continue
+        target = item.targets[0].target
+        if not (isinstance(target, cst.Name) and target.value == RENAMES):
+            continue
+        if not isinstance(item.value, cst.Dict):
+            return {}
+        found = {}
+        for element in item.value.elements:
+            if (
+                isinstance(element, cst.DictElement)
+                and isinstance(element.key, cst.SimpleString)
+                and isinstance(element.value, cst.SimpleString)
+            ):
+                found[str(element.key.evaluated_value)] = str(element.value.evaluated_value)
+        return found
+    return {}
+
+
+def _scope_param(method: cst.FunctionDef) -> str | None:
+    """``variable_scope`` for ``with tf.compat.v1.variable_scope(self.variable_scope):``."""
+    for statement in method.body.body:
+        if not isinstance(statement, cst.With):
+            continue
+        for item in statement.items:
+            call = item.item
+            if (
+                isinstance(call, cst.Call)
+                and _called_name(call.func) == "variable_scope"
+                and call.args
+                and isinstance(call.args[0].value, cst.Attribute)
+                and isinstance(call.args[0].value.value, cst.Name)
+                and call.args[0].value.value.value == "self"
+            ):
+                return call.args[0].value.attr.value
+    return None
+
+
+def _is_builder(method: cst.FunctionDef, wraps: str) -> bool:
+    """`call` assigns the wrapped call's result to a name and returns that name called."""
+    leaf = wraps.rsplit(".", 1)[-1]
+    built: set[str] = set()
+    for statement in _statements(method.body):
+        if isinstance(statement, cst.Assign) and isinstance(statement.value, cst.Call):
+            if _called_name(statement.value.func) == leaf:
+                built |= {
+                    t.target.value for t in statement.targets if isinstance(t.target, cst.Name)
+                }
+        elif isinstance(statement, cst.Return) and isinstance(statement.value, cst.Call):
+            func = statement.value.func
+            if isinstance(func, cst.Name) and func.value in built:
+                return True
+    return False
+
+
+def _statements(block: cst.BaseSuite) -> Iterator[cst.BaseSmallStatement]:
+    """Small statements of a function body, also inside ``with`` blocks."""
+    for statement in getattr(block, "body", ()):
+        if isinstance(statement, cst.SimpleStatementLine):
+            yield from statement.body
+        elif isinstance(statement, cst.With):
+            yield from _statements(statement.body)
 
 
 def _call_params(method: cst.FunctionDef) -> tuple[tuple[Param, ...], bool]:
@@ -246,29 +395,26 @@ def _output_attributes(method: cst.FunctionDef, wraps: str) -> dict[str, str]:
     assignments: dict[str, cst.Call] = {}
     leaf = wraps.rsplit(".", 1)[-1]
     result: dict[str, str] = {}
-    for statement in method.body.body:
-        if not isinstance(statement, cst.SimpleStatementLine):
-            continue
-        for item in statement.body:
-            if isinstance(item, cst.Assign) and isinstance(item.value, cst.Call):
-                finder = _WrappedCallFinder(leaf)
-                item.value.visit(finder)
-                for target in item.targets:
-                    if finder.calls and isinstance(target.target, cst.Name):
-                        assignments[target.target.value] = item.value
-            elif isinstance(item, cst.Return) and isinstance(item.value, cst.Dict):
-                for element in item.value.elements:
-                    if not isinstance(element, cst.DictElement):
-                        continue
-                    if not isinstance(element.key, cst.SimpleString):
-                        continue
-                    value = element.value
-                    if (
-                        isinstance(value, cst.Attribute)
-                        and isinstance(value.value, cst.Name)
-                        and value.value.value in assignments
-                    ):
-                        result[str(element.key.evaluated_value)] = value.attr.value
+    for item in _statements(method.body):
+        if isinstance(item, cst.Assign) and isinstance(item.value, cst.Call):
+            finder = _WrappedCallFinder(leaf)
+            item.value.visit(finder)
+            for target in item.targets:
+                if finder.calls and isinstance(target.target, cst.Name):
+                    assignments[target.target.value] = item.value
+        elif isinstance(item, cst.Return) and isinstance(item.value, cst.Dict):
+            for element in item.value.elements:
+                if not isinstance(element, cst.DictElement):
+                    continue
+                if not isinstance(element.key, cst.SimpleString):
+                    continue
+                value = element.value
+                if (
+                    isinstance(value, cst.Attribute)
+                    and isinstance(value.value, cst.Name)
+                    and value.value.value in assignments
+                ):
+                    result[str(element.key.evaluated_value)] = value.attr.value
     return result
 
 

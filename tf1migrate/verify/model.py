@@ -34,6 +34,7 @@ class Param:
     name: str
     required: bool  # no default value
     variadic: bool = False  # *args / **kwargs
+    default: str | None = None  # source code of the default value
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,19 @@ class WrapperTarget:
     training_position: int | None = None  # ... or its positional index in the wrapped call
     # (key, attribute) pairs when `call` returns attributes of an object the wrapped class built
     output_attributes: tuple[tuple[str, str], ...] = ()
+    # (constructor parameter, the original's keyword) for every configuration argument the
+    # wrapper forwards: `tf1migrate_renames` when the class says it, else read from `call`
+    arguments: tuple[tuple[str, str], ...] = ()
+    # the constructor parameter holding the scope `call` enters around the wrapped call
+    # (`with tf.compat.v1.variable_scope(self.variable_scope):`), so the reference does too
+    scope_param: str | None = None
+    # the wrapped callable builds a function that `call` then applies to the tensors
+    # (`network = build(config)`, `return network(x)`)
+    builder: bool = False
+
+    def original_keyword(self, param: str) -> str:
+        """The original's keyword for constructor parameter ``param`` (``tf1_name`` → ``name``)."""
+        return dict(self.arguments).get(param, param)
 
     @property
     def key(self) -> str:

@@ -13,6 +13,7 @@ files for the migrated child, one graph per training flag (weights copied from t
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import sys
 import types
@@ -53,6 +54,9 @@ def load_tf1(graph_mode: str) -> tuple[Any, Any]:
         v1.nn.rnn_cell = tf1compat.nn.rnn_cell
         sys.modules["tensorflow.compat.v1.layers"] = tf1compat.layers
         sys.modules["tensorflow.compat.v1.nn.rnn_cell"] = tf1compat.nn.rnn_cell
+    from tf1migrate.verify.contrib_reference import install as install_contrib
+
+    install_contrib(v1)  # before aliasing: tf-slim imports the real TensorFlow package
     sys.modules["tensorflow"] = v1
     for name, value in list(vars(v1).items()):
         public = not name.startswith("_") and name not in _NOT_ALIASED
@@ -61,6 +65,19 @@ def load_tf1(graph_mode: str) -> tuple[Any, Any]:
     if graph_mode == "tf1compat":
         sys.modules["tensorflow.nn.rnn_cell"] = v1.nn.rnn_cell
     return tf, v1
+
+
+def evaluate_defaults(module: Any, defaults: dict[str, str]) -> dict[str, Any]:
+    """The wrapper's defaults that evaluate in the original module; the rest are dropped
+    (the codemod may have rewritten an expression, and the original's own default then
+    stands)."""
+    values = {}
+    for name, expression in defaults.items():
+        try:
+            values.update(evaluate_args(module, {name: expression}))
+        except ValueError:
+            continue
+    return values
 
 
 def depends_on_random_ops(tensor: Any) -> bool:
@@ -123,17 +140,25 @@ def run_reference(job: dict[str, Any], stage) -> dict[str, Any]:
             v1.set_random_seed(job["seed"])
             # inside the graph: a constructor given as `self` may build ops or variables
             stage("evaluating the configuration arguments")
-            kwargs = evaluate_args(module, job["args"])
+            kwargs = {
+                **evaluate_defaults(module, job.get("defaults") or {}),
+                **evaluate_args(module, job["args"]),
+            }
+            scope = evaluate_args(module, {"scope": job["scope"]})["scope"] if job.get("scope") else None
             with v1.name_scope("tf1migrate_inputs"):
                 feeds = {
                     name: v1.placeholder(array.dtype, array.shape, name=name)
                     for name, array in arrays.items()
                 }
-            call_kwargs = {**kwargs, **feeds}
             if flag is not None:
-                call_kwargs[flag] = training
+                kwargs[flag] = training
             stage(f"building the graph (training={training})" if flag else "building the graph")
-            returned = as_outputs(fn(**call_kwargs), job)
+            with v1.variable_scope(scope) if scope else contextlib.nullcontext():
+                if job.get("builder"):  # `network = build(config)`, then `network(x)`
+                    returned = fn(**kwargs)(**feeds)
+                else:
+                    returned = fn(**kwargs, **feeds)
+            returned = as_outputs(returned, job)
             graph_variables = v1.global_variables()
             if index == 0:
                 trainable = {id(v) for v in v1.trainable_variables()}

@@ -143,7 +143,15 @@ def build_job(plan: LayerPlan, kind: str, settings: RunSettings) -> dict[str, An
     if kind == "reference":
         assert plan.original_root is not None
         root = str(plan.original_root)
-        job.update(import_root=root, cwd=root, graph_mode=settings.graph_mode)
+        job.update(
+            args=spec_mod.reference_args(target, spec),
+            defaults=spec_mod.reference_defaults(target, spec),
+            scope=spec_mod.scope_expression(target, spec),
+            builder=target.builder,
+            import_root=root,
+            cwd=root,
+            graph_mode=settings.graph_mode,
+        )
     else:
         job.update(
             args=spec_mod.wrapper_args(target, spec),

@@ -116,17 +116,58 @@ def find_pyproject(start: Path) -> Path | None:
 def wrapper_args(target: WrapperTarget, spec: CallSpec) -> dict[str, str]:
     """The spec's arguments as the wrapper's constructor takes them.
 
-    For a method (``"module:Class.method"``) the spec's ``self`` builds the instance; the
-    generated wrapper takes it as its first constructor argument (``dcgan``).
+    A spec names the original's keywords (``name``); the wrapper may store one under another
+    name (``tf1_name``, read from `WrapperTarget.arguments`); the wrapper's own name is
+    accepted too. For a method (``"module:Class.method"``) the spec's ``self`` builds the
+    instance; the generated wrapper takes it as its first constructor argument (``dcgan``).
     """
     args = dict(spec.args)
     names = [p.name for p in target.init_params if not p.variadic]
     if "self" in args and "self" not in names and "." in target.wraps:
-        receiver = next((name for name in names if name not in args), None)
+        forwarded = {param for param, _ in target.arguments}
+        receiver = next((n for n in names if n not in args and n not in forwarded), None)
         expression = args.pop("self")
         if receiver is not None:
             args[receiver] = expression
-    return {name: expression for name, expression in args.items() if name in names}
+    to_wrapper = {original: param for param, original in target.arguments if param != original}
+    result = {}
+    for name, expression in args.items():
+        param = to_wrapper.get(name, name)
+        if param in names:
+            result[param] = expression
+    return result
+
+
+def reference_args(target: WrapperTarget, spec: CallSpec) -> dict[str, str]:
+    """The spec's arguments as the original takes them: always the original's own keywords
+    (a wrapper parameter name given in the spec, ``tf1_name``, becomes ``name``)."""
+    to_original = dict(target.arguments)
+    return {to_original.get(name, name): expression for name, expression in spec.args.items()}
+
+
+def reference_defaults(target: WrapperTarget, spec: CallSpec) -> dict[str, str]:
+    """The wrapper's constructor defaults for forwarded arguments the spec leaves out, keyed by
+    the original's keyword: the codemod may have set a default the original lacks (the scope
+    every call site passes), and both sides must be configured alike. The reference child
+    skips any that does not evaluate in the original module (the original's default stands)."""
+    given = set(reference_args(target, spec))
+    defaults = {}
+    for param in target.init_params:
+        original = dict(target.arguments).get(param.name)
+        if original is None or param.default is None or original in given:
+            continue
+        defaults[original] = param.default
+    return defaults
+
+
+def scope_expression(target: WrapperTarget, spec: CallSpec) -> str | None:
+    """The variable scope the wrapper enters around the wrapped call (an expression), if any."""
+    if target.scope_param is None:
+        return None
+    if target.scope_param in spec.args:
+        return spec.args[target.scope_param]
+    default = next((p.default for p in target.init_params if p.name == target.scope_param), None)
+    return default
 
 
 def missing_arguments(target: WrapperTarget, spec: CallSpec) -> list[str]:
@@ -146,10 +187,12 @@ def render_snippet(target: WrapperTarget, partial: CallSpec | None = None) -> st
     args = dict(partial.args) if partial else {}
     given = wrapper_args(target, partial or CallSpec(args={}, inputs={}))
     guessed = False
+    forwarded = {param for param, _ in target.arguments}
     for index, param in enumerate(p for p in target.init_params if not p.variadic):
         if param.required and param.name not in given:
             # a method's wrapper takes the instance first; the spec builds it as `self`
-            key = "self" if index == 0 and "." in target.wraps else param.name
+            receiver = index == 0 and "." in target.wraps and param.name not in forwarded
+            key = "self" if receiver else target.original_keyword(param.name)
             args[key] = "<python expression>"
     inputs = {name: spec.describe() for name, spec in (partial.inputs.items() if partial else [])}
     for param in target.call_params:

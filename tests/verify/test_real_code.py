@@ -1,0 +1,140 @@
+"""End to end on the shapes real TF1 repositories have: a tf.contrib / slim original, a `name`
+parameter the wrapper stores as `tf1_name`, estimator-style dict inputs, and a spec inferred
+from the placeholders a training class keeps as attributes. One run, so one child per side."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.verify.repos import write
+from tf1migrate.verify import run_verify
+from tf1migrate.verify.model import Status
+
+ORIGINAL = '''
+import tensorflow as tf
+import tensorflow.contrib.slim as slim
+
+
+def default_hparams():
+    return tf.contrib.training.HParams(n_hidden=6, n_out=3)
+
+
+def classifier(x, hparams, is_training=False):
+    """slim + tf.contrib.layers + contrib arg_scope + contrib HParams."""
+    with tf.contrib.framework.arg_scope([slim.fully_connected], activation_fn=tf.nn.relu):
+        h = slim.fully_connected(x, hparams.n_hidden, scope="fc1")
+        h = slim.dropout(h, 0.5, is_training=is_training)
+        return tf.contrib.layers.fully_connected(h, hparams.n_out, activation_fn=None, scope="fc2")
+
+
+def encoder(x, width, name=None):
+    with tf.variable_scope(name, default_name="encoder"):
+        return tf.layers.dense(x, width, name="proj")
+'''
+
+MIGRATED = '''
+import tensorflow as tf
+import tf1compat
+
+v1 = tf.compat.v1
+
+
+class _HParams:
+    def __init__(self, **values):
+        self.__dict__.update(values)
+
+
+def default_hparams():
+    return _HParams(n_hidden=6, n_out=3)
+
+
+def _fully_connected(x, units, scope, activation=None):
+    with v1.variable_scope(scope):
+        w = v1.get_variable("weights", [x.shape[-1], units])
+        b = v1.get_variable("biases", [units], initializer=v1.zeros_initializer())
+        y = tf.matmul(x, w) + b
+        return activation(y) if activation else y
+
+
+def classifier(x, hparams, is_training=False):
+    h = _fully_connected(x, hparams.n_hidden, "fc1", tf.nn.relu)
+    if is_training:
+        h = tf.nn.dropout(h, rate=0.5)
+    return _fully_connected(h, hparams.n_out, "fc2")
+
+
+def encoder(x, width, name=None):
+    with v1.variable_scope(name, default_name="encoder"):
+        return tf1compat.layers.dense(x, width, name="proj")
+
+
+class ClassifierLayer(tf1compat.MigratedLayer):
+    tf1migrate_wraps = "classifier"
+
+    def __init__(self, hparams, **kwargs):
+        super().__init__(**kwargs)
+        self.hparams = hparams
+
+    @tf1compat.track_tf1_style_variables
+    def call(self, x, training=None):
+        return classifier(x, self.hparams, is_training=False if training is None else training)
+
+
+class EncoderLayer(tf1compat.MigratedLayer):
+    tf1migrate_wraps = "encoder"
+    tf1migrate_renames = {"tf1_name": "name"}
+
+    def __init__(self, width, tf1_name="enc", **kwargs):
+        super().__init__(**kwargs)
+        self.width = width
+        self.tf1_name = tf1_name
+
+    @tf1compat.track_tf1_style_variables
+    def call(self, x, training=None):
+        return encoder(x, self.width, name=self.tf1_name)
+'''
+
+PYPROJECT = '''
+[tool.tf1migrate.verify."nets:classifier"]
+args = { hparams = "default_hparams()" }
+inputs = { x = "float32[2, 5]" }
+training = [false, true]
+'''
+
+TRAIN = '''
+import tensorflow as tf
+
+from nets import encoder
+
+
+class Trainer:
+    def __init__(self):
+        self.input_x = tf.placeholder(tf.float32, [None, 84, 84, 4], name="input_x")
+        self.embedded = encoder(tf.layers.flatten(self.input_x), 4)
+
+    def build(self):
+        self.features = tf.placeholder(tf.float32, [None, 7])
+        return encoder(self.features, width=4, name="enc")
+'''
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory):
+    root = tmp_path_factory.mktemp("real")
+    write(root / "original" / "nets.py", ORIGINAL)
+    write(root / "original" / "train.py", TRAIN)
+    write(root / "migrated" / "nets.py", MIGRATED)
+    write(root / "migrated" / "train.py", TRAIN)
+    write(root / "migrated" / "pyproject.toml", PYPROJECT)
+    return run_verify([root / "migrated"], original=root / "original", training=True, jobs=2)
+
+
+def layer(result, name):
+    return next(layer for layer in result.layers if layer.layer == name)
+
+
+@pytest.mark.slow
+def test_contrib_original_is_built_with_the_genuine_tf_slim(result):
+    classifier = layer(result, "nets:ClassifierLayer")
+    assert classifier.status is Status.VERIFIED, classifier.messages
+    assert classifier.variables == 4 and classifier.max_abs_diff is not None
