@@ -188,6 +188,30 @@ STAGE_RULES: tuple[RuleDoc, ...] = (
         after="class ModelLayer(tf.keras.layers.Layer):  # runs Model(config, input_ids)\n    ...\n",
     ),
     _doc(
+        "TFM304",
+        "not-wrapped-helper",
+        "A variable-creating callable scored below the wrap threshold; it stays a helper.",
+        "No silent skips: the finding shows the plan's evidence (docs in tf1migrate/plan.py), "
+        "so a user can see why `conv1d` runs inside `model`'s layer instead of getting its "
+        "own, and force it with `wrap = [...]`.",
+        stage="engine",
+        severity="info",
+        before="def _dense(x, n):\n    return tf.layers.dense(x, n)\n\n"
+        "def model(x):\n    return _dense(x, 4)\n",
+        after="(`_dense` not wrapped: -1 a helper of model; -1 a private name)",
+    ),
+    _doc(
+        "TFM305",
+        "no-layer-possible",
+        "A variable-creating callable cannot become a layer (see the message for why).",
+        "A wrapper whose call has no tensor input, or that returns a function, a dict or "
+        "nothing, would fail in Keras 3; an optimizer's apply_gradients is training code. "
+        "The callable is reported with what to do instead.",
+        stage="engine",
+        before="def atari():\n    return dict(network=cnn_small(), nsteps=128)\n",
+        after="(not wrapped: returns only configuration)",
+    ),
+    _doc(
         "TFM410",
         "training-creates-variables",
         "Training code creates variables, so it is not wrapped (see the message).",

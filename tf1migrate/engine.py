@@ -167,7 +167,7 @@ def _rewrite(
 
     roots = [
         root for root in project.roots_in(module_name)
-        if _enabled("TFM301" if root.kind == "function" else "TFM303", options)
+        if _enabled("TFM303" if root.kind in ("init", "method") else "TFM301", options)
     ]
     upgraded, layers = _insert_wrappers(
         upgraded, roots, options, path, findings, applied, project.lines, muted is not None
@@ -177,6 +177,7 @@ def _rewrite(
         if any(layer.scope for layer in layers) and not _binds_tensorflow(upgraded):
             imports.add(TF_ROOT)
     findings += _training_findings(project, module_name, path, options)
+    findings += _decision_findings(project, module_name, path, options)
     changed = bool(layers or upgrade_count)
     if imports and changed:
         upgraded = _add_imports(upgraded, imports)
@@ -293,7 +294,7 @@ def _insert_wrappers(
         base = BASES[options.target]
         layers.append(GeneratedLayer(class_name, wrapped_name(root), 0, base, root.outer_scope))
         findings.extend(_wrap_findings(root, class_name, path, lines.get(root.key, 1)))
-        applied.add("TFM303" if root.kind != "function" else "TFM301")
+        applied.add("TFM303" if root.kind in ("init", "method") else "TFM301")
     if not insert_after:
         return tree, []
     new_body: list[cst.BaseStatement] = []
@@ -352,14 +353,25 @@ def _enabled(rule: str, options: Options) -> bool:
 
 def _wrap_findings(root: RootInfo, class_name: str, path: str, line: int) -> list[Finding]:
     what = wrapped_name(root)
+    why = f" [evidence: {root.evidence}]" if root.evidence else ""
     if root.kind == "function":
         rule, message = "TFM301", (
-            f"`{what}` builds TF1 variables and no other model code calls it: wrapped in "
-            f"`{class_name}` (its variables keep their TF1 names)"
+            f"`{what}` is a network entry point: wrapped in `{class_name}` (its variables keep "
+            f"their TF1 names){why}"
+        )
+    elif root.kind == "closure":
+        rule, message = "TFM301", (
+            f"`{what}` is a builder whose returned function creates the variables: wrapped in "
+            f"`{class_name}` (the constructor takes the builder's arguments, the call runs the "
+            f"returned function on the inputs){why}"
+        )
+    elif root.kind == "init":
+        rule, message = "TFM303", (
+            f"`{what}` builds its graph in __init__: wrapped as a whole in `{class_name}`{why}"
         )
     else:
         rule, message = "TFM303", (
-            f"`{what}` of a TF1 model class builds the graph: wrapped in `{class_name}`"
+            f"`{what}` of a TF1 model class builds the graph: wrapped in `{class_name}`{why}"
         )
     found = [Finding(path, line, 0, rule, message, Severity.INFO)]
     if root.outer_scope:
@@ -369,8 +381,9 @@ def _wrap_findings(root: RootInfo, class_name: str, path: str, line: int) -> lis
         ), Severity.INFO))
     if root.scope_default is not None:
         found.append(Finding(path, line, 0, "TFM302", (
-            f"every call site passes scope/name '{root.scope_default}' to `{what}`: it is the "
-            f"default of `{class_name}`, so names match checkpoints written by the training code"
+            f"every call site passes scope/name '{root.scope_default}' to `{what}`: the "
+            f"constructor of `{class_name}` defaults to it, so names match checkpoints written "
+            "by the training code"
         ), Severity.INFO))
     return found
 
@@ -391,6 +404,33 @@ def _training_findings(
             "move its model part into a function (which gets a layer) and write the training "
             "loop in TF2 around that layer"
         ), Severity.WARNING))
+    return found
+
+
+def _decision_findings(
+    project: ProjectIndex, module: str, path: str, options: Options
+) -> list[Finding]:
+    """No silent skips: every variable-creating callable not wrapped says why (TFM304/305)."""
+    found = []
+    for decision in project.decisions_in(module):
+        if decision.wrapped:
+            continue
+        why = decision.explain()
+        if decision.verdict == "not-a-layer":
+            rule, severity = "TFM305", Severity.WARNING
+            message = (
+                f"`{decision.qualname}` creates TF1 variables but no layer was generated: "
+                f"{why}. What to do: {decision.advice or 'move its forward pass into a function taking tensors (which gets a layer)'}"
+            )
+        else:
+            rule, severity = "TFM304", Severity.INFO
+            message = (
+                f"`{decision.qualname}` creates TF1 variables and is not wrapped "
+                f"(score {decision.score} < 2: {why}); it runs inside the layer of its caller. "
+                "List it under `wrap = [...]` to get a layer of its own"
+            )
+        if _enabled(rule, options):
+            found.append(Finding(path, decision.line, 0, rule, message, severity))
     return found
 
 

@@ -36,6 +36,11 @@ BASES = {"keras": "tf1compat.MigratedLayer", "module": "tf1compat.MigratedModule
 SUFFIXES = {"keras": "Layer", "module": "Module"}
 SCOPE_ATTRIBUTE = "variable_scope"
 INPUT_DTYPE_ATTRIBUTE = "tf1migrate_input_dtype"
+#: `{constructor argument: original keyword}` for configuration stored under another name
+#: (`tf1_name` for a `name` parameter): verify reads it to call the original the same way.
+RENAMES_ATTRIBUTE = "tf1migrate_renames"
+#: Keyword arguments of a Keras Layer / tf.Module constructor a builder's `**kwargs` must not eat.
+LAYER_KWARGS = ("name", "dtype", "trainable", "autocast", "dtype_policy")
 WIDTH = 99  # generated lines longer than this are split one argument per line
 
 
@@ -46,6 +51,7 @@ class Param:
     name: str
     default: str | None  # source code of the default
     keyword_only: bool = False
+    var_keyword: bool = False  # `**kwargs` (only kept for a closure builder)
 
     def signature(self, name: str | None = None) -> str:
         shown = name or self.name
@@ -104,7 +110,10 @@ class _Builder:
         self.tf_v1 = tf_v1
         self.module = module
         self.indent = module.default_indent
-        self.params = _signature(function, module, skip_self=root.kind != "function")
+        self.params = _signature(
+            function, module, skip_self=root.kind not in ("function", "closure")
+        )
+        self.var_keyword = _var_keyword(function) if root.kind == "closure" else None
         if root.scope_default is not None:  # every call site passes the same scope=/name=
             self.params = [
                 Param(p.name, repr(root.scope_default), p.keyword_only)
@@ -112,10 +121,19 @@ class _Builder:
                 for p in self.params
             ]
         by_name = {p.name: p for p in self.params}
-        self.tensors = [by_name[n] for n in root.tensor_params if n in by_name]
+        if root.kind == "closure":  # the call inputs are the returned function's parameters
+            self.closure = [Param(p.name, p.default, p.kind == "keyword_only")
+                            for p in root.closure_params if p.kind in ("positional", "keyword_only")]
+            closure_names = {p.name: p for p in self.closure}
+            self.tensors = [closure_names[n] for n in root.tensor_params if n in closure_names]
+        else:
+            self.closure = []
+            self.tensors = [by_name[n] for n in root.tensor_params if n in by_name]
         self.configs = [by_name[n] for n in root.config_params if n in by_name]
         self.training = by_name.get(root.training_param) if root.training_param else None
-        taken = {p.name for p in self.params}
+        taken = {p.name for p in self.params} | {p.name for p in self.closure}
+        if self.var_keyword:
+            taken.add(self.var_keyword)
         self.attributes = {p.name: _attribute_name(p.name, taken) for p in self.configs}
         self.owner = _owner_name(root, taken) if root.kind == "method" else None
         self.scope_param = _free_name(SCOPE_ATTRIBUTE, taken) if root.outer_scope else None
@@ -131,11 +149,16 @@ class _Builder:
             params += ["*", *(p.signature(self.attributes[p.name]) for p in keyword_only)]
         if self.scope_param:
             params.append(f"{self.scope_param}={self.root.outer_scope!r}")
-        if self.target == "keras":
+        if self.var_keyword:
+            params.append(f"**{self.var_keyword}")
+        elif self.target == "keras":
             params.append("**kwargs")
         else:
             params.append("name=None")
         return params
+
+    def renames(self) -> dict[str, str]:
+        return {a: n for n, a in self.attributes.items() if a != n}
 
     def stored(self) -> list[str]:
         """Constructor arguments kept as attributes of the same name and in get_config."""
@@ -143,6 +166,8 @@ class _Builder:
         names += [self.attributes[p.name] for p in self.configs]
         if self.scope_param:
             names.append(self.scope_param)
+        if self.var_keyword:
+            names.append(self.var_keyword)
         return names
 
     def call_params(self) -> list[str]:
@@ -154,9 +179,18 @@ class _Builder:
 
     def inner_arguments(self) -> list[str]:
         """Arguments for the wrapped callable: positional while the original allows it."""
+        arguments = self._arguments(self.params)
+        if self.var_keyword:
+            arguments.append(f"**self.{self.var_keyword}")
+        return arguments
+
+    def closure_arguments(self) -> list[str]:
+        return self._arguments(self.closure)
+
+    def _arguments(self, params: list[Param]) -> list[str]:
         arguments = []
         by_keyword = False
-        for param in self.params:
+        for param in params:
             value = self._value_for(param)
             if value is None:
                 by_keyword = True
@@ -191,7 +225,10 @@ class _Builder:
         i = self.indent
         depth = i * (3 if self.scope_param else 2)
         arguments = self.inner_arguments()
-        if self.root.kind == "init":
+        if self.root.kind == "closure":
+            lines = _fit(f"network = {self.callee()}(", arguments, ")", depth, i)
+            lines += _fit("return network(", self.closure_arguments(), ")", depth, i)
+        elif self.root.kind == "init":
             lines = _fit(f"built = {self.callee()}(", arguments, ")", depth, i)
             if self.root.outputs:
                 items = [f"{name!r}: built.{name}" for name in self.root.outputs]
@@ -243,10 +280,27 @@ class _Builder:
         dtype = self.input_dtype()
         if dtype is not None:
             lines.append(f'{i}{INPUT_DTYPE_ATTRIBUTE} = "{dtype}"')
+        renames = self.renames()
+        if renames:
+            items = ", ".join(f'"{new}": "{old}"' for new, old in renames.items())
+            lines.append(f"{i}{RENAMES_ATTRIBUTE} = {{{items}}}")
         lines.append("")
         ctor = _fit("def __init__(", ["self", *self.ctor_params()], "):", i, i)
         lines += [i + line for line in ctor]
         forwarded = "**kwargs" if self.target == "keras" else "name=name"
+        if self.var_keyword:  # the builder's **kwargs: Keras's own keywords go to the base
+            keywords = self.var_keyword
+            names = ", ".join(f'"{key}"' for key in LAYER_KWARGS)
+            lines += [
+                f"{i}{i}layer_kwargs = {{",
+                f"{i}{i}{i}key: {keywords}.pop(key)",
+                f"{i}{i}{i}for key in ({names})",
+                f"{i}{i}{i}if key in {keywords}",
+                f"{i}{i}}}",
+            ]
+            forwarded = "**layer_kwargs" if self.target == "keras" else (
+                "name=layer_kwargs.get('name')"
+            )
         lines.append(f"{i}{i}super().__init__({forwarded})")
         for attribute in self.stored():
             lines.append(f"{i}{i}self.{attribute} = {attribute}")
@@ -256,7 +310,9 @@ class _Builder:
                 lines.append(f"{i}{i}config = super().get_config()")
             else:
                 lines.append(f"{i}{i}config = {{}}")
-            updates = [f"{a}=self.{a}" for a in self.stored()]
+            updates = [
+                f"**self.{a}" if a == self.var_keyword else f"{a}=self.{a}" for a in self.stored()
+            ]
             lines += [i + i + line for line in _fit("config.update(", updates, ")", i + i, i)]
             lines.append(f"{i}{i}return config")
         method = "call" if self.target == "keras" else "__call__"
@@ -284,6 +340,11 @@ def _signature(function: cst.FunctionDef, module: cst.Module, *, skip_self: bool
         for p in params.kwonly_params
     ]
     return result
+
+
+def _var_keyword(function: cst.FunctionDef) -> str | None:
+    star = function.params.star_kwarg
+    return star.name.value if star is not None else None
 
 
 def _code(module: cst.Module, node: cst.BaseExpression | None) -> str | None:

@@ -169,6 +169,8 @@ class CallSite:
     param_flow: tuple[tuple[str, int, str], ...] = ()
     # placeholders passed: (position or -1, keyword or "", "dtype[d0, d1]")
     placeholders: tuple[tuple[int, str, str], ...] = ()
+    scoped: bool = False  # inside any variable_scope or name_scope (dynamic ones included)
+    nested: bool = False  # made by a def nested in the callable (runs when that def runs)
 
 
 @dataclass(frozen=True)
@@ -188,6 +190,13 @@ class FunctionSummary:
     returns_value: bool = False
     docstring: str | None = None
     skip: bool = False  # `# tf1migrate: skip`
+    # what `return` statements give back: "closure", "dict", "literal", "none" or "value"
+    returns: tuple[str, ...] = ()
+    closure_params: tuple[ParamInfo, ...] = ()  # of the returned nested def
+    nested_creators: bool = False  # some creator call is inside a nested def
+    eager_creators: bool = False  # some creator call is in the callable's own body
+    unscoped_variables: bool = False  # `tf.Variable` outside any scope (a variable helper)
+    opens_param_scope: bool = False  # `variable_scope(<a parameter>)`: scope/name/reuse
 
     @property
     def name(self) -> str:
@@ -210,6 +219,8 @@ class ModuleSummary:
     skip_file: bool = False
     star_imports: tuple[str, ...] = ()  # modules imported with `from x import *`
     wrapped: tuple[str, ...] = ()  # qualnames already wrapped by a generated class
+    # class qualname -> its bases, resolved ("tf.train.Optimizer", "pkg.models.Model")
+    class_bases: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 SKIP_FILE = "tf1migrate: skip-file"
@@ -296,12 +307,54 @@ def _string_literal(node: cst.BaseExpression | None) -> str | None:
 
 # ----------------------------------------------------------------------- pass 2
 @dataclass(frozen=True)
+class Evidence:
+    """One fact for or against wrapping a callable, with its weight (see `tf1migrate.plan`)."""
+
+    reason: str
+    points: int = 0
+    veto: bool = False  # decides alone: the callable is never wrapped
+    advice: str = ""  # for a veto: what the user can do instead
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Why a variable-creating callable is, or is not, wrapped (shown per callable)."""
+
+    key: str  # "module:qualname"
+    line: int
+    wrapped: bool
+    score: int
+    evidence: tuple[Evidence, ...]
+    verdict: str  # "wrapped" | "helper" | "training" | "not-a-layer" | "skipped"
+
+    @property
+    def advice(self) -> str:
+        return next((item.advice for item in self.evidence if item.veto and item.advice), "")
+
+    @property
+    def module(self) -> str:
+        return self.key.split(":", 1)[0]
+
+    @property
+    def qualname(self) -> str:
+        return self.key.split(":", 1)[1]
+
+    def explain(self) -> str:
+        """"+2 outermost model code; -1 private helper; ..." in the order the plan weighed them."""
+        parts = []
+        for item in self.evidence:
+            weight = "veto" if item.veto else f"{item.points:+d}"
+            parts.append(f"{weight} {item.reason}")
+        return "; ".join(parts)
+
+
+@dataclass(frozen=True)
 class RootInfo:
     """A callable the engine wraps, with everything the generator needs to know."""
 
     module: str
     qualname: str
-    kind: str  # "function" | "init" (graph-building __init__) | "method"
+    kind: str  # "function" | "init" (graph-building __init__) | "method" | "closure" (builder)
     tensor_params: tuple[str, ...]
     config_params: tuple[str, ...]
     training_param: str | None = None
@@ -311,6 +364,10 @@ class RootInfo:
     # param -> "dtype[shape]" of the placeholders passed at call sites
     placeholder_inputs: tuple[tuple[str, str], ...] = ()
     forced: bool = False
+    # for "closure": the returned function's parameters (the call inputs) and whether the
+    # builder takes `**kwargs` (forwarded from the constructor)
+    closure_params: tuple[ParamInfo, ...] = ()
+    evidence: str = ""  # `Decision.explain()`, quoted in the wrap finding
 
     @property
     def key(self) -> str:
@@ -328,9 +385,13 @@ class ProjectIndex:
     training_reasons: dict[str, tuple[str, ...]] = field(default_factory=dict)  # key -> kinds
     reexports: dict[str, str] = field(default_factory=dict)  # "pkg.mod.tf" -> "tensorflow"
     lines: dict[str, int] = field(default_factory=dict)  # key -> line of its def (findings)
+    decisions: dict[str, Decision] = field(default_factory=dict)  # every creating callable
 
     def roots_in(self, module: str) -> tuple[RootInfo, ...]:
         return self.roots.get(module, ())
+
+    def decisions_in(self, module: str) -> tuple[Decision, ...]:
+        return tuple(d for k, d in sorted(self.decisions.items()) if d.module == module)
 
     def is_training(self, module: str, qualname: str) -> bool:
         return f"{module}:{qualname}" in self.training_code
@@ -343,11 +404,34 @@ class ProjectIndex:
     def from_summaries(
         cls, summaries: Iterable[ModuleSummary], options: Options = Options(), rules: object = None
     ) -> ProjectIndex:
-        return _Linker(list(summaries), options, CreatorRules.coerce(rules)).link()
+        """Link (this module) then plan (`tf1migrate.plan`): the runner's one entry point."""
+        from tf1migrate.plan import plan_project  # the later stage, imported when run
+
+        graph = Linker(list(summaries), options, CreatorRules.coerce(rules)).link()
+        return plan_project(graph)
 
 
-class _Linker:
-    """Joins module summaries into a `ProjectIndex` (see module docstring)."""
+@dataclass
+class CallGraph:
+    """What linking found: every callable, who calls whom, what creates variables."""
+
+    functions: dict[str, tuple[ModuleSummary, FunctionSummary]]
+    callers: dict[str, list[tuple[str, CallSite]]]
+    callees: dict[str, list[tuple[str, CallSite]]]
+    module_callers: dict[str, list[CallSite]]
+    creates: set[str]
+    training: dict[str, set[str]]  # key -> training marker kinds (callers included)
+    training_keys: set[str]
+    tensor_params: dict[str, set[str]]
+    closure_builders: set[str]
+    training_classes: dict[str, str]  # "module:Class" -> the training base it derives from
+    reexports: dict[str, str]
+    forced: set[str]
+    forbidden: set[str]
+
+
+class Linker:
+    """Joins module summaries into a `CallGraph` (see module docstring)."""
 
     def __init__(
         self, summaries: list[ModuleSummary], options: Options, rules: CreatorRules
@@ -357,13 +441,19 @@ class _Linker:
         self.rules = rules
         self.functions: dict[str, tuple[ModuleSummary, FunctionSummary]] = {}
         self.classes: set[str] = set()
+        self.bases: dict[str, tuple[str, ...]] = {}
         self.modules = {s.module for s in self.summaries}
+        # a flat `xlnet.py` and a repo-root `__init__.py` (module "") are different modules:
+        # the root package is never a prefix that dotted names are looked up under
+        self.lookup_modules = {m for m in self.modules if m}
         self.star_imports = {s.module: s.star_imports for s in self.summaries}
         for summary in self.summaries:
             for function in summary.functions:
                 self.functions[f"{summary.module}:{function.qualname}"] = (summary, function)
             for name in summary.classes:
                 self.classes.add(f"{summary.module}:{name}")
+            for name, bases in summary.class_bases:
+                self.bases[f"{summary.module}:{name}"] = bases
         # "module:method" -> the one "module:Class.method" of that name (untyped receivers)
         by_name: dict[str, list[str]] = {}
         for key, (summary, function) in self.functions.items():
@@ -393,6 +483,38 @@ class _Linker:
                 break
         return table
 
+    def class_key(self, dotted: str) -> str | None:
+        """"pkg.models.Model" → "pkg.models:Model" when that is a project class."""
+        parts = dotted.split(".")
+        for split in range(len(parts) - 1, -1, -1):
+            key = f"{'.'.join(parts[:split])}:{'.'.join(parts[split:])}"
+            if key in self.classes:
+                return key
+        return None
+
+    def mro(self, class_key: str) -> list[str]:
+        """The class and its project base classes, depth first (cycles cut)."""
+        order: list[str] = []
+        work = [class_key]
+        while work:
+            key = work.pop(0)
+            if key in order:
+                continue
+            order.append(key)
+            for base in self.bases.get(key, ()):
+                found = self.class_key(base)
+                if found is not None:
+                    work.append(found)
+        return order
+
+    def method_of(self, class_key: str, method: str) -> str | None:
+        """`Class.method` through the project's inheritance (GCN(Model) calling self.build)."""
+        for key in self.mro(class_key):
+            candidate = f"{key}.{method}"
+            if candidate in self.functions:
+                return candidate
+        return None
+
     def lookup(self, dotted: str, from_module: str) -> str | None:
         """Dotted call target → "module:qualname" of a project callable, if it is one."""
         if dotted.startswith("?"):
@@ -412,14 +534,16 @@ class _Linker:
             for split in range(len(parts) - 1, -1, -1):
                 module = ".".join(parts[:split])
                 qual = ".".join(parts[split:])
-                if module not in self.modules:
+                if module not in self.lookup_modules and not (module == from_module == ""):
                     continue
                 key = f"{module}:{qual}"
                 if key in self.classes:
-                    method = "__call__" if call else "__init__"
-                    return f"{key}.{method}" if f"{key}.{method}" in self.functions else None
+                    return self.method_of(key, "__call__" if call else "__init__")
                 if key in self.functions and not call:
                     return key
+                owner, _, method = qual.rpartition(".")
+                if owner and f"{module}:{owner}" in self.classes and not call:
+                    return self.method_of(f"{module}:{owner}", method)
         return None
 
     def tf_symbol_of(self, dotted: str) -> str | None:
@@ -427,15 +551,30 @@ class _Linker:
         qual = _longest_prefix(self.reexports, dotted)
         return canonical_tf1_name(qual) if qual else None
 
+    def training_base(self, class_key: str) -> str | None:
+        """The TF training class (`tf.train.Optimizer`, estimator/TPU plumbing) it derives from."""
+        for key in self.mro(class_key):
+            for base in self.bases.get(key, ()):
+                if self.class_key(base) is not None:
+                    continue
+                symbol = self.tf_symbol_of(base) or base
+                kind = self.rules.training_kind(symbol)
+                if kind in ("optimizer", "estimator", "session") or symbol.endswith("Optimizer"):
+                    return symbol
+        return None
+
     # ------------------------------------------------------------------ linking
-    def link(self) -> ProjectIndex:
+    def link(self) -> CallGraph:
         edges: dict[str, list[tuple[str, CallSite]]] = {key: [] for key in self.functions}
         callers: dict[str, list[tuple[str, CallSite]]] = {key: [] for key in self.functions}
         creates: set[str] = set()
+        helpers: set[str] = set()  # tf.Variable outside any scope: the caller's scope decides
         training: dict[str, set[str]] = {}
         for key, (summary, function) in self.functions.items():
             if function.creators:
                 creates.add(key)
+            if function.unscoped_variables:
+                helpers.add(key)
             if function.training:
                 training.setdefault(key, set()).update(kind for kind, _, _ in function.training)
             for site in function.calls:
@@ -445,7 +584,8 @@ class _Linker:
                     callers[callee].append((key, site))
                     continue
                 symbol = self.tf_symbol_of(site.target) or site.target
-                if self.rules.creator_kind(symbol, in_scope=site.scope_path not in ("", None)):
+                in_scope = site.scoped or site.scope_path not in ("", None)
+                if self.rules.creator_kind(symbol, in_scope=in_scope):
                     creates.add(key)
                 kind = self.rules.training_kind(symbol)
                 if kind is not None:
@@ -457,7 +597,16 @@ class _Linker:
                 if callee is not None:
                     module_callers.setdefault(callee, []).append(site)
 
-        _propagate_to_callers(creates, callers)
+        _propagate_helpers(helpers, creates, callers)
+        full = set(creates)
+        _propagate_to_callers(full, callers)
+        closure_builders = {
+            key for key in full
+            if "closure" in self.functions[key][1].returns
+            and not self.functions[key][1].eager_creators
+            and not any(site for callee, site in edges[key] if callee in full and not site.nested)
+        }
+        _propagate_to_callers(creates, callers, stop=closure_builders)
         training_keys = set(training)
         creating_callers = {
             key: [(caller, site) for caller, site in sites if caller in creates]
@@ -466,42 +615,23 @@ class _Linker:
         _propagate_to_callers(training_keys, creating_callers)
         for key in training_keys:
             training.setdefault(key, {"calls training code"})
-
-        forced = {self._key_of(name) for name in self.options.wrap} - {None}
-        forbidden = {self._key_of(name) for name in self.options.no_wrap} - {None}
-        # model code is a forward pass: tensors out (a graph-building __init__ keeps them
-        # on self); a variable-creating procedure that returns nothing is not wrapped, and
-        # does not hide the model code it calls
-        model = {
-            key for key in creates
-            if key not in training_keys
-            and (self.functions[key][1].returns_value or self.functions[key][1].name == "__init__")
-        } | forced
-        model -= forbidden
-        for key in list(model):
-            if self.functions[key][1].skip:
-                model.discard(key)
-        tensor_params = self._classify_params(edges)
-
-        roots: dict[str, list[RootInfo]] = {}
-        for key in sorted(model):
-            summary, function = self.functions[key]
-            called_by_model = any(caller in model and caller != key for caller, _ in callers[key])
-            if called_by_model and key not in forced:
-                continue
-            if function.name.startswith("__") and function.name != "__init__":
-                continue  # __call__ of a helper class called where we could not see it
-            info = self._root_info(key, summary, function, tensor_params.get(key, set()),
-                                   callers[key], module_callers.get(key, []), key in forced)
-            roots.setdefault(summary.module, []).append(info)
-        return ProjectIndex(
-            roots={module: tuple(infos) for module, infos in roots.items()},
-            model_code=frozenset(model),
-            training_code=frozenset(training_keys & creates),
-            creates_variables=frozenset(creates),
-            training_reasons={k: tuple(sorted(v)) for k, v in training.items() if k in creates},
+        training_classes = {
+            key: base for key in self.classes if (base := self.training_base(key)) is not None
+        }
+        return CallGraph(
+            functions=self.functions,
+            callers=callers,
+            callees=edges,
+            module_callers=module_callers,
+            creates=creates,
+            training=training,
+            training_keys=training_keys,
+            tensor_params=self._classify_params(edges),
+            closure_builders=closure_builders,
+            training_classes=training_classes,
             reexports=self.reexports,
-            lines={key: function.line for key, (_, function) in self.functions.items()},
+            forced={self._key_of(name) for name in self.options.wrap} - {None},
+            forbidden={self._key_of(name) for name in self.options.no_wrap} - {None},
         )
 
     def _key_of(self, name: str) -> str | None:
@@ -546,51 +676,6 @@ class _Linker:
             }
         return result
 
-    def _root_info(
-        self,
-        key: str,
-        summary: ModuleSummary,
-        function: FunctionSummary,
-        tensor_params: set[str],
-        callers: list[tuple[str, CallSite]],
-        module_sites: list[CallSite],
-        forced: bool,
-    ) -> RootInfo:
-        sites = [site for _, site in callers] + module_sites
-        params = [p for p in function.params if p.kind in ("positional", "keyword_only")]
-        training_param = next((p.name for p in params if p.name in TRAINING_NAMES), None)
-        others = [p.name for p in params if p.name != training_param]
-        tensors = tuple(name for name in others if name in tensor_params)
-        configs = tuple(name for name in others if name not in tensors)
-        scope_paths = {site.scope_path for site in sites}
-        outer_scope = scope_paths.pop() if len(scope_paths) == 1 else None
-        keywords = {site.scope_keyword for site in sites}
-        scope_default = keywords.pop() if len(keywords) == 1 and sites else None
-        if not any(p.name in ("scope", "name") for p in params):
-            scope_default = None
-        placeholders: dict[str, str] = {}
-        for site in sites:
-            for position, keyword, spec in site.placeholders:
-                param = _param_at(function.params, position, keyword)
-                if param is not None:
-                    placeholders.setdefault(param, spec)
-        kind = "function"
-        if function.class_name is not None:
-            kind = "init" if function.name == "__init__" else "method"
-        return RootInfo(
-            module=summary.module,
-            qualname=function.qualname,
-            kind=kind,
-            tensor_params=tensors,
-            config_params=configs,
-            training_param=training_param,
-            outer_scope=outer_scope or None,
-            scope_default=scope_default,
-            outputs=function.self_outputs if kind == "init" else (),
-            placeholder_inputs=tuple(sorted(placeholders.items())),
-            forced=forced,
-        )
-
 
 def _is_tensor_param(param: ParamInfo, tensor: bool, config: bool) -> bool:
     if param.kind not in ("positional", "keyword_only"):
@@ -613,14 +698,33 @@ def _param_at(params: Sequence[ParamInfo], position: int, keyword: str) -> str |
     return positional[position].name if 0 <= position < len(positional) else None
 
 
-def _propagate_to_callers(
-    marked: set[str], callers: Mapping[str, list[tuple[str, CallSite]]]
+def _propagate_helpers(
+    helpers: set[str], creates: set[str], callers: Mapping[str, list[tuple[str, CallSite]]]
 ) -> None:
-    """Grow `marked` with every (transitive) caller."""
-    work = list(marked)
+    """`tf.Variable` reached through helpers: a call under a scope creates, others pass it up."""
+    work = list(helpers)
+    while work:
+        key = work.pop()
+        for caller, site in callers.get(key, ()):
+            if site.scoped or site.scope_path not in ("", None):
+                creates.add(caller)
+            elif caller not in helpers:
+                helpers.add(caller)
+                work.append(caller)
+
+
+def _propagate_to_callers(
+    marked: set[str], callers: Mapping[str, list[tuple[str, CallSite]]],
+    stop: set[str] = frozenset(),  # type: ignore[assignment]
+) -> None:
+    """Grow `marked` with every (transitive) caller, not past the `stop` callables."""
+    work = [key for key in marked if key not in stop]
     while work:
         key = work.pop()
         for caller, _ in callers.get(key, ()):
+            if caller in stop:
+                marked.add(caller)
+                continue
             if caller not in marked:
                 marked.add(caller)
                 work.append(caller)

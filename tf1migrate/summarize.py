@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from tf1migrate.index import (
     MODULE_LEVEL,
@@ -69,6 +69,14 @@ class _Frame:
     returns_value: bool = False
     scopes: list[str | None] = field(default_factory=list)  # with variable_scope stack
     param_names: frozenset[str] = frozenset()
+    name_scopes: int = 0  # open `with name_scope(...)` blocks
+    nested_defs: dict[str, tuple[ParamInfo, ...]] = field(default_factory=dict)
+    returns: list[str] = field(default_factory=list)
+    closure_params: tuple[ParamInfo, ...] = ()
+    nested_creators: bool = False
+    eager_creators: bool = False
+    unscoped_variables: bool = False
+    opens_param_scope: bool = False
 
 
 class _Summarizer(ast.NodeVisitor):
@@ -92,12 +100,24 @@ class _Summarizer(ast.NodeVisitor):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
         }
         self.classes: list[str] = []
+        self.class_bases: dict[str, tuple[str, ...]] = {}
         self.class_attr_types: dict[str, dict[str, str]] = {}
         self.wrapped: list[str] = []
 
     @property
     def frame(self) -> _Frame:
         return self.frames[-1]
+
+    def _base_name(self, node: ast.expr) -> str | None:
+        """A class base as a TF1 name ("tf.train.Optimizer") or a dotted project name."""
+        symbol = self.tf1_symbol(node)
+        if symbol is not None:
+            return symbol
+        dotted = _dotted(node)
+        if dotted is None or dotted == "object":
+            return None
+        resolved = self._resolve_target("@" + dotted)
+        return resolved.lstrip("*") if resolved else dotted
 
     # ------------------------------------------------------------------ names
     def tf1_symbol(self, node: ast.expr) -> str | None:
@@ -119,6 +139,9 @@ class _Summarizer(ast.NodeVisitor):
             self.wrapped.append(wraps)
             return
         qual = ".".join([*self.class_stack, node.name])
+        self.class_bases[qual] = tuple(
+            base for base in (self._base_name(b) for b in node.bases) if base
+        )
         self.class_stack.append(node.name)
         self.classes.append(qual)
         self.class_attr_types.setdefault(qual, {})
@@ -129,6 +152,8 @@ class _Summarizer(ast.NodeVisitor):
         self.functions_open.append(node)
         try:
             if len(self.frames) > 1:  # nested function: fold into the enclosing callable
+                if len(self.functions_open) == 2:  # directly inside the callable
+                    self.frame.nested_defs[node.name] = self._params(node.args, skip_self=False)
                 self.generic_visit(node)
                 return
             class_name = ".".join(self.class_stack) or None
@@ -162,6 +187,12 @@ class _Summarizer(ast.NodeVisitor):
             returns_value=frame.returns_value,
             docstring=ast.get_docstring(node, clean=True),
             skip=self.lines.def_has_skip_comment(node),
+            returns=tuple(sorted(set(frame.returns))),
+            closure_params=frame.closure_params,
+            nested_creators=frame.nested_creators,
+            eager_creators=frame.eager_creators,
+            unscoped_variables=frame.unscoped_variables,
+            opens_param_scope=frame.opens_param_scope,
         )
 
     def _params(self, arguments: ast.arguments, *, skip_self: bool) -> tuple[ParamInfo, ...]:
@@ -192,10 +223,21 @@ class _Summarizer(ast.NodeVisitor):
             if item.optional_vars is not None:
                 self.visit(item.optional_vars)
         scopes = [self._scope_name(item.context_expr) for item in node.items]
+        names = sum(1 for item in node.items if self._is_name_scope(item.context_expr))
         self.frame.scopes.extend(scopes)
+        self.frame.name_scopes += names
         for statement in node.body:
             self.visit(statement)
         del self.frame.scopes[len(self.frame.scopes) - len(scopes):]
+        self.frame.name_scopes -= names
+
+    def _is_name_scope(self, expression: ast.expr) -> bool:
+        return isinstance(expression, ast.Call) and self.tf1_symbol(expression.func) in (
+            "tf.name_scope", "tf.keras.backend.name_scope"
+        )
+
+    def _in_any_scope(self) -> bool:
+        return self.frame.name_scopes > 0 or any(scope != "" for scope in self.frame.scopes)
 
     visit_AsyncWith = visit_With
 
@@ -210,6 +252,20 @@ class _Summarizer(ast.NodeVisitor):
             first = next((k.value for k in expression.keywords if k.arg == "name_or_scope"), None)
         if isinstance(first, ast.Name) and first.id in self.frame.param_names:
             self.frame.config.add(first.id)
+            self.frame.opens_param_scope = True
+        for keyword in expression.keywords:
+            value = keyword.value
+            if (
+                keyword.arg in ("default_name", "reuse")
+                and isinstance(value, ast.Name)
+                and value.id in self.frame.param_names
+            ):
+                self.frame.config.add(value.id)
+                self.frame.opens_param_scope = True
+        if isinstance(first, ast.expr) and not isinstance(first, (ast.Name, ast.Constant)):
+            self.frame.opens_param_scope |= any(
+                name in self.frame.param_names for name in _names_anywhere(first)
+            )
         if isinstance(first, ast.Constant) and isinstance(first.value, str):
             return first.value
         return None
@@ -225,9 +281,28 @@ class _Summarizer(ast.NodeVisitor):
 
     # ------------------------------------------------------------------ statements
     def visit_Return(self, node: ast.Return) -> None:
-        if node.value is not None and self._in_own_body():
-            self.frame.returns_value = True
+        if self._in_own_body():
+            kind = self._return_kind(node.value)
+            self.frame.returns.append(kind)
+            if node.value is not None:
+                self.frame.returns_value = True
         self.generic_visit(node)
+
+    def _return_kind(self, value: ast.expr | None) -> str:
+        """"closure" (a nested def), "dict", "literal", "none" or "value" (anything else)."""
+        frame = self.frame
+        if value is None or (isinstance(value, ast.Constant) and value.value is None):
+            return "none"
+        if isinstance(value, ast.Name) and value.id in frame.nested_defs:
+            frame.closure_params = frame.nested_defs[value.id]
+            return "closure"
+        if isinstance(value, ast.Dict) or (
+            isinstance(value, ast.Call) and _dotted(value.func) == "dict"
+        ):
+            return "dict"
+        if _is_literal(value):
+            return "literal"
+        return "value"
 
     def _in_own_body(self) -> bool:
         """True inside the frame's own function, not a def nested in it."""
@@ -249,9 +324,39 @@ class _Summarizer(ast.NodeVisitor):
         self._config_if_param(node.iter)
         self.generic_visit(node)
 
+    def visit_While(self, node: ast.While) -> None:
+        self._config_if_param(node.test)
+        self.generic_visit(node)
+
+    def visit_Subscript(self, node: ast.Subscript) -> None:
+        # `table[key]` with a parameter as the key: a dict lookup reads configuration
+        key = node.slice
+        if (
+            isinstance(key, ast.Name)
+            and key.id in self.frame.param_names
+            and isinstance(node.value, (ast.Name, ast.Attribute, ast.Dict))
+        ):
+            self.frame.config.add(key.id)
+        self.generic_visit(node)
+
     def _config_if_param(self, test: ast.expr) -> None:
+        """Python control flow reads configuration: `if flag`, `if kind == "last"`, `a or b`."""
         if isinstance(test, ast.UnaryOp):
             test = test.operand
+        if isinstance(test, ast.BoolOp):
+            for value in test.values:
+                self._config_if_param(value)
+            return
+        if isinstance(test, ast.Compare):
+            operands = [test.left, *test.comparators]
+            if any(isinstance(op, (ast.Is, ast.IsNot)) for op in test.ops):
+                return  # `x is None` is asked of tensors too
+            for operand in operands:
+                if isinstance(operand, ast.Name) and operand.id in self.frame.param_names:
+                    self.frame.config.add(operand.id)
+            return
+        if isinstance(test, ast.Call) and _dotted(test.func) in ("len", "isinstance"):
+            test = test.args[0] if test.args else test
         if isinstance(test, ast.Name) and test.id in self.frame.param_names:
             self.frame.config.add(test.id)
 
@@ -306,6 +411,8 @@ class _Summarizer(ast.NodeVisitor):
             self._tf_call(node, symbol, line)
             return
         func = node.func
+        if isinstance(func, ast.Name) and func.id in frame.param_names:
+            frame.config.add(func.id)  # a parameter that is called is a function, not a tensor
         if isinstance(func, ast.Name) and func.id == "range":
             for arg in node.args:
                 for name in _names_in(arg):
@@ -332,9 +439,20 @@ class _Summarizer(ast.NodeVisitor):
     def _tf_call(self, node: ast.Call, symbol: str, line: int) -> None:
         frame = self.frame
         in_scope = any(scope != "" for scope in frame.scopes)
+        in_scope = in_scope or frame.name_scopes > 0
         kind = self.rules.creator_kind(symbol, in_scope=in_scope)
         if kind is not None and frame is not self.module_frame:
             frame.creators.append(symbol)
+            if self._in_own_body():
+                frame.eager_creators = True
+            else:
+                frame.nested_creators = True
+        elif (
+            kind is None
+            and frame is not self.module_frame
+            and self.rules.creator_kind(symbol, in_scope=True) == "in_variable_scope"
+        ):
+            frame.unscoped_variables = True  # `tf.Variable` in a helper: its caller's scope decides
         training = self.rules.training_kind(symbol)
         if training is not None:
             frame.training.append((training, symbol, line))
@@ -428,6 +546,8 @@ class _Summarizer(ast.NodeVisitor):
             scope_keyword=scope_keyword,
             param_flow=tuple(flow),
             placeholders=tuple(placeholders),
+            scoped=self._in_any_scope(),
+            nested=not self._in_own_body(),
         )
 
     def _placeholder_spec(self, call: ast.Call) -> str | None:
@@ -483,8 +603,7 @@ class _Summarizer(ast.NodeVisitor):
             target = self._resolve_target(raw)
             if target is None or is_tf_qualname(target):
                 continue
-            sites.append(CallSite(target, site.line, site.scope_path, site.scope_keyword,
-                                  site.param_flow, site.placeholders))
+            sites.append(replace(site, target=target))
         return tuple(sites)
 
     def result(self, *, path: str, is_package: bool, skip_file: bool) -> ModuleSummary:
@@ -505,6 +624,7 @@ class _Summarizer(ast.NodeVisitor):
             skip_file=skip_file,
             star_imports=self.resolver.star_imports,
             wrapped=tuple(self.wrapped),
+            class_bases=tuple(sorted(self.class_bases.items())),
         )
 
 
@@ -613,6 +733,13 @@ def _names_in(node: ast.expr) -> Iterator[str]:
     elif isinstance(node, (ast.Tuple, ast.List)):
         for element in node.elts:
             yield from _names_in(element)
+
+
+def _names_anywhere(node: ast.expr) -> Iterator[str]:
+    """Every bare name read in an expression (`self.name + "_vars"` has none; `name` has)."""
+    for child in ast.walk(node):
+        if isinstance(child, ast.Name):
+            yield child.id
 
 
 def _names_in_tensor_position(node: ast.expr) -> Iterable[str]:
