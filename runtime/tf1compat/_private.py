@@ -270,6 +270,8 @@ _observers: list = []
 def observe_name_scopes(on_enter: Any, on_exit: Any) -> None:
     """Call ``on_enter(name, returned_scope)`` / ``on_exit()`` for every real name scope.
 
+    ``__enter__`` returns what ``on_enter`` returns (the scope string, possibly annotated).
+
     "Real" means a scope that names variables in eager mode too: ``tf.name_scope``,
     ``tf.compat.v1.name_scope`` and the name scope of ``variable_scope`` (TF enters them
     with ``skip_on_eager=False``). Op-internal scopes (``zeros``, ``MatMul``), which exist
@@ -292,9 +294,7 @@ def observe_name_scopes(on_enter: Any, on_exit: Any) -> None:
         return scope
 
     def name_scope_v2_enter(self):
-        scope = v2_enter(self)
-        on_enter(self._name, scope)
-        return scope
+        return on_enter(self._name, v2_enter(self))
 
     def name_scope_v2_exit(self, *exc_info):
         try:
@@ -305,7 +305,7 @@ def observe_name_scopes(on_enter: Any, on_exit: Any) -> None:
     def internal_v1_enter(self):
         scope = v1_enter(self)
         if getattr(self, "_tf1compat_real", False):
-            on_enter(self._name, scope)
+            return on_enter(self._name, scope)
         return scope
 
     def internal_v1_exit(self, *exc_info):

@@ -39,6 +39,17 @@ _local = threading.local()
 _LIBRARY_MODULES = ("keras.", "tf_keras.")
 
 
+class ScopeName(str):
+    """The string a name scope's ``__enter__`` returns, carrying its TF1 scope (``.tf1``).
+
+    In eager mode a scope entered twice returns the same string both times, so re-entering
+    it by that string (``with tf.name_scope(captured):``, or a ``variable_scope``'s
+    ``original_name_scope``) could not tell which entry was meant. The annotation can.
+    """
+
+    tf1: str
+
+
 class TF1NameScopes:
     """The name scopes of one decorated call, uniquified as a TF1 graph would.
 
@@ -83,10 +94,13 @@ class TF1NameScopes:
         """Record a name TF1 would have taken (a ``get_variable`` variable)."""
         self._used.setdefault(full_name.lower(), 1)
 
-    def enter(self, name: str | None, real_scope: str) -> None:
-        """A name scope ``name`` was entered; TF2 made it ``real_scope``."""
+    def enter(self, name: str | None, real_scope: str) -> str:
+        """A name scope ``name`` was entered and TF2 made it ``real_scope``: return that
+        string annotated with the TF1 scope (a :class:`ScopeName`)."""
         if not name:
             tf1 = ""
+        elif isinstance(name, ScopeName):
+            tf1 = name.tf1
         elif name[-1] == "/":
             tf1 = self._real_to_tf1.get(name)
             if tf1 is None:
@@ -96,11 +110,15 @@ class TF1NameScopes:
                 else:
                     tf1 = name[:-1]
         else:
-            tf1 = self.unique_name(name)
-            # TF1 marks the scope itself used (a later tf.Variable "a" under its parent is a_1).
+            tf1 = self.unique_name(name)  # the scope takes its name: a later "name" is name_1
         self._stack.append(tf1)
+        if not isinstance(real_scope, str):
+            return real_scope
         if real_scope:
             self._real_to_tf1[real_scope] = tf1
+        annotated = ScopeName(real_scope)
+        annotated.tf1 = tf1
+        return annotated
 
     def exit(self) -> None:
         if len(self._stack) > 1:
@@ -146,10 +164,11 @@ def names_suspended() -> Iterator[None]:
         _local.names = saved
 
 
-def _on_enter(name: str | None, real_scope: str) -> None:
+def _on_enter(name: str | None, real_scope: str) -> str:
     names = getattr(_local, "names", None)
-    if names is not None:
-        names.enter(name, real_scope)
+    if names is None:
+        return real_scope
+    return names.enter(name, real_scope)
 
 
 def _on_exit() -> None:

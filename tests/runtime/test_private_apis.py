@@ -10,8 +10,10 @@ from tensorflow.python.ops import variable_scope
 from tf1compat import _private
 
 
-@pytest.mark.parametrize("name", ["_VARSTORE_KEY", "_VariableStore",
-                                  "get_variable_scope_store", "_get_default_variable_store"])
+@pytest.mark.parametrize(
+    "name",
+    ["_VARSTORE_KEY", "_VariableStore", "get_variable_scope_store", "_get_default_variable_store"],
+)
 def test_tensorflow_variable_scope_internals(name):
     assert hasattr(variable_scope, name)
 
@@ -70,8 +72,7 @@ def test_layer_nesting_and_own_variable_accessors():
     inner = keras.layers.Dense(2)
     outer = keras.Sequential([keras.Input((3,)), inner])
     assert inner in _private.keras_sublayers(outer)
-    assert [v.path for v in _private.keras_own_variables(inner)] == [
-        w.path for w in inner.weights]
+    assert [v.path for v in _private.keras_own_variables(inner)] == [w.path for w in inner.weights]
 
 
 def test_tf_store_forwards_partitioned_variables():
@@ -80,8 +81,12 @@ def test_tf_store_forwards_partitioned_variables():
     with tf.Graph().as_default():
         store = variable_scope._VariableStore()
         partitioned = _private.tf_store_get_partitioned_variable(
-            store, "p", shape=[4, 2], dtype=tf.float32,
-            partitioner=tf.compat.v1.fixed_size_partitioner(2))
+            store,
+            "p",
+            shape=[4, 2],
+            dtype=tf.float32,
+            partitioner=tf.compat.v1.fixed_size_partitioner(2),
+        )
         assert len(list(partitioned)) == 2
 
 
