@@ -75,6 +75,12 @@ class _Conv(Layer):
         self.padding = cu.normalize_padding(padding, allow_causal=self.allow_causal)
         self.data_format = cu.normalize_data_format(data_format)
         self.dilation_rate = cu.normalize_tuple(dilation_rate, self.rank, "dilation_rate")
+        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
+            # as TF1's layers, at construction (the ops refuse it too, but not all of them)
+            raise ValueError(
+                "`strides > 1` not supported in conjunction with `dilation_rate > 1`. "
+                f"Received: strides={self.strides} and dilation_rate={self.dilation_rate}"
+            )
         self.activation = _resolve.activation(activation)
         self.use_bias = use_bias
         self.kernel_initializer = kernel_initializer
@@ -331,7 +337,7 @@ class SeparableConv2D(_SeparableConv):
         if len(set(self.strides)) > 1 and set(self.dilation_rate) == {1}:
             # the depthwise kernel takes equal strides only (on CPU and GPU): compute the
             # stride-1 convolution and subsample, which is exact (strides with dilation
-            # stay TF's own error, as in TF1)
+            # were refused in __init__, as in TF1)
             return cu.strided_by_subsampling(
                 lambda x: separable(x, (1, 1), "VALID"),
                 inputs,
