@@ -65,6 +65,11 @@ def main() -> None:
     help="Print a unified diff; write nothing (exit 1 if anything would change).",
 )
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if anything would change.")
+@click.option(
+    "--exit-zero",
+    is_flag=True,
+    help="Exit 0 even when files would change (to look at a --diff); errors still exit 2.",
+)
 @click.option("--target", type=click.Choice(["keras", "module"]), default=None,
               help="Wrap roots in tf.keras.layers.Layer (default) or tf.Module.")
 @click.option(
@@ -99,7 +104,14 @@ def main() -> None:
 @click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False), default=None,
               help="Read [tool.tf1migrate] from this pyproject.toml instead of searching for it.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write .tf1migrate_cache/.")
-@click.option("--quiet", "-q", is_flag=True, help="Only findings; no summary, no progress bar.")
+@click.option("--quiet", "-q", is_flag=True, help="Every finding; no summary, no progress bar.")
+@click.option("--statistics", is_flag=True, help="A count per rule instead of each finding.")
+@click.option(
+    "--stdin-filename",
+    metavar="PATH",
+    default=None,
+    help="With `-`: the file standard input stands for (config, project, messages).",
+)
 @click.option(
     "--verbose",
     "-v",
@@ -118,12 +130,18 @@ def main() -> None:
     help="Run `tf1migrate verify` on the migrated files.",
 )
 def migrate(
-    paths: Sequence[str], diff: bool, check: bool, target: str | None, select: Sequence[str],
+    paths: Sequence[str], diff: bool, check: bool, exit_zero: bool, target: str | None,
+    select: Sequence[str],
     ignore: Sequence[str], rule_packs: Sequence[str], jobs: int | None, output_format: str,
-    output_file: str | None, config_file: str | None, no_cache: bool, quiet: bool, verbose: bool,
-    allow_dirty: bool, then_verify: bool,
+    output_file: str | None, config_file: str | None, no_cache: bool, quiet: bool,
+    statistics: bool, stdin_filename: str | None, verbose: bool, allow_dirty: bool,
+    then_verify: bool,
 ) -> None:
-    """Rewrite PATHS (files or directories, default: .) in place."""
+    """Rewrite PATHS (files or directories, default: .) in place.
+
+    `-` reads one file from standard input and writes the migrated text to standard output
+    (with --diff: the diff); --stdin-filename names the file it stands for.
+    """
     if diff and check:
         raise UsageFailure("--diff and --check cannot be combined")
     if then_verify and (diff or check):
@@ -133,6 +151,16 @@ def migrate(
     mode = "diff" if diff else "check" if check else "write"
     from pathlib import Path
 
+    stdin = "-" in paths
+    if stdin and len(paths) > 1:
+        raise UsageFailure("`-` (standard input) cannot be combined with other paths")
+    if stdin and then_verify:
+        raise UsageFailure("--verify checks files on disk: it cannot be used with `-`")
+    if stdin_filename is not None and not stdin:
+        raise UsageFailure("--stdin-filename only applies when reading `-` (standard input)")
+    if statistics and output_format != "text":
+        raise UsageFailure("--statistics is a text report: it cannot be used with --output-format")
+
     guarded = mode == "write" and not allow_dirty
     if not paths and guarded:
         _refuse_implicit_dot_outside_git()
@@ -140,8 +168,9 @@ def migrate(
 
     from tf1migrate.config import ConfigError, load_config
 
+    config_paths = (stdin_filename or ".",) if stdin else paths
     try:
-        config = load_config(paths, Path(config_file) if config_file else None).with_overrides(
+        config = load_config(config_paths, Path(config_file) if config_file else None).with_overrides(
             target=target, select=_split(select), ignore=_split(ignore), rules=tuple(rule_packs),
             jobs=jobs,
         )
@@ -150,7 +179,12 @@ def migrate(
 
     machine = output_format != "text" or output_file is not None
     try:
-        result = _run(paths, config, mode, no_cache, quiet, verbose, machine, guarded)
+        if stdin:
+            result = _run_stdin(stdin_filename, config, mode, no_cache, quiet, statistics, machine)
+        else:
+            result = _run(
+                paths, config, mode, no_cache, quiet, verbose, machine, guarded, statistics
+            )
     except (click.exceptions.Exit, click.ClickException):
         raise
     except KeyboardInterrupt:
@@ -164,6 +198,8 @@ def migrate(
     from tf1migrate.runner import exit_code
 
     code = exit_code(result)
+    if exit_zero and code == EXIT_PENDING:
+        code = EXIT_OK
     verify_result = None
     if then_verify:
         verify_result = _verify_or_explain(paths, jobs=config.jobs)
@@ -193,7 +229,7 @@ def _refuse_implicit_dot_outside_git() -> None:
 
 def _run(
     paths: Sequence[str], config: Any, mode: str, no_cache: bool, quiet: bool, verbose: bool,
-    machine: bool, guarded: bool = False,
+    machine: bool, guarded: bool = False, statistics: bool = False,
 ) -> Any:
     """Run the migration with a progress bar where people watch, and tell them what happened.
 
@@ -221,10 +257,66 @@ def _run(
         for file in changed_files(result.files):
             text_report.print_diff(stdout, unified_diff(file))
     if not (machine and quiet):
-        text_report.report(result, console, quiet=quiet)
+        text_report.report(result, console, quiet=quiet, statistics=statistics)
     if verbose:
         cached = sum(1 for f in result.files if f.cached)
         click.echo(f"cache: {cached}/{len(result.files)} results reused", err=True)
+    return result
+
+
+def _run_stdin(
+    filename: str | None, config: Any, mode: str, no_cache: bool, quiet: bool, statistics: bool,
+    machine: bool,
+) -> Any:
+    """Migrate standard input as the file `filename` stands for; the result goes to stdout.
+
+    When `filename` exists, the text is migrated as that file of its project (its config,
+    module name and callers), with the bytes read from stdin instead of the disk; otherwise
+    on its own. Nothing is ever written to disk; messages go to standard error.
+    """
+    import dataclasses
+    import tempfile
+    from pathlib import Path
+
+    from tf1migrate.reporters import text as text_report
+    from tf1migrate.reporters import unified_diff
+    from tf1migrate.runner import run_migrate
+    from tf1migrate.sourcefile import content_override, read_source
+    from tf1migrate.types import FileStatus
+
+    raw = click.get_binary_stream("stdin").read()
+    shown = filename or "-"
+    suffix = ".ipynb" if shown.endswith(".ipynb") else ".py"
+    with tempfile.TemporaryDirectory(prefix="tf1migrate-stdin-") as scratch:
+        if filename is not None and Path(filename).is_file():
+            target, use_cache = Path(filename), not no_cache
+        else:  # a new buffer, or plain `-`: migrated alone
+            target, use_cache = Path(scratch) / f"stdin{suffix}", False
+            target.write_bytes(raw)
+        with content_override(target, raw):
+            result = run_migrate(
+                [str(target)], config.options(), mode="check", jobs=1, use_cache=use_cache,
+                config=config,
+            )
+            source = read_source(target)
+    files = [dataclasses.replace(
+        f, path=shown, findings=tuple(dataclasses.replace(x, path=shown) for x in f.findings)
+    ) for f in result.files]
+    result = dataclasses.replace(result, files=files, mode=mode)
+    changed = next((f for f in files if f.status == FileStatus.CHANGED), None)
+    stdout = click.get_binary_stream("stdout")
+    if mode == "write":
+        stdout.write(source.render(changed.migrated) if changed and changed.migrated else raw)
+    elif mode == "diff" and changed is not None and not machine:
+        stdout.write(unified_diff(changed).encode("utf-8"))
+    stdout.flush()
+    if not machine:
+        report_on = text_report.make_console(stderr=True)
+        text_report.report(dataclasses.replace(result, mode="write" if mode == "write" else mode),
+                           report_on, quiet=True, statistics=statistics)
+        if not quiet and mode != "check":  # --check says `would migrate PATH` itself
+            state = "unchanged" if changed is None else "migrated" if mode == "write" else "would change"
+            click.echo(f"tf1migrate: {shown}: {state}", err=True)
     return result
 
 
@@ -346,6 +438,19 @@ def _rule_field(rule: Any, *names: str) -> str:
     return ""
 
 
+def _with_runtime_import(example: str) -> str:
+    """The `import tf1compat` the engine adds, when an example uses it (so it runs as shown)."""
+    if "tf1compat." not in example or "import tf1compat" in example:
+        return example
+    lines = example.splitlines(keepends=True)
+    last_import = max(
+        (i for i, line in enumerate(lines) if line.startswith(("import ", "from "))), default=-1
+    )
+    if last_import < 0:
+        return "import tf1compat\n\n\n" + example
+    return "".join([*lines[: last_import + 1], "import tf1compat\n", *lines[last_import + 1 :]])
+
+
 @main.command(name="rules")
 def list_rules() -> None:
     """List every rule id with a one-line description."""
@@ -373,6 +478,8 @@ def explain(rule: str) -> None:
     examples = (("Before:", ("before", "example_before")), ("After:", ("after", "example_after")))
     for label, names in examples:
         example = _rule_field(entry, *names)
+        if label == "After:":
+            example = _with_runtime_import(example)
         if example:
             lines += [label, *("    " + line for line in example.rstrip().splitlines()), ""]
     click.echo("\n".join(lines).rstrip())

@@ -15,6 +15,8 @@ import io
 import os
 import tempfile
 import tokenize
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,12 +113,32 @@ def _open_binary(path: Path):
     return open(path, "rb")
 
 
+#: resolved path -> bytes to read instead of the file: `migrate - --stdin-filename PATH`
+#: migrates an editor's unsaved buffer as that file of its project (nothing is written).
+_OVERRIDES: dict[Path, bytes] = {}
+
+
+@contextmanager
+def content_override(path: Path, raw: bytes) -> Iterator[None]:
+    """Within the block, `read_source(path)` sees `raw` instead of the file's bytes."""
+    key = Path(os.path.realpath(path))
+    _OVERRIDES[key] = raw
+    try:
+        yield
+    finally:
+        _OVERRIDES.pop(key, None)
+
+
 def read_source(path: Path) -> SourceFile:
     """Read and decode `path`; raise SourceReadError with a message a person can act on."""
+    override = _OVERRIDES.get(Path(os.path.realpath(path))) if _OVERRIDES else None
     try:
-        with _open_binary(path) as handle:
-            st = os.fstat(handle.fileno())
-            raw = handle.read()
+        if override is not None:
+            st, raw = os.stat(path), override
+        else:
+            with _open_binary(path) as handle:
+                st = os.fstat(handle.fileno())
+                raw = handle.read()
     except OSError as exc:
         raise SourceReadError(f"cannot read: {exc.strerror or exc}") from exc
     text, codec, bom = decode_source(raw, path)

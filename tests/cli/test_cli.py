@@ -142,7 +142,7 @@ def test_exit_codes_of_a_real_process(make_repo) -> None:
     assert _run("migrate", "model.py", cwd=root).returncode == 0
     assert _run("migrate", "--check", "model.py", cwd=root).returncode == 0
     missing = _run("migrate", "--check", "nope.py", cwd=root)
-    assert missing.returncode == 2 and "nope.py:1:0 TFM007 path does not exist" in missing.stdout
+    assert missing.returncode == 2 and "nope.py:1:1 TFM007 path does not exist" in missing.stdout
     assert "Traceback" not in missing.stdout + missing.stderr
 
 

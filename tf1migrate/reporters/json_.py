@@ -20,7 +20,7 @@ def _finding(f: Finding) -> dict[str, Any]:
     return {
         "path": f.path,
         "line": f.line,
-        "col": f.col,
+        "col": f.col + 1,
         "rule": f.rule,
         "message": f.message,
         "severity": f.severity.value,

@@ -20,7 +20,7 @@ _SKIPPED = ("skip", "skipped", "not-verified")
 
 
 def _line(f: Finding) -> str:
-    return f"{f.path}:{f.line}:{f.col} {f.rule} {f.message}"
+    return f"{f.path}:{f.line}:{f.col + 1} {f.rule} {f.message}"
 
 
 def _file_case(suite: ET.Element, file: FileResult, mode: str) -> bool:

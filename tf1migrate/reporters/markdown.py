@@ -88,7 +88,7 @@ def render(result: RunResult, verify: Any = None, **_: Any) -> str:
     if layers:
         out += ["### Generated layers", ""]
         out += _table(["file", "class", "wraps", "base", "scope"], layers)
-    findings = [[_code(f"{f.path}:{f.line}:{f.col}"), f.rule, _cell(f.message)]
+    findings = [[_code(f"{f.path}:{f.line}:{f.col + 1}"), f.rule, _cell(f.message)]
                 for f in all_findings(result)]
     if findings:
         out += ["### Findings", ""] + _table(["location", "rule", "message"], findings)

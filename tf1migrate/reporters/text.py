@@ -88,16 +88,22 @@ def render(result: RunResult, **_: Any) -> str:
     return buffer.getvalue()
 
 
-def report(result: RunResult, console: Any, *, show_diff: bool = False, quiet: bool = False) -> None:
-    """Findings, then diffs (in diff mode), then the summary table (not with --quiet)."""
+def report(
+    result: RunResult, console: Any, *, show_diff: bool = False, quiet: bool = False,
+    statistics: bool = False,
+) -> None:
+    """Findings (or, with `statistics`, a count per rule), then diffs (in diff mode), then
+    the summary table (not with --quiet, which drops only the table: every finding stays)."""
     if show_diff:
         for file in changed_files(result.files):
             print_diff(console, unified_diff(file))
-    lines = [
-        (_location(f), f.rule, _STYLE.get(f.severity), f" {f.message}")
-        for f in all_findings(result)
-        if not (quiet and f.severity == Severity.INFO)
-    ]
+    if statistics:
+        lines = _statistics(all_findings(result))
+    else:
+        lines = [
+            (_location(f), f.rule, _STYLE.get(f.severity), f" {f.message}")
+            for f in all_findings(result)
+        ]
     if result.mode == "check":
         lines += [("would migrate ", file.path, None, "") for file in changed_files(result.files)]
     _write_lines(console, lines)
@@ -106,8 +112,36 @@ def report(result: RunResult, console: Any, *, show_diff: bool = False, quiet: b
 
 
 def _location(f: Finding) -> str:
-    """`path:line:col ` — or `tf1migrate: ` for run-level findings (engine, configuration)."""
-    return "tf1migrate: " if f.path.startswith("<") else f"{f.path}:{f.line}:{f.col} "
+    """`path:line:col ` (both from 1, as in SARIF and GitHub annotations, so editors jump
+    to the right character) — or `tf1migrate: ` for run-level findings."""
+    return "tf1migrate: " if f.path.startswith("<") else f"{f.path}:{f.line}:{f.col + 1} "
+
+
+def _statistics(findings: list[Finding]) -> list[tuple[str, str, str | None, str]]:
+    """`COUNT  RULE  summary` per rule, most frequent first (like `ruff --statistics`)."""
+    counts: dict[str, int] = {}
+    worst: dict[str, Severity] = {}
+    for f in findings:
+        counts[f.rule] = counts.get(f.rule, 0) + 1
+        if f.severity == Severity.ERROR or f.rule not in worst:
+            worst[f.rule] = f.severity
+    if not counts:
+        return []
+    width = len(str(max(counts.values())))
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return [
+        (f"{n:>{width}}  ", rule, _STYLE.get(worst[rule]), f"  {_summary_of(rule)}".rstrip())
+        for rule, n in ordered
+    ]
+
+
+def _summary_of(rule: str) -> str:
+    from tf1migrate import catalog
+
+    try:
+        return str(catalog.get(rule).summary)
+    except KeyError:  # a user rule pack's id, or a run-level one the catalog does not list
+        return ""
 
 
 def _summary_rows(result: RunResult) -> list[tuple[str, str]]:
