@@ -1,0 +1,1 @@
+"""tf-slim's ``ops``: ``arg_scope`` and the variable helpers."""
