@@ -58,7 +58,6 @@ def embed_sequence(
             "Must specify vocab size and embedding dimension when not reusing. Got "
             f"vocab_size={vocab_size} and embed_dim={embed_dim}"
         )
-        )
     with v1.variable_scope(scope, "EmbedSequence", [ids], reuse=reuse):
         shape = [vocab_size, embed_dim]
         if reuse and (vocab_size is None or embed_dim is None):

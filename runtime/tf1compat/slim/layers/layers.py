@@ -89,6 +89,24 @@ def _to_channels(data_format: str | None) -> str:
     return "channels_first" if data_format and data_format.startswith("NC") else "channels_last"
 
 
+def _name_scope_alias(name_scope: str) -> str:
+    """The end-point alias of a name-scoped op, as a TF1 graph would name it.
+
+    Inside a Keras call the name scopes carry the layer's own prefix (``net_layer/``),
+    which the TF1 graph did not have; the enclosing variable scope tells how long it is
+    (its ``original_name_scope`` is ``<prefix><scope name>/``).
+    """
+    if _in_tf1_graph():
+        return name_scope
+    scope = v1.get_variable_scope()
+    opened, own = scope.original_name_scope, scope.name + "/"
+    if scope.name and opened.endswith(own):
+        prefix = opened[: -len(own)]
+        if prefix and name_scope.startswith(prefix):
+            return name_scope[len(prefix) :]
+    return name_scope
+
+
 # ---------------------------------------------------------------------------- getters
 def _model_variable_getter(
     getter: Callable,
@@ -189,7 +207,7 @@ def _pool(
             _scope=sc,
         )
         outputs = layer.apply(inputs)
-        return utils.collect_named_outputs(outputs_collections, sc, outputs)
+        return utils.collect_named_outputs(outputs_collections, _name_scope_alias(sc), outputs)
 
 
 @add_arg_scope
@@ -1202,7 +1220,7 @@ def flatten(inputs, outputs_collections=None, scope=None):
     with v1.name_scope(scope, "Flatten", [inputs]) as sc:
         inputs = tf.convert_to_tensor(inputs)
         outputs = core_layers.flatten(inputs)
-        return utils.collect_named_outputs(outputs_collections, sc, outputs)
+        return utils.collect_named_outputs(outputs_collections, _name_scope_alias(sc), outputs)
 
 
 @add_arg_scope
@@ -1335,7 +1353,7 @@ def one_hot_encoding(
         if labels.dtype == tf.int32:
             labels = tf.cast(labels, tf.int64)
         outputs = tf.one_hot(labels, num_classes, on_value=on_value, off_value=off_value)
-        return utils.collect_named_outputs(outputs_collections, sc, outputs)
+        return utils.collect_named_outputs(outputs_collections, _name_scope_alias(sc), outputs)
 
 
 def _layer_name(layer: Any, fallback: str) -> str:
