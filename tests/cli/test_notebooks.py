@@ -275,3 +275,16 @@ def test_tensor2tensor_style_notebooks_migrate_and_keep_their_magics(make_repo) 
             for line in before.splitlines():
                 if line.lstrip().startswith(("!", "%", "--")):
                     assert line in now.splitlines(), (name, line)
+
+
+def test_findings_after_continued_magics_name_the_cell_and_line(make_repo) -> None:
+    root = make_repo({})
+    path = root / "nb.ipynb"
+    cells = (
+        "import tensorflow as tf",
+        "%%time\n!t2t-trainer \\\n  --data_dir=$DATA_DIR \\\n  --model={M}\nsess = tf.Session()",
+    )
+    path.write_text(_notebook(*cells), encoding="utf-8")
+    (result,) = run_migrate([path], mode="check", jobs=1, use_cache=False).files
+    (finding,) = [f for f in result.findings if f.rule == "TFM401"]
+    assert (finding.line, finding.col) == (5, 7) and finding.message.startswith("cell 2: ")
