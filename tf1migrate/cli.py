@@ -158,6 +158,11 @@ def migrate(
         raise UsageFailure("--verify checks files on disk: it cannot be used with `-`")
     if stdin_filename is not None and not stdin:
         raise UsageFailure("--stdin-filename only applies when reading `-` (standard input)")
+    if stdin and mode == "write" and output_format != "text" and output_file is None:
+        raise UsageFailure(
+            "with `-` standard output carries the migrated code: write the report to a file "
+            "with --output-file"
+        )
     if statistics and output_format != "text":
         raise UsageFailure("--statistics is a text report: it cannot be used with --output-format")
 

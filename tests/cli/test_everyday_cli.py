@@ -137,3 +137,22 @@ def test_readme_quick_start_is_two_commands_that_succeed(monkeypatch: pytest.Mon
     result = _cli(*command)
     assert result.exit_code == 0, result.output
     assert "+++ b/fixtures/repos/gpt2/" in result.stdout  # the diff is shown
+
+
+def test_stdin_keeps_stdout_for_the_code_when_a_report_is_asked_for(make_repo, tmp_path) -> None:
+    mixed = _cli("migrate", "-", "--output-format", "json", stdin=SESSION.encode())
+    assert mixed.exit_code == 2 and "--output-file" in mixed.output
+    report = tmp_path / "report.json"
+    split = _cli(
+        "migrate",
+        "-",
+        "--output-format",
+        "json",
+        "--output-file",
+        str(report),
+        stdin=SESSION.encode(),
+    )
+    assert split.exit_code == 0 and split.stdout.startswith(
+        "import tensorflow as tf\nsess = tf.compat.v1"
+    )
+    assert json.loads(report.read_text())["files"][0]["path"] == "-"

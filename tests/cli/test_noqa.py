@@ -111,3 +111,17 @@ def test_comment_forms() -> None:
     assert parse_comment("# noqa") == (False, None)
     assert parse_comment("# noqa: E501") == (False, None)
     assert parse_comment("# type: ignore") == (False, None)
+
+
+def test_noqa_on_a_class_line_keeps_its_init_wrapper_out(make_repo) -> None:
+    root = make_repo({})
+    body = '    def __init__(self, x):\n        self.w = tf.get_variable("w", [3])\n        self.out = x * self.w\n'
+    source = (
+        HEADER
+        + "class Model(object):  # tf1migrate: noqa: TFM303\n"
+        + body
+        + "\n\nclass Other(object):\n"
+        + body
+    )
+    result = _check(root, "a.py", source)
+    assert [layer.class_name for layer in result.layers] == ["OtherLayer"], result.migrated
