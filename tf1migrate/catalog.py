@@ -150,6 +150,18 @@ STAGE_RULES: tuple[RuleDoc, ...] = (
         before='[tool.tf1migrate]\nselcet = ["TFM1"]\n',
         after="(reported: unknown key 'selcet')",
     ),
+    _doc(
+        "TFM009",
+        "over-budget",
+        "The file needed more time or memory than the per-file budget; left untouched.",
+        "Each file is parsed and rewritten in a guarded worker: a generated 10 MB module would "
+        "otherwise take minutes and gigabytes, and stall a pre-commit hook. Raise "
+        "file-timeout / file-memory-mb in [tool.tf1migrate], or exclude the file.",
+        stage="runner",
+        severity="error",
+        before="(a 10 MB generated module)",
+        after="(reported: needed more than the 768 MB memory budget per file)",
+    ),
     # ------------------------------------------------------------- wrappers (engine)
     _doc(
         "TFM301",

@@ -24,6 +24,9 @@ from tf1migrate.types import ParseFailure
 
 #: CPython's own recursion limit: what `python file.py` would accept is what we accept.
 CPYTHON_RECURSION_LIMIT = 1000
+#: Below this size a MemoryError from CPython's parser is its nesting limit (3.11 reports
+#: "too deep" that way); above it, it may be the memory cap, and is left to the caller.
+_SMALL_ENOUGH_FOR_MEMORY = 200_000
 #: SyntaxError messages CPython gives for nesting, not for a mistake in the code.
 _DEPTH_MESSAGES = (
     "too many nested parentheses",
@@ -34,7 +37,10 @@ _FLAGS = ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT  # notebooks may `aw
 
 
 def nesting_failure(code: str, path: str = "<source>") -> ParseFailure | None:
-    """A parse failure when CPython rejects `code` for its nesting depth, else None."""
+    """A parse failure when CPython rejects `code` for its nesting depth, else None.
+
+    MemoryError propagates for a big file: CPython needed more memory than it had.
+    """
     try:
         with _recursion_limit(CPYTHON_RECURSION_LIMIT):
             compile(code, path, "exec", flags=_FLAGS, dont_inherit=True)
@@ -46,7 +52,9 @@ def nesting_failure(code: str, path: str = "<source>") -> ParseFailure | None:
             0,
         )
     except MemoryError:
-        return ParseFailure("too deeply nested for Python (the parser ran out of stack)", 1, 0)
+        if len(code) > _SMALL_ENOUGH_FOR_MEMORY:
+            raise  # the file is big: out of memory, not (necessarily) too deep
+        return ParseFailure("too deeply nested for Python (its parser's stack overflowed)", 1, 0)
     except SyntaxError as error:
         if error.msg in _DEPTH_MESSAGES:
             return ParseFailure(error.msg, error.lineno or 1, max((error.offset or 1) - 1, 0))

@@ -55,7 +55,7 @@ class Config:
     no_wrap: tuple[str, ...] = ()
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     file_timeout: int = 30  # seconds one file's parse + rewrite may take (tf1migrate.workers)
-    file_memory_mb: int = 1024  # memory one file's worker may grow by
+    file_memory_mb: int = 768  # memory one file's worker may grow by
     respect_gitignore: bool = True
     verify: Mapping[str, Any] = field(default_factory=dict)  # consumed by tf1migrate.verify
 

@@ -126,12 +126,15 @@ def error(path: str, rule: str, message: str, line: int = 1, col: int = 0) -> Fi
 def summarize_one(
     stages: Stages, rules: RuleSet, code: str, module: str, path: str
 ) -> ModuleSummary | None:
-    """Pass 1 for one file; None when it does not parse (pass 2 says why)."""
-    if check.nesting_failure(code, path) is not None:
-        return None
+    """Pass 1 for one file; None when it does not parse (pass 2 says why).
+
+    MemoryError propagates: in a worker it is that file's memory-budget finding.
+    """
     try:
+        if check.nesting_failure(code, path) is not None:
+            return None
         return stages.summarize(code, module=module, path=path, rules=rules)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    except (SyntaxError, ValueError, RecursionError):
         return None
 
 

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from tf1migrate.index import ModuleSummary, ProjectIndex
 
 Progress = Callable[[str, int, int], None]
-READ_ERROR, BAD_CONFIG = "TFM003", "TFM008"
+READ_ERROR, BAD_CONFIG, OVER_BUDGET = "TFM003", "TFM008", "TFM009"
 _error = error
 
 
@@ -164,12 +164,15 @@ class _Task:
 
 
 def _failed(display: str, failure: Failure, budget: Budget) -> Finding:
-    """A file whose worker timed out, ran out of memory or died: one TFM006 finding."""
+    """A file whose worker timed out, ran out of memory or died: one finding for it."""
+    if failure.kind in ("timeout", "memory"):
+        message = f"not migrated: this file {failure.describe(budget)}; file left untouched"
+        return _error(display, OVER_BUDGET, message)
     return _error(
         display,
         INTERNAL_ERROR,
-        f"internal error: migrating this file {failure.describe(budget)}; file left "
-        "untouched" + (". Please report it" if failure.kind in ("crash", "error") else ""),
+        f"internal error: migrating this file crashed: {failure.describe(budget)}; file left "
+        "untouched. Please report it",
     )
 
 
@@ -450,6 +453,8 @@ class _Run:
         self.jobs = jobs or os.cpu_count() or 1
         self.budget = Budget(float(config.file_timeout), config.file_memory_mb)
         self._rules: RuleSet | None = None
+        # files whose pass 1 ran out of time or memory, or crashed: pass 2 would again
+        self._failed_first: dict[Path, Failure] = {}
         self.manifest = _Manifest(self.cache, found.root)
         self._blobs = tempfile.TemporaryDirectory(prefix="tf1migrate-")
 
@@ -526,6 +531,8 @@ class _Run:
         )
         for entry, answer in zip(todo, answers):
             if isinstance(answer, Failure):  # the file does not count; pass 2 reports it
+                if answer.kind != "error":
+                    self._failed_first[entry.unit.path] = answer
                 answer = None
             entry.value, entry.fingerprint = answer if answer is not None else (None, "")
             if answer is not None:
@@ -581,6 +588,13 @@ class _Run:
                 results[unit.path] = _file_result(unit, hit, cached=True)
             else:
                 misses.append((key, unit, options))
+        for key, unit, options in list(misses):
+            failure = self._failed_first.get(unit.path)
+            if failure is not None:  # the same file would fail the same way in pass 2
+                misses.remove((key, unit, options))
+                results[unit.path] = self._failure_result(
+                    unit, _failed(unit.display, failure, self.budget)
+                )
         if not misses:
             return results
         project, rules = self._project_index(summaries)
@@ -597,11 +611,15 @@ class _Run:
             else:
                 if isinstance(answer, Failure):
                     answer = _failed(unit.display, answer, self.budget)
-                findings = (answer,)
-                if unit.notebook is not None:
-                    findings = _notebook_findings(unit, findings)
-                results[unit.path] = FileResult(unit.display, FileStatus.ERROR, findings=findings)
+                results[unit.path] = self._failure_result(unit, answer)
         return results
+
+    @staticmethod
+    def _failure_result(unit: _Unit, finding: Finding) -> FileResult:
+        findings = (finding,)
+        if unit.notebook is not None:
+            findings = _notebook_findings(unit, findings)
+        return FileResult(unit.display, FileStatus.ERROR, findings=findings)
 
 
 def exit_code(result: RunResult) -> int:

@@ -13,6 +13,7 @@ in milliseconds, nothing to pickle) and spawned otherwise.
 
 from __future__ import annotations
 
+import faulthandler
 import multiprocessing
 import os
 import signal
@@ -33,7 +34,7 @@ Answer = TypeVar("Answer")
 TASK_STACK_BYTES = 512 * 1024 * 1024
 TASK_RECURSION_LIMIT = 60_000
 DEFAULT_SECONDS = 30.0
-DEFAULT_MEMORY_MB = 1024
+DEFAULT_MEMORY_MB = 768
 
 
 @dataclass(frozen=True)
@@ -233,6 +234,7 @@ class _Worker:
 def serve(conn: Connection, task: Callable[[Any], Any], memory_mb: int) -> None:
     """Worker main: answer items from `conn` on a big-stack thread until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    faulthandler.disable()  # a native crash here is the parent's one-line finding
     sys.setrecursionlimit(TASK_RECURSION_LIMIT)
     threading.stack_size(TASK_STACK_BYTES)
     thread = threading.Thread(target=_loop, args=(conn, task, memory_mb), daemon=True)
