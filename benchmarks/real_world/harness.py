@@ -85,6 +85,7 @@ class Manifest:
     subdir: str | None  # inside the package: the directory to export
     timeout: float
     models: list[ModelSpec]
+    requires: list[str] = field(default_factory=list)  # importable names the repository needs
 
 
 @dataclass
@@ -119,6 +120,7 @@ class RepoResult:
     migrate_seconds: float = 0.0
     migrate_errors: list[str] = field(default_factory=list)  # files migrate could not handle
     migrate_summary: dict[str, Any] = field(default_factory=dict)
+    missing_requirements: list[str] = field(default_factory=list)
     idempotent: bool | None = None
     changed_on_second_run: list[str] = field(default_factory=list)
     compile_failures: list[str] = field(default_factory=list)
@@ -177,6 +179,7 @@ def load_manifest(path: Path) -> Manifest:
         subdir=data.get("subdir"),
         timeout=float(data.get("timeout", 240)),
         models=models,
+        requires=list(data.get("requires", [])),
     )
 
 
@@ -462,6 +465,19 @@ def verify_keys(migrated: Path) -> dict[tuple[str, str], tuple[str, str]]:
     return found
 
 
+def missing_modules(names: list[str]) -> list[str]:
+    """The manifest's required modules this interpreter cannot import (found, not imported)."""
+    missing = []
+    for name in names:
+        try:
+            found = importlib.util.find_spec(name) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
+            missing.append(name)
+    return missing
+
+
 def run_verify(
     migrated: Path, original: Path, selects: list[str], timeout: float, jobs: int, out: Path
 ) -> tuple[int, dict[str, Any] | None, str]:
@@ -499,20 +515,23 @@ def fold_layer(model: ModelResult, layer: dict[str, Any]) -> None:
     migrated_failed = [m for m in messages if m.startswith("migrated child failed")]
     reference_failed = [m for m in messages if m.startswith("reference child failed")]
     if status == "error":
-        if migrated_failed:
-            model.runs = False
-            model.reason = "migrated: " + short(
-                migrated_failed[0].removeprefix("migrated child failed ")
-            )
+        migrated = (
+            short(migrated_failed[0].removeprefix("migrated child failed "))
+            if migrated_failed
+            else ""
+        )
+        reference = (
+            short(reference_failed[0].removeprefix("reference child failed "))
+            if reference_failed
+            else ""
+        )
+        model.runs = False if migrated_failed else None
+        if migrated and migrated == reference:
+            model.reason = f"both sides: {migrated}"
         else:
-            model.runs = None
-        if reference_failed:
-            note = "reference: " + short(
-                reference_failed[0].removeprefix("reference child failed ")
-            )
-            model.reason = f"{model.reason}; {note}" if model.reason else note
-        if not model.reason:
-            model.reason = short(messages[0]) if messages else "verify error"
+            parts = [f"migrated: {migrated}"] if migrated else []
+            parts += [f"reference: {reference}"] if reference else []
+            model.reason = "; ".join(parts) or (short(messages[0]) if messages else "verify error")
         return
     if status == "not-verified":
         first = (messages[0] if messages else "not verified").splitlines()[0]
@@ -632,6 +651,13 @@ def run_repo(
         selects[key[1]] = model
     if not selects:
         return result
+    result.missing_requirements = missing_modules(manifest.requires)
+    if result.missing_requirements:
+        names = ", ".join(result.missing_requirements)
+        for model in selects.values():
+            model.reason = f"environment: the repository needs {names} (pip install it)"
+        log(f"[{manifest.name}] not verified: {names} not installed")
+        return result
     pyproject = migrated / "pyproject.toml"
     existing = pyproject.read_text(encoding="utf-8") if pyproject.is_file() else ""
     existing = without_tables(existing, set(tables))
@@ -650,6 +676,9 @@ def run_repo(
             model.reason = "verify gave no answer: " + short(stderr or "no output")
             continue
         fold_layer(model, layer)
+        model.reason = model.reason.replace(f"{work}/migrated/", "").replace(
+            f"{work}/original/", ""
+        )
     return result
 
 
