@@ -23,8 +23,8 @@ from tf1migrate.types import Finding
 
 _CODES = r"[A-Za-z]+\d+(?:(?:\s*,\s*|\s+)[A-Za-z]+\d+)*"
 _COMMENT = re.compile(rf"#\s*tf1migrate\s*:\s*noqa\b(?:\s*:\s*(?P<codes>{_CODES}))?")
-#: flake8's `# noqa: TFM403` form counts too, for the TFM codes it names (a bare `# noqa`
-#: is for linters and leaves migrations alone).
+#: flake8's form (noqa, a colon, codes) counts too, for the TFM codes it names; a bare
+#: noqa is for linters and leaves migrations alone.
 _FLAKE8 = re.compile(rf"#\s*noqa\s*:\s*(?P<codes>{_CODES})", re.IGNORECASE)
 ALL = None  # a bare `noqa`: every rule
 
