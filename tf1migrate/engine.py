@@ -24,6 +24,7 @@ from libcst.helpers import get_full_name_for_node
 from tf1migrate import noqa
 from tf1migrate.generate import BASES, class_name_for, generate_wrapper, wrapped_name
 from tf1migrate.index import (
+    Decision,
     ProjectIndex,
     RootInfo,
     def_has_skip_comment,
@@ -407,6 +408,12 @@ def _training_findings(
     return found
 
 
+def _score_text(decision: Decision) -> str:
+    if any(item.veto for item in decision.evidence):
+        return f"score {decision.score}, vetoed"
+    return f"score {decision.score}, below the threshold of 2"
+
+
 def _decision_findings(
     project: ProjectIndex, module: str, path: str, options: Options
 ) -> list[Finding]:
@@ -426,7 +433,7 @@ def _decision_findings(
             rule, severity = "TFM304", Severity.INFO
             message = (
                 f"`{decision.qualname}` creates TF1 variables and is not wrapped "
-                f"(score {decision.score} < 2: {why}); it runs inside the layer of its caller. "
+                f"({_score_text(decision)}: {why}); it runs inside the layer of its caller. "
                 "List it under `wrap = [...]` to get a layer of its own"
             )
         if _enabled(rule, options):

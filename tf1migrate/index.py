@@ -20,6 +20,7 @@ chooses the roots: model code that no other model code calls.
 from __future__ import annotations
 
 import fnmatch
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -29,6 +30,8 @@ from tf1migrate.resolve import canonical_tf1_name
 from tf1migrate.types import Options
 
 MODULE_LEVEL = "<module>"
+#: Parameter names that hold sizes or counts (configuration without a default to say so).
+_SIZE_NAME = re.compile(r"(^(num|n)_|_(dim|dims|size|units|layers|classes|heads)$|^(dim|size)$)")
 
 #: Parameter names that are configuration whatever the body does with them.
 CONFIG_NAMES = frozenset(
@@ -461,6 +464,7 @@ class Linker:
                 by_name.setdefault(f"{summary.module}:{function.name}", []).append(key)
         self.methods_by_name = {name: keys[0] for name, keys in by_name.items() if len(keys) == 1}
         self.reexports = self._reexports()
+        self._subclasses: dict[str, list[str]] | None = None
 
     # ------------------------------------------------------------------ name lookup
     def _reexports(self) -> dict[str, str]:
@@ -507,6 +511,16 @@ class Linker:
                     work.append(found)
         return order
 
+    def subclasses(self) -> dict[str, list[str]]:
+        """Project class -> its project subclasses (transitive), computed once."""
+        if self._subclasses is None:
+            table: dict[str, list[str]] = {}
+            for key in sorted(self.classes):
+                for base in self.mro(key)[1:]:
+                    table.setdefault(base, []).append(key)
+            self._subclasses = table
+        return self._subclasses
+
     def method_of(self, class_key: str, method: str) -> str | None:
         """`Class.method` through the project's inheritance (GCN(Model) calling self.build)."""
         for key in self.mro(class_key):
@@ -546,6 +560,24 @@ class Linker:
                     return self.method_of(f"{module}:{owner}", method)
         return None
 
+    def _overrides(
+        self, module: str, site: CallSite, caller: FunctionSummary, callee: str | None
+    ) -> list[str]:
+        """`self._build()` in a base class runs the subclass's `_build`: link those too."""
+        if caller.class_name is None:
+            return []
+        prefix = f"{module}.{caller.class_name}." if module else f"{caller.class_name}."
+        method = site.target.removeprefix(prefix)
+        if not site.target.startswith(prefix) or "." in method:
+            return []  # only `self.method()` dispatches on the instance's class
+        base = f"{module}:{caller.class_name}"
+        found: list[str] = []
+        for key in self.subclasses().get(base, ()):
+            override = f"{key}.{method}"
+            if override in self.functions and override not in (callee, *found):
+                found.append(override)
+        return sorted(found)
+
     def tf_symbol_of(self, dotted: str) -> str | None:
         """A call target that reaches TensorFlow through a project re-export."""
         qual = _longest_prefix(self.reexports, dotted)
@@ -579,9 +611,12 @@ class Linker:
                 training.setdefault(key, set()).update(kind for kind, _, _ in function.training)
             for site in function.calls:
                 callee = self.lookup(site.target, summary.module)
-                if callee is not None and callee != key:
-                    edges[key].append((callee, site))
-                    callers[callee].append((key, site))
+                targets = [callee] if callee is not None and callee != key else []
+                targets += self._overrides(summary.module, site, function, callee)
+                for target in targets:
+                    edges[key].append((target, site))
+                    callers[target].append((key, site))
+                if targets or callee == key:
                     continue
                 symbol = self.tf_symbol_of(site.target) or site.target
                 in_scope = site.scoped or site.scope_path not in ("", None)
@@ -681,6 +716,8 @@ def _is_tensor_param(param: ParamInfo, tensor: bool, config: bool) -> bool:
     if param.kind not in ("positional", "keyword_only"):
         return False
     if param.name in CONFIG_NAMES or param.name in TRAINING_NAMES:
+        return False
+    if _SIZE_NAME.search(param.name):  # input_dim, num_layers, hidden_size: sizes
         return False
     if param.default_is_literal:
         return False

@@ -31,6 +31,8 @@ veto  ``# tf1migrate: skip``, or listed under ``no_wrap``
 
 from __future__ import annotations
 
+import re
+
 from tf1migrate.index import (
     TRAINING_NAMES,
     CallGraph,
@@ -89,6 +91,8 @@ class _Planner:
             key for key in graph.creates
             if key not in graph.training_keys and self._forward(graph.functions[key][1])
         }
+        # what runs inside a wrapped caller: any variable-creating code that is not training
+        self.inner = graph.creates - graph.training_keys
 
     @staticmethod
     def _forward(function: FunctionSummary) -> bool:
@@ -106,6 +110,12 @@ class _Planner:
                 "hparams), so a layer's call would have nothing to run on", veto=True,
                 advice="wrap the function it builds or calls with tensors instead, or pass a "
                 "tensor argument (a parameter used as a tensor becomes a call input)"))
+        if root.kind == "init" and not root.outputs and not forced:
+            evidence.append(Evidence(
+                "its __init__ keeps no computed tensor on self, so the layer would return the "
+                "object itself, not tensors", veto=True,
+                advice="store the outputs on self (self.logits = ...), or wrap the forward "
+                "method with `wrap = [...]`"))
         if root.kind == "init" and not root.tensor_params and not forced:
             evidence.append(Evidence(
                 "its __init__ takes no tensor: the variables it builds are used by its other "
@@ -118,10 +128,13 @@ class _Planner:
         wrapped = forced or (not vetoed and score >= THRESHOLD)
         if forced:
             evidence.append(Evidence("listed under `wrap = [...]`", 0))
+        called_inside = any(
+            caller in self.inner and caller != key for caller, _ in self.graph.callers.get(key, ())
+        )
         verdict = (
             "wrapped" if wrapped
             else "skipped" if function.skip or key in self.graph.forbidden
-            else "not-a-layer" if vetoed
+            else "not-a-layer" if vetoed and not called_inside
             else "helper"
         )
         decision = Decision(key, function.line, wrapped, score, tuple(evidence), verdict)
@@ -227,6 +240,9 @@ class _Planner:
         else:
             others = [p.name for p in params if p.name != training_param]
             tensors = tuple(name for name in others if name in tensor_params)
+            if function.name == "__init__":  # kept on self, used elsewhere: names decide
+                evident = set(function.tensor_evidence) | _placeholder_params(sites, function)
+                tensors = tuple(n for n in tensors if n in evident or _TENSOR_NAME.search(n))
             configs = tuple(name for name in others if name not in tensors)
         scope_default = _scope_default(sites, params)
         kind = "closure" if closure else "function"
@@ -251,11 +267,27 @@ class _Planner:
             training_param=training_param,
             outer_scope=outer_scope or None,
             scope_default=scope_default,
-            outputs=function.self_outputs if kind == "init" else (),
+            outputs=self._init_outputs(key) if kind == "init" else (),
             placeholder_inputs=tuple(sorted(placeholders.items())),
             forced=forced,
             closure_params=closure_params,
         )
+
+
+    def _init_outputs(self, key: str) -> tuple[str, ...]:
+        """`self.x = <computed>` in __init__ and in the methods of the class it calls."""
+        seen, work, outputs = {key}, [key], []
+        while work:
+            current = work.pop(0)
+            function = self.graph.functions[current][1]
+            outputs += [name for name in function.self_outputs if name not in outputs]
+            for callee, site in self.graph.callees.get(current, ()):
+                method = callee.rsplit(".", 1)[-1]
+                own = site.target.endswith(f"{function.class_name}.{method}")  # self.method()
+                if callee not in seen and own:
+                    seen.add(callee)
+                    work.append(callee)
+        return tuple(outputs)
 
 
 def _scope_default(sites: list[CallSite], params: list[ParamInfo]) -> str | None:
@@ -271,6 +303,22 @@ def _scope_default(sites: list[CallSite], params: list[ParamInfo]) -> str | None
     if not any(p.name in ("scope", "name") and p.default is not None for p in params):
         return None
     return value
+
+
+#: Parameter names that hold tensors (an `__init__` stores them on self for other methods).
+_TENSOR_NAME = re.compile(
+    r"(^|_)(x|inputs?|ids|images?|features|tokens|waveforms?|latents?|adj|support|mask)$"
+)
+
+
+def _placeholder_params(sites: list[CallSite], function: FunctionSummary) -> set[str]:
+    found = set()
+    for site in sites:
+        for position, keyword, _ in site.placeholders:
+            param = _param_at(function.params, position, keyword)
+            if param is not None:
+                found.add(param)
+    return found
 
 
 def _closure_tensor(param: ParamInfo) -> bool:

@@ -376,7 +376,7 @@ class _Summarizer(ast.NodeVisitor):
                         frame.local_types[target.id] = callee
                 elif callee and _is_self_attribute(target) and frame.class_name:
                     self.class_attr_types[frame.class_name][target.attr] = callee
-        if frame.class_name and frame.qualname.endswith(".__init__") and self._in_own_body():
+        if frame.class_name and self._in_own_body():  # any method: __init__ may call it
             for target in node.targets:
                 if _is_self_attribute(target) and _is_computed(value, frame.param_names):
                     frame.self_outputs.append(target.attr)

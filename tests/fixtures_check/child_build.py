@@ -105,6 +105,8 @@ def build_root(module, key, spec, training, seed=0):
         config[training_parameter(target)] = training
     rng = np.random.RandomState(seed)
     tensors = {name: make_input(s, rng) for name, s in sorted(spec.get("inputs", {}).items())}
+    if spec.get("builder"):  # a builder returns the network function: call it on the inputs
+        return fetches_of(target(**config)(**tensors))
     return fetches_of(target(**config, **tensors))
 
 

@@ -57,7 +57,7 @@ def test_verify_specs_name_defined_callables(fixture):
         assert path.exists(), f"{key}: no module file {path}"
         defined = defined_qualnames(ast.parse(path.read_bytes()))
         assert qualname in defined, f"{key}: not defined in {path.name}"
-        assert set(spec) <= {"args", "inputs", "training"}, f"{key}: unknown keys {set(spec)}"
+        assert set(spec) <= {"args", "inputs", "training", "builder"}, f"{key}: unknown keys {set(spec)}"
         assert spec.get("inputs"), f"{key}: a root needs tensor inputs"
         for expr in spec.get("args", {}).values():
             ast.parse(expr, mode="eval")
