@@ -13,6 +13,7 @@ import json
 import os
 import re
 import sys
+import time
 import traceback
 from pathlib import Path
 from typing import Any
@@ -39,15 +40,40 @@ def main(job_file: str) -> int:
     from tf1migrate.verify.childlib import apply_memory_limit
 
     apply_memory_limit(job.get("memory_limit_mb"))
+    if job["kind"] != "batch":
+        _write_result(Path(job["workdir"]) / "result.json", run_item(job))
+        return 0
+    # a batch: one interpreter, one TensorFlow import, the layers one after the other; the
+    # parent watches `current` to time each layer and re-runs what follows a crash
+    current = Path(job["workdir"]) / "current"
+    for index, item in enumerate(job["items"]):
+        _write_result(current, {"index": index, "started": time.time()})
+        payload = run_item(item)
+        _write_result(Path(item["workdir"]) / "result.json", payload)
+        if payload.pop("restart", False):
+            break  # this layer left the interpreter unfit for the next (eager disabled)
+    return 0
+
+
+def run_item(job: dict[str, Any]) -> dict[str, Any]:
+    """One layer's job: its result document, or the error with the stage it happened in."""
     stage = Stage()
+    started = time.time()
+    if job.get("cwd"):
+        os.chdir(job["cwd"])
     try:
         result = _run(job, stage)
         payload: dict[str, Any] = {"status": "ok", **result}
     except BaseException as exc:  # user code may raise anything, including SystemExit
         error = describe_exception(exc, stage.name)
         payload = {"status": "error", "stage": stage.name, "error": error}
-    _write_result(Path(job["workdir"]) / "result.json", payload)
-    return 0
+        payload["restart"] = bool(getattr(exc, "tf1migrate_restart", False))
+    payload.update(started=started, seconds=time.time() - started)
+    done = job.get("done_marker")
+    if done:  # a reference: tell the migrated side waiting for these weights
+        ok = payload["status"] == "ok"
+        _write_result(Path(done), {"ok": ok, "result": payload if ok else None})
+    return payload
 
 
 def _run(job: dict[str, Any], stage: Stage) -> dict[str, Any]:

@@ -36,11 +36,12 @@ def run_migrated(job: dict[str, Any], stage) -> dict[str, Any]:
     import tf1compat
 
     if not tf.executing_eagerly():
-        raise RuntimeError(
+        raise _EagerDisabled(
             f"importing {job['module']} disabled eager execution (tf.disable_v2_behavior() or "
             "disable_eager_execution() at import time?): migrated code must run eagerly; "
             "remove that call"
         )
+    tf.keras.backend.clear_session()  # an earlier layer of this batch leaves no names behind
     stage("evaluating the configuration arguments")
     wanted = {name: expr for name, expr in job["args"].items() if name in job["init_params"]}
     kwargs = evaluate_args(module, wanted)
@@ -68,6 +69,12 @@ def run_migrated(job: dict[str, Any], stage) -> dict[str, Any]:
         call = _Caller(tf, layer, dict(np.load(reference["inputs"])), job)
         result["numerics"] = _numerics(tf, call, variables, reference, job, stage)
     return result
+
+
+class _EagerDisabled(RuntimeError):
+    """User code turned eager execution off: no later layer can run in this interpreter."""
+
+    tf1migrate_restart = True
 
 
 def zero_initial_values(tf: Any) -> Any:

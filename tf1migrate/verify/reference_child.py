@@ -40,8 +40,18 @@ _NOT_ALIASED = {
 }  # fmt: skip
 
 
+_LOADED: dict[str, tuple[Any, Any]] = {}
+
+
 def load_tf1(graph_mode: str) -> tuple[Any, Any]:
-    """Import TensorFlow and make ``import tensorflow`` give ``tensorflow.compat.v1``."""
+    """Import TensorFlow and make ``import tensorflow`` give ``tensorflow.compat.v1`` (once per
+    interpreter: a batch runs many layers in one)."""
+    if graph_mode not in _LOADED:
+        _LOADED[graph_mode] = _load_tf1(graph_mode)
+    return _LOADED[graph_mode]
+
+
+def _load_tf1(graph_mode: str) -> tuple[Any, Any]:
     import tensorflow as tf
 
     v1 = tf.compat.v1

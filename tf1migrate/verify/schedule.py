@@ -17,7 +17,7 @@ from typing import Any
 
 from tf1migrate.verify import specs as spec_mod
 from tf1migrate.verify.planning import LayerPlan
-from tf1migrate.verify.workers import ChildOutcome, kill_all, run_child
+from tf1migrate.verify.workers import ChildOutcome, kill_all, run_batch
 
 #: Seed of the graph and of the generated inputs, so every run feeds the same numbers.
 SEED = 20240601
@@ -42,8 +42,11 @@ class RunSettings:
 def execute(plans: list[LayerPlan], settings: RunSettings, scratch: Path, jobs: int) -> None:
     """Fill ``plan.reference`` and ``plan.migrated`` for every plan.
 
-    Every reference is queued before any migrated child, so a migrated child waiting for
-    its reference's weights (numerics) never holds the slot that reference needs.
+    Layers run in batches: one child per side per batch (TensorFlow is imported once per
+    batch, not once per layer). With ``jobs`` slots there are ``jobs // 2`` batches, so each
+    batch's reference and migrated children run side by side. Every reference batch is
+    queued before any migrated one, so a migrated child waiting for its reference's weights
+    (numerics) never holds the slot that reference needs.
     """
     if not plans:
         return
@@ -53,59 +56,84 @@ def execute(plans: list[LayerPlan], settings: RunSettings, scratch: Path, jobs: 
         if settings.checkpoint is None:
             key = json.dumps(build_job(plan, "reference", settings), sort_keys=True)
             references.setdefault(key, []).append(plan)
+    first_of = {}
     for group in references.values():
+        first_of[id(group[0])] = group
         for plan in group:
             plan.reference_dir = _workdir(group[0], "reference")
+    count = max(1, min(len(plans), jobs // 2 if settings.checkpoint is None else jobs))
+    size = -(-len(plans) // count)
+    chunks = [plans[i : i + size] for i in range(0, len(plans), size)]
+    batches: list[tuple[str, list[list[LayerPlan]], list[dict[str, Any]]]] = []
+    for chunk in chunks:
+        groups = [first_of[id(plan)] for plan in chunk if id(plan) in first_of]
+        reference_jobs = [_reference_job(group[0], settings) for group in groups]
+        for part in _without_module_clashes(list(zip(groups, reference_jobs, strict=True))):
+            batches.append(("reference", [g for g, _ in part], [j for _, j in part]))
+    for chunk in chunks:
+        migrated_jobs = [_migrated_job(plan, settings) for plan in chunk]
+        pairs = [([plan], job) for plan, job in zip(chunk, migrated_jobs, strict=True)]
+        for part in _without_module_clashes(pairs):
+            batches.append(("migrated", [g for g, _ in part], [j for _, j in part]))
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures: dict[Future[ChildOutcome], tuple[list[LayerPlan], str]] = {}
-        for group in references.values():
-            job = build_job(group[0], "reference", settings)
-            future = pool.submit(_run_reference, job, _workdir(group[0], "reference"), settings)
-            futures[future] = (group, "reference")
-        for plan in plans:
-            job = build_job(plan, "migrated", settings)
-            # waiting for the reference's weights counts against the child's time limit
-            timeout = settings.timeout * (2 if settings.numerics else 1)
+        futures: dict[Future[list[ChildOutcome]], tuple[str, list[list[LayerPlan]]]] = {}
+        for kind, groups, batch_jobs in batches:
             future = pool.submit(
-                run_child,
-                job,
-                _workdir(plan, "migrated"),
-                timeout=timeout,
+                run_batch,
+                batch_jobs,
+                scratch / f"{kind}-batch-{len(futures):02d}",
                 memory_limit_mb=settings.memory_limit_mb,
-                env=child_env(legacy=False),
+                env=child_env(legacy=kind == "reference" and settings.graph_mode == "tf-keras"),
             )
-            futures[future] = ([plan], "migrated")
+            futures[future] = (kind, groups)
         try:
-            for future, (group, kind) in futures.items():
-                outcome = future.result()
-                for plan in group:
-                    setattr(plan, kind, outcome)
+            for future, (kind, groups) in futures.items():
+                for group, outcome in zip(groups, future.result(), strict=True):
+                    for plan in group:
+                        setattr(plan, kind, outcome)
         except BaseException:  # Ctrl-C or a bug here: leave no child running behind us
             pool.shutdown(wait=False, cancel_futures=True)
             kill_all()
             raise
 
 
+def _reference_job(plan: LayerPlan, settings: RunSettings) -> dict[str, Any]:
+    workdir = _workdir(plan, "reference")
+    job = build_job(plan, "reference", settings)
+    job.update(workdir=str(workdir), timeout=settings.timeout)
+    job["done_marker"] = str(workdir / REFERENCE_DONE)
+    return job
+
+
+def _migrated_job(plan: LayerPlan, settings: RunSettings) -> dict[str, Any]:
+    job = build_job(plan, "migrated", settings)
+    # waiting for the reference's weights counts against the layer's time limit
+    timeout = settings.timeout * (2 if settings.numerics else 1)
+    job.update(workdir=str(_workdir(plan, "migrated")), timeout=timeout)
+    return job
+
+
+def _without_module_clashes(pairs: list[Any]) -> list[list[Any]]:
+    """Split ``(plans, job)`` pairs so no batch imports one module name from two roots
+    (``model`` from ``src/`` and from ``tools/``): one interpreter holds one ``model``."""
+    parts: list[list[Any]] = []
+    roots: list[dict[str, str]] = []
+    for pair in pairs:
+        job = pair[1]
+        for part, seen in zip(parts, roots, strict=True):
+            if seen.get(job["module"], job["import_root"]) == job["import_root"]:
+                part.append(pair)
+                seen[job["module"]] = job["import_root"]
+                break
+        else:
+            parts.append([pair])
+            roots.append({job["module"]: job["import_root"]})
+    return parts
+
+
 def _workdir(plan: LayerPlan, kind: str) -> Path:
     assert plan.workdir is not None
     return plan.workdir / kind
-
-
-def _run_reference(job: dict[str, Any], workdir: Path, settings: RunSettings) -> ChildOutcome:
-    """Run a reference child, then tell waiting migrated children how it ended."""
-    outcome = ChildOutcome(False, {}, "the reference child did not start", 0.0, "", "")
-    try:
-        outcome = run_child(
-            job,
-            workdir,
-            timeout=settings.timeout,
-            memory_limit_mb=settings.memory_limit_mb,
-            env=child_env(legacy=settings.graph_mode == "tf-keras"),
-        )
-    finally:
-        marker = {"ok": outcome.ok, "result": outcome.result if outcome.ok else None}
-        (workdir / REFERENCE_DONE).write_text(json.dumps(marker))
-    return outcome
 
 
 def child_env(*, legacy: bool) -> dict[str, str]:

@@ -153,3 +153,154 @@ def _tail(path: Path, lines: int = TAIL_LINES) -> str:
         return ""
     kept = [line for line in text.splitlines() if line.strip() and not _TF_NOISE.match(line)]
     return "\n".join(kept[-lines:])
+
+
+def run_batch(
+    jobs: list[dict[str, Any]],
+    workdir: Path,
+    *,
+    memory_limit_mb: int | None,
+    env: dict[str, str] | None = None,
+) -> list[ChildOutcome]:
+    """Run many layer jobs in one interpreter (one TensorFlow import), one outcome per job.
+
+    Each job carries its own ``workdir`` and ``timeout``. The parent watches which job the
+    child is on: a job that outlives its timeout is killed with the whole child, a job that
+    crashes the child (abort, signal, ``os._exit``) gets that error, and the jobs after it run
+    again in a fresh child, so one bad layer costs the others nothing but a restart.
+    """
+    outcomes: list[ChildOutcome | None] = [None] * len(jobs)
+    pending = list(range(len(jobs)))
+    attempt = 0
+    while pending:
+        attempt += 1
+        batch_dir = workdir / f"batch-{attempt}"
+        blamed = _run_batch_once(
+            [jobs[i] for i in pending], batch_dir, memory_limit_mb=memory_limit_mb, env=env
+        )
+        still: list[int] = []
+        for position, index in enumerate(pending):
+            outcome = _item_outcome(jobs[index])
+            if outcome is None and position == blamed[0]:
+                outcome = blamed[1]
+            if outcome is None:
+                still.append(index)  # after a crash, or a layer asked for a fresh interpreter
+            else:
+                outcomes[index] = outcome
+        if still == pending:  # no progress at all: give up on the first one
+            outcomes[still[0]] = ChildOutcome(
+                False, {}, "the batch child exited without running a layer", 0.0, "", ""
+            )
+            still = still[1:]
+        for index in range(len(jobs)):
+            _release_waiters(jobs[index], outcomes[index])
+        pending = still
+    return [o for o in outcomes if o is not None]
+
+
+def _release_waiters(job: dict[str, Any], outcome: ChildOutcome | None) -> None:
+    """A reference that died without saying so still tells its migrated layer it is over."""
+    marker = job.get("done_marker")
+    if marker and outcome is not None and not outcome.ok and not Path(marker).exists():
+        Path(marker).write_text(json.dumps({"ok": False, "result": None}))
+
+
+def _item_outcome(job: dict[str, Any]) -> ChildOutcome | None:
+    """A job's outcome from the result its child wrote, or None when it wrote none."""
+    result_file = Path(job["workdir"]) / "result.json"
+    if not result_file.exists():
+        return None
+    try:
+        result = json.loads(result_file.read_text())
+    except json.JSONDecodeError:
+        return None
+    started, seconds = result.pop("started", time.time()), result.pop("seconds", 0.0)
+    ok = result.get("status") == "ok"
+    error = None if ok else result.get("error", "failed")
+    return ChildOutcome(ok, result, error, seconds, "", "", started=started)
+
+
+def _run_batch_once(
+    jobs: list[dict[str, Any]],
+    batch_dir: Path,
+    *,
+    memory_limit_mb: int | None,
+    env: dict[str, str] | None,
+) -> tuple[int | None, ChildOutcome | None]:
+    """One child over ``jobs``: (position of the job it died on, that job's outcome), or
+    (None, None) when it ended cleanly."""
+    batch_dir.mkdir(parents=True, exist_ok=True)
+    for job in jobs:
+        Path(job["workdir"]).mkdir(parents=True, exist_ok=True)
+        (Path(job["workdir"]) / "result.json").unlink(missing_ok=True)
+    items = [dict(job, memory_limit_mb=memory_limit_mb) for job in jobs]
+    batch = {
+        "kind": "batch", "workdir": str(batch_dir), "items": items, "memory_limit_mb": memory_limit_mb
+    }
+    job_file = batch_dir / "job.json"
+    job_file.write_text(json.dumps(batch))
+    current_file = batch_dir / "current"
+    child_env = dict(os.environ if env is None else env)
+    child_env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    child_env.setdefault("PYTHONUNBUFFERED", "1")
+    stdout_path, stderr_path = batch_dir / "stdout.txt", batch_dir / "stderr.txt"
+    with open(stdout_path, "wb") as out, open(stderr_path, "wb") as err:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tf1migrate.verify.child", str(job_file)],
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+            env=child_env,
+            cwd=jobs[0].get("cwd") or str(batch_dir),
+            start_new_session=True,
+        )
+        with _live_lock:
+            _live.add(process)
+        position, position_started = 0, time.time()
+        timed_out = False
+        try:
+            while True:
+                try:
+                    returncode = process.wait(timeout=0.1)
+                    break
+                except subprocess.TimeoutExpired:
+                    pass
+                seen = _current(current_file)
+                if seen is not None and seen[0] != position:
+                    position, position_started = seen
+                elif seen is not None:
+                    position_started = seen[1]
+                if time.time() - position_started > float(jobs[position]["timeout"]):
+                    timed_out = True
+                    _kill_group(process)
+                    returncode = process.wait()
+                    break
+        finally:
+            with _live_lock:
+                _live.discard(process)
+    seen = _current(current_file)
+    if seen is not None:
+        position, position_started = seen
+    if _item_outcome(jobs[position]) is not None and not timed_out:
+        return None, None  # it ended cleanly, or between two layers
+    seconds = time.time() - position_started
+    stdout_tail, stderr_tail = _tail(stdout_path), _tail(stderr_path)
+    if timed_out:
+        last = stderr_tail or stdout_tail
+        limit = float(jobs[position]["timeout"])
+        error = f"timed out after {limit:g} s (killed); last output:\n{last}"
+    else:
+        error = _describe_exit(returncode, memory_limit_mb)
+        error += f":\n{stderr_tail}" if stderr_tail else ""
+    outcome = ChildOutcome(
+        False, {}, error.rstrip(), seconds, stdout_tail, stderr_tail, started=position_started
+    )
+    return position, outcome
+
+
+def _current(path: Path) -> tuple[int, float] | None:
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError):
+        return None
+    return int(data["index"]), float(data["started"])
