@@ -326,9 +326,18 @@ def _run_stdin(
 
 
 def _render(result: Any, output_format: str, verify_result: Any) -> str:
+    """The codemod's report; with ``--verify``, verify adds its results in the same format
+    (the codemod's reporters know nothing of verify)."""
     from tf1migrate import reporters
 
-    return reporters.load(output_format).render(result, verify=verify_result)
+    report = reporters.load(output_format).render(result)
+    if verify_result is None:
+        return report
+    from tf1migrate.verify.report import attach, render_table
+
+    if output_format in ("sarif", "github"):  # no place for them there: people read stderr
+        click.echo(render_table(verify_result), err=True, nl=False)
+    return attach(output_format, report, verify_result)
 
 
 def _emit(text: str, output_file: str | None) -> None:

@@ -18,7 +18,8 @@ import pytest
 from tests.cli.conftest import TF1_MODEL
 from tf1migrate import __version__, reporters
 from tf1migrate.runner import run_migrate
-from tf1migrate.verify.model import LayerResult, ReferenceKind, Status
+from tf1migrate.verify.model import LayerResult, ReferenceKind, Status, VerifyResult
+from tf1migrate.verify.report import attach
 
 HERE = Path(__file__).parent
 REPO = HERE.parents[1]
@@ -44,8 +45,10 @@ def result(make_repo, fake_engine):
 
 @pytest.mark.parametrize("fmt", reporters.FORMATS)
 def test_snapshot(result, fmt: str) -> None:
-    verify = VERIFY if fmt in ("markdown", "json", "junit") else None
-    text = reporters.load(fmt).render(result, verify=verify).replace(__version__, "<version>")
+    text = reporters.load(fmt).render(result)
+    if fmt in ("markdown", "json", "junit"):  # migrate --verify: verify adds its own results
+        text = attach(fmt, text, VerifyResult(layers=VERIFY))
+    text = text.replace(__version__, "<version>")
     snapshot = SNAPSHOTS / f"report.{SUFFIX[fmt]}" if fmt != "github" else SNAPSHOTS / "report.github.txt"
     if os.environ.get("TF1MIGRATE_UPDATE_SNAPSHOTS") == "1":
         snapshot.parent.mkdir(exist_ok=True)
@@ -64,13 +67,13 @@ def test_sarif_is_valid_against_the_official_schema(result) -> None:
 
 def test_json_report_matches_its_documented_schema(result) -> None:
     schema = json.loads((REPO / "docs/report-v1.schema.json").read_text())
-    data = json.loads(reporters.load("json").render(result, verify=VERIFY))
+    data = json.loads(attach("json", reporters.load("json").render(result), VerifyResult(layers=VERIFY)))
     jsonschema.Draft202012Validator(schema).validate(data)
     assert data["summary"]["files_errored"] == 2 and data["findings"][0]["rule"] == "TFM007"
 
 
 def test_junit_is_well_formed_and_counts_failures(result) -> None:
-    root = ET.fromstring(reporters.load("junit").render(result, verify=VERIFY))
+    root = ET.fromstring(attach("junit", reporters.load("junit").render(result), VerifyResult(layers=VERIFY)))
     files, verify = root.findall("testsuite")
     assert int(files.get("failures")) == 4  # missing path, two unparsable files, one pending change
     assert verify.get("failures") == "1" and verify.get("tests") == "2"

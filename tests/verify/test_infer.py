@@ -79,7 +79,9 @@ def test_call_site_in_another_module(tmp_path):
     spec = infer_from_call_sites(target(), tmp_path)
     assert spec is not None and spec.source == "call-site"
     assert spec.inputs == {"X": TensorSpec("int32", (BATCH_DIM, 8))}
-    assert spec.args == {}  # `gpt.default_hparams()` does not resolve in model's namespace
+    # `gpt.default_hparams()` does not resolve in model's namespace; model's own defaults
+    # function is what builds the configuration instead
+    assert spec.args == {"hparams": "default_hparams()"}
 
 
 def test_call_site_positional_and_resolvable_config(tmp_path):
@@ -138,3 +140,67 @@ def build():
         "mask": TensorSpec("float32", (BATCH_DIM, FREE_DIM)),
     }
     assert spec.args == {"hparams": "default_hparams()"}
+
+
+def test_attribute_placeholders_and_symbolic_dims(tmp_path):
+    """A training class keeps its placeholders as attributes; dims come from module constants,
+    from FLAGS through the flag definitions' defaults, or are filled with small numbers."""
+    write(tmp_path, "model.py", MODEL)
+    write(tmp_path, "flags_def.py", '''
+        import tensorflow as tf
+        tf.app.flags.DEFINE_integer("seq_len", 12, "tokens per example")
+        tf.flags.DEFINE_integer("n_embd", default=4, help="width")
+    ''')
+    write(tmp_path, "agent.py", '''
+        import tensorflow as tf
+        from model import model
+        FLAGS = tf.app.flags.FLAGS
+        FRAMES = 4
+
+        class Agent:
+            def __init__(self, hps):
+                self.tokens = tf.placeholder(tf.int32, [None, FLAGS.seq_len * 2])
+                self.frames = tf.placeholder(tf.float32, [None, 84, 84, FRAMES])
+                self.hps = hps
+
+            def build(self):
+                return model(self.hps, self.tokens, scope=FLAGS.scope_name)
+    ''')
+    spec = infer_from_call_sites(target(), tmp_path)
+    assert spec is not None
+    assert spec.inputs == {"X": TensorSpec("int32", (BATCH_DIM, 24))}
+    assert spec.args == {"hparams": "default_hparams()"}  # scope: FLAGS.scope_name is undefined
+    frames = placeholder_spec(cst.parse_expression("tf.placeholder(tf.float32, [None, 84, 84, k])"))
+    assert frames == TensorSpec("float32", (BATCH_DIM, 84, 84, FREE_DIM))
+
+
+def test_config_class_from_a_json_next_to_the_code(tmp_path):
+    write(tmp_path, "modeling.py", '''
+        import tensorflow as tf
+
+        class BertConfig:
+            def __init__(self, vocab_size, hidden_size=8):
+                self.vocab_size = vocab_size
+
+            @classmethod
+            def from_json_file(cls, path):
+                return cls(1)
+
+        def model(config, X):
+            return X
+    ''')
+    (tmp_path / "configs").mkdir()
+    (tmp_path / "configs" / "bert_config.json").write_text("{}")
+    write(tmp_path, "run.py", '''
+        import tensorflow as tf
+        import modeling
+        ids = tf.placeholder(tf.int32, [None, 8])
+        modeling.model(config=modeling.BertConfig(vocab_size=30), X=ids)
+    ''')
+    bert = target(
+        module="modeling", init_params=(Param("config", True),), has_training=False,
+        training_kwarg=None,
+    )
+    spec = infer_from_call_sites(bert, tmp_path)
+    assert spec is not None
+    assert spec.args == {"config": "BertConfig.from_json_file('configs/bert_config.json')"}

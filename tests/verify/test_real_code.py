@@ -8,7 +8,9 @@ import pytest
 
 from tests.verify.repos import write
 from tf1migrate.verify import run_verify
+from tf1migrate.verify import schedule
 from tf1migrate.verify.model import Status
+from tf1migrate.verify.workers import run_batch
 
 ORIGINAL = '''
 import tensorflow as tf
@@ -30,6 +32,16 @@ def classifier(x, hparams, is_training=False):
 def encoder(x, width, name=None):
     with tf.variable_scope(name, default_name="encoder"):
         return tf.layers.dense(x, width, name="proj")
+
+
+def model_fn(features, vocab, width=4):
+    """Estimator-style: a dict of tensors."""
+    with tf.variable_scope("bert"):
+        table = tf.get_variable("word_embeddings", [vocab, width])
+        embedded = tf.nn.embedding_lookup(table, features["input_ids"])
+        mask = tf.expand_dims(features["input_mask"], -1)
+        pooled = tf.reduce_sum(embedded * mask, axis=1)
+        return {"pooled": tf.layers.dense(pooled, 2, name="pooler"), "mask_sum": tf.reduce_sum(mask)}
 '''
 
 MIGRATED = '''
@@ -92,6 +104,27 @@ class EncoderLayer(tf1compat.MigratedLayer):
     @tf1compat.track_tf1_style_variables
     def call(self, x, training=None):
         return encoder(x, self.width, name=self.tf1_name)
+
+
+def model_fn(features, vocab, width=4):
+    with v1.variable_scope("bert"):
+        table = v1.get_variable("word_embeddings", [vocab, width])
+        embedded = tf.gather(table, features["input_ids"])
+        mask = tf.expand_dims(features["input_mask"], -1)
+        pooled = tf.reduce_sum(embedded * mask, axis=1)
+        return {"pooled": tf1compat.layers.dense(pooled, 2, name="pooler"), "mask_sum": tf.reduce_sum(mask)}
+
+
+class ModelFnLayer(tf1compat.MigratedLayer):
+    tf1migrate_wraps = "model_fn"
+
+    def __init__(self, vocab, width=4, **kwargs):
+        super().__init__(**kwargs)
+        self.vocab, self.width = vocab, width
+
+    @tf1compat.track_tf1_style_variables
+    def call(self, features, training=None):
+        return model_fn(features, self.vocab, width=self.width)
 '''
 
 PYPROJECT = '''
@@ -99,6 +132,10 @@ PYPROJECT = '''
 args = { hparams = "default_hparams()" }
 inputs = { x = "float32[2, 5]" }
 training = [false, true]
+
+[tool.tf1migrate.verify."nets:model_fn"]
+args = { vocab = 20 }  # a TOML literal, not only Python source text
+inputs = { features = { input_ids = { dtype = "int32", shape = [2, 8], maxval = 20 }, input_mask = "float32[2, 8]" } }
 '''
 
 TRAIN = '''
@@ -126,7 +163,17 @@ def result(tmp_path_factory):
     write(root / "migrated" / "nets.py", MIGRATED)
     write(root / "migrated" / "train.py", TRAIN)
     write(root / "migrated" / "pyproject.toml", PYPROJECT)
-    return run_verify([root / "migrated"], original=root / "original", training=True, jobs=2)
+    batches: list[int] = []
+
+    def counting(jobs, *args, **kwargs):
+        batches.append(len(jobs))
+        return run_batch(jobs, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(schedule, "run_batch", counting)
+        result = run_verify([root / "migrated"], original=root / "original", training=True, jobs=2)
+    result.batches = batches  # type: ignore[attr-defined]
+    return result
 
 
 def layer(result, name):
@@ -138,3 +185,25 @@ def test_contrib_original_is_built_with_the_genuine_tf_slim(result):
     classifier = layer(result, "nets:ClassifierLayer")
     assert classifier.status is Status.VERIFIED, classifier.messages
     assert classifier.variables == 4 and classifier.max_abs_diff is not None
+@pytest.mark.slow
+def test_name_parameter_reaches_the_original_as_name(result):
+    encoder = layer(result, "nets:EncoderLayer")
+    assert encoder.status is Status.VERIFIED, encoder.messages
+    # the spec comes from train.py's attribute placeholders; `name="enc"` is the default both
+    # sides get, since the wrapper stores it as tf1_name
+    assert encoder.spec_source == "call-site"
+    assert encoder.names_ok and encoder.variables == 2
+
+
+@pytest.mark.slow
+def test_dict_inputs_reach_both_sides_as_dicts(result):
+    model_fn = layer(result, "nets:ModelFnLayer")
+    assert model_fn.status is Status.VERIFIED, model_fn.messages
+    assert model_fn.variables == 3 and model_fn.max_abs_diff is not None
+
+
+@pytest.mark.slow
+def test_the_run_is_one_batch_per_side(result):
+    """Three runnable layers, --jobs 2: one reference child and one migrated child in all."""
+    assert result.exit_code == 0, [(x.layer, x.status, x.messages) for x in result.layers]
+    assert result.batches == [3, 3]

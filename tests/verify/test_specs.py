@@ -145,3 +145,33 @@ def test_a_renamed_parameter_reaches_each_side_under_its_own_name():
     assert missing_arguments(RENAMED, unnamed) == ["images"]
     snippet = render_snippet(RENAMED)
     assert 'args = { depth = "<python expression>" }' in snippet and "tf1_name" not in snippet
+
+
+def test_nested_inputs_and_literal_args_parse_and_render_back():
+    from tf1migrate.verify.model import flatten_inputs
+
+    table = tomllib.loads(
+        'args = { depth = 2, hparams = "default_hparams()", sizes = [1, 2] }\n'
+        'inputs = { features = { input_ids = "int32[2, 8]", input_mask = "int32[2, 8]" },'
+        ' pair = ["float32[2, 4]", { dtype = "float32", shape = [2, 4] }] }\n'
+    )
+    spec = parse_call_spec(table, "model:model_fn")
+    assert spec.args == {"depth": "2", "hparams": "default_hparams()", "sizes": "[1, 2]"}
+    ids = TensorSpec("int32", (2, 8))
+    assert spec.inputs == {
+        "features": {"input_ids": ids, "input_mask": ids},
+        "pair": [TensorSpec("float32", (2, 4)), TensorSpec("float32", (2, 4))],
+    }
+    leaves, structure = flatten_inputs(spec.inputs)
+    assert sorted(leaves) == ["features/input_ids", "features/input_mask", "pair/0", "pair/1"]
+    assert structure["features"] == {"input_ids": "features/input_ids", "input_mask": "features/input_mask"}
+    target = WrapperTarget(
+        path="/r/model.py", module="model", import_root="/r", class_name="ModelFnLayer",
+        wraps="model_fn", line=1, method="call", call_params=(Param("features", True),),
+    )
+    snippet = render_snippet(target, CallSpec(args={}, inputs={"features": spec.inputs["features"]}))
+    assert 'inputs = { features = { input_ids = "int32[2, 8]", input_mask = "int32[2, 8]" } }' in snippet
+    reparsed = parse_call_spec(tomllib.loads(snippet.split("\n", 1)[1]), "model:model_fn")
+    assert reparsed.inputs["features"] == spec.inputs["features"]
+    with pytest.raises(SpecError, match=r"inputs\.features\.input_ids"):
+        parse_call_spec({"inputs": {"features": {"input_ids": 3}}}, "model:model_fn")

@@ -6,11 +6,10 @@ Each format lives in its own module and is imported only when asked for, so a pl
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 import importlib
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from tf1migrate.types import FileResult, FileStatus, Finding, RunResult
@@ -62,37 +61,6 @@ def unified_diff(file: FileResult) -> str:
     for line in lines:
         out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(out)
-
-
-def verify_records(verify: Any) -> list[dict[str, Any]]:
-    """Verification results as plain dicts: name, status, message (and seconds if known).
-
-    Accepts a `VerifyResult` (its `.layers`), or any iterable of mappings, dataclasses or
-    objects with those attributes, so reporters do not import the verify package.
-    """
-    records = []
-    items = getattr(verify, "layers", verify)
-    for item in items or ():
-        if isinstance(item, Mapping):
-            data = dict(item)
-        elif dataclasses.is_dataclass(item) and not isinstance(item, type):
-            data = dataclasses.asdict(item)
-        else:
-            fields = ("name", "layer", "status", "message", "messages", "seconds")
-            data = {k: getattr(item, k) for k in fields if hasattr(item, k)}
-        status = data.get("status", "error")
-        messages = data.get("messages") or []
-        records.append({
-            "name": str(data.get("name") or data.get("layer") or "?"),
-            "status": str(getattr(status, "value", status)),
-            "message": str(data.get("message") or _first_lines(messages)),
-            **({"seconds": float(data["seconds"])} if data.get("seconds") is not None else {}),
-        })
-    return records
-
-
-def _first_lines(messages: Sequence[str]) -> str:
-    return "; ".join(m.splitlines()[0] for m in messages if m)
 
 
 def changed_files(files: Sequence[FileResult]) -> list[FileResult]:

@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from tf1migrate import __version__
-from tf1migrate.reporters import summary_counts, unified_diff, verify_records
+from tf1migrate.reporters import summary_counts, unified_diff
 from tf1migrate.types import Finding, RunResult
 
 SCHEMA_VERSION = 1
@@ -27,7 +27,7 @@ def _finding(f: Finding) -> dict[str, Any]:
     }
 
 
-def as_dict(result: RunResult, verify: Any = None) -> dict[str, Any]:
+def as_dict(result: RunResult) -> dict[str, Any]:
     data: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "tf1migrate", "version": __version__},
@@ -52,10 +52,8 @@ def as_dict(result: RunResult, verify: Any = None) -> dict[str, Any]:
         ],
         "findings": [_finding(x) for x in result.findings],
     }
-    if verify is not None:
-        data["verify"] = verify_records(verify)
     return data
 
 
-def render(result: RunResult, verify: Any = None, **_: Any) -> str:
-    return json.dumps(as_dict(result, verify), indent=2, sort_keys=False, default=str) + "\n"
+def render(result: RunResult, **_: Any) -> str:
+    return json.dumps(as_dict(result), indent=2, sort_keys=False, default=str) + "\n"

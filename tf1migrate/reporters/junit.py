@@ -1,8 +1,8 @@
-"""JUnit XML, the lingua franca of CI test tabs: one test case per file (and per verified layer).
+"""JUnit XML, the lingua franca of CI test tabs: one test case per file.
 
 A migration error is a `<failure>`, a pending change in check/diff mode a `<failure>` too
-(the check failed), warnings go to `<system-out>`; verification results, when given,
-form a second test suite.
+(the check failed), warnings go to `<system-out>`. With `migrate --verify`, verify adds its
+own suite (tf1migrate.verify.report.attach).
 """
 
 from __future__ import annotations
@@ -10,13 +10,8 @@ from __future__ import annotations
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from tf1migrate.reporters import verify_records
 from tf1migrate.types import FileResult, FileStatus, Finding, RunResult, Severity
 
-#: verify's Status values (verified / mismatch / not-verified / error) and common synonyms.
-_FAILED = ("fail", "failed", "mismatch")
-_ERRORED = ("error", "timeout", "crash")
-_SKIPPED = ("skip", "skipped", "not-verified")
 
 
 def _line(f: Finding) -> str:
@@ -58,36 +53,9 @@ def _files_suite(result: RunResult) -> ET.Element:
     return suite
 
 
-def verify_suite(verify: Any) -> ET.Element:
-    """Verification results as a test suite (also used by `tf1migrate verify`)."""
-    records = verify_records(verify)
-    suite = ET.Element("testsuite", name="tf1migrate.verify", tests=str(len(records)))
-    counts = {"failures": 0, "errors": 0, "skipped": 0}
-    for record in records:
-        name, message = str(record["name"]), str(record["message"])
-        case = ET.SubElement(suite, "testcase", classname="tf1migrate.verify", name=name)
-        if "seconds" in record:
-            case.set("time", f"{float(record['seconds']):.3f}")
-        status = str(record["status"])
-        if status in _FAILED:
-            ET.SubElement(case, "failure", message=message).text = message
-            counts["failures"] += 1
-        elif status in _ERRORED:
-            ET.SubElement(case, "error", message=message).text = message
-            counts["errors"] += 1
-        elif status in _SKIPPED:
-            ET.SubElement(case, "skipped", message=message)
-            counts["skipped"] += 1
-    for key, value in counts.items():
-        suite.set(key, str(value))
-    return suite
-
-
-def render(result: RunResult | None, verify: Any = None, **_: Any) -> str:
+def render(result: RunResult | None, **_: Any) -> str:
     root = ET.Element("testsuites", name="tf1migrate")
     if result is not None:
         root.append(_files_suite(result))
-    if verify is not None:
-        root.append(verify_suite(verify))
     ET.indent(root)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

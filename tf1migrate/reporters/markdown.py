@@ -13,7 +13,6 @@ from tf1migrate.reporters import (
     changed_files,
     summary_counts,
     unified_diff,
-    verify_records,
 )
 from tf1migrate.types import RunResult
 
@@ -76,7 +75,7 @@ def _diffs(result: RunResult, verb: str) -> list[str]:
     return out
 
 
-def render(result: RunResult, verify: Any = None, **_: Any) -> str:
+def render(result: RunResult, **_: Any) -> str:
     counts = summary_counts(result)
     verb = "changed" if result.mode == "write" else "would change"
     out = ["## tf1migrate report", ""]
@@ -92,9 +91,5 @@ def render(result: RunResult, verify: Any = None, **_: Any) -> str:
                 for f in all_findings(result)]
     if findings:
         out += ["### Findings", ""] + _table(["location", "rule", "message"], findings)
-    records = [[_code(str(r["name"])), str(r["status"]), _cell(str(r["message"]))]
-               for r in verify_records(verify)]
-    if records:
-        out += ["### Verification", ""] + _table(["layer", "result", "details"], records)
     text = "\n".join(out)
     return text[:MAX_COMMENT_CHARS] + REPORT_CUT if len(text) > MAX_COMMENT_CHARS else text

@@ -92,6 +92,21 @@ def make_inputs(inputs: dict[str, dict[str, Any]], seed: int) -> dict[str, np.nd
     return arrays
 
 
+def build_arguments(job: dict[str, Any], leaves: dict[str, Any]) -> dict[str, Any]:
+    """Each tensor argument from its leaves (``features/input_ids`` ...), rebuilt as the
+    dict / list the spec describes (``job["input_structure"]``); flat without one."""
+    structure = job.get("input_structure") or {path: path for path in leaves}
+
+    def rebuild(node: Any) -> Any:
+        if isinstance(node, str):
+            return leaves[node]
+        if isinstance(node, dict):
+            return {key: rebuild(value) for key, value in node.items()}
+        return [rebuild(value) for value in node]
+
+    return {name: rebuild(node) for name, node in structure.items()}
+
+
 def flatten_outputs(value: Any, is_tensor, path: str = "") -> Iterator[tuple[str, Any]]:
     """(path, tensor) for every tensor leaf of a nested dict/list/tuple, in a stable order."""
     if isinstance(value, dict):

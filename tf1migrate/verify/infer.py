@@ -32,7 +32,16 @@ _VAGUE_DTYPES = {"float", "double", "half"}  # ordinary English in a docstring
 
 
 def infer_from_call_sites(target: WrapperTarget, original_root: Path) -> CallSpec | None:
-    """Arguments seen where the original callable is called with placeholders, if any."""
+    """Arguments seen where the original callable is called with placeholders, if any.
+
+    A placeholder may sit in a local (``x = tf.placeholder(...)``) or an attribute of a
+    training class (``self.input_x = tf.placeholder(...)`` in ``__init__``, used in another
+    method). Symbolic dimensions are looked up (module constants, ``FLAGS.x`` from the flag
+    definitions' defaults), else filled with small numbers. A configuration argument is taken
+    when its expression only uses names the callee's module defines (``FLAGS.x`` becomes the
+    flag's default); an hparams/config object the call site builds otherwise comes from the
+    repository's own defaults function (`defaults_expression`).
+    """
     signature = _original_signature(target, original_root)
     if signature is None:
         return None
@@ -40,7 +49,8 @@ def infer_from_call_sites(target: WrapperTarget, original_root: Path) -> CallSpe
     module_leaf = target.module.rsplit(".", 1)[-1]
     resolvable = _module_level_names(_original_file(target, original_root)) | set(dir(builtins))
     tensor_names = {p.name for p in target.call_params}
-    config_names = {p.name for p in target.init_params if not p.variadic}
+    config_names = {target.original_keyword(p.name) for p in target.init_params if not p.variadic}
+    flags = flag_defaults(original_root)
     args: dict[str, str] = {}
     inputs: dict[str, TensorSpec] = {}
     for file in python_files(original_root):
@@ -51,18 +61,173 @@ def infer_from_call_sites(target: WrapperTarget, original_root: Path) -> CallSpe
         finder = _CallSiteFinder(function_name, module_leaf, same_module)
         module.visit(finder)
         for call, assignments in finder.calls:
+            dims = _DimResolver(assignments, flags)
             for name, value in _bind_arguments(call, signature).items():
                 value = _resolve_name(value, assignments)
                 if name in tensor_names and name not in inputs:
-                    spec = placeholder_spec(value)
+                    spec = placeholder_spec(value, dims)
                     if spec is not None:
                         inputs[name] = spec
                 elif name in config_names and name not in args:
-                    if _free_names(value) <= resolvable:
-                        args[name] = module.code_for_node(value)
+                    expression = _config_expression(value, module, resolvable, flags)
+                    if expression is not None:
+                        args[name] = expression
     if not inputs:
         return None
+    for name in sorted(config_names - set(args)):
+        expression = defaults_expression(name, target, original_root)
+        if expression is not None:
+            args[name] = expression
     return CallSpec(args=args, inputs=inputs, source="call-site")
+
+
+def _config_expression(
+    value: cst.BaseExpression, module: cst.Module, resolvable: set[str], flags: dict[str, str]
+) -> str | None:
+    if isinstance(value, cst.Attribute) and isinstance(value.value, cst.Name):
+        if value.value.value == "FLAGS" and value.attr.value in flags:
+            return flags[value.attr.value]  # the flag's default, as the command line would
+    if _free_names(value) <= resolvable:
+        return module.code_for_node(value)
+    return None
+
+
+#: Functions a repository builds its default configuration with (GPT-2's `default_hparams`,
+#: tensor2tensor-style `*_hparams()`, `get_config()`): called with no arguments.
+_DEFAULTS_FUNCTION = re.compile(r"^(get_)?(default_)?(hparams|hyperparams|config|params)$|_hparams$")
+_CONFIG_PARAMS = re.compile(r"(hparams|hps|hyperparams|config|params|cfg|opts|options)$")
+
+
+def defaults_expression(name: str, target: WrapperTarget, original_root: Path) -> str | None:
+    """An expression building configuration ``name`` from the repository's own defaults: a
+    no-argument defaults function (``default_hparams()``), or a config class's
+    ``from_json_file`` on a JSON next to the code (``BertConfig.from_json_file(...)``)."""
+    if not _CONFIG_PARAMS.search(name.lower()):
+        return None
+    file = _original_file(target, original_root)
+    module = parsed_module(file)
+    if module is None:
+        return None
+    for statement in module.body:
+        if (
+            isinstance(statement, cst.FunctionDef)
+            and _DEFAULTS_FUNCTION.search(statement.name.value)
+            and not _required_params(statement)
+        ):
+            return f"{statement.name.value}()"
+    for statement in module.body:
+        if not isinstance(statement, cst.ClassDef) or not statement.name.value.endswith("Config"):
+            continue
+        methods = {
+            item.name.value
+            for item in statement.body.body
+            if isinstance(item, cst.FunctionDef)
+        }
+        json_files = sorted(file.parent.glob("*config*.json")) + sorted(
+            file.parent.glob("*/*config*.json")
+        )
+        if "from_json_file" in methods and json_files:
+            relative = json_files[0].relative_to(original_root)
+            return f"{statement.name.value}.from_json_file({str(relative)!r})"
+    return None
+
+
+def _required_params(function: cst.FunctionDef) -> list[str]:
+    params = function.params
+    return [
+        p.name.value
+        for p in (*params.posonly_params, *params.params, *params.kwonly_params)
+        if p.default is None
+    ]
+
+
+_FLAG_DEFINERS = {
+    "DEFINE_integer", "DEFINE_float", "DEFINE_string", "DEFINE_boolean", "DEFINE_bool",
+    "DEFINE_enum", "DEFINE_list",
+}  # fmt: skip
+
+
+@functools.lru_cache(maxsize=16)
+def flag_defaults(root: Path) -> dict[str, str]:
+    """``{flag name: default expression}`` from every ``flags.DEFINE_*("name", default, ...)``
+    under ``root`` (absl, ``tf.app.flags``, ``tf.flags``): what FLAGS holds with no arguments."""
+    found: dict[str, str] = {}
+    for file in python_files(root):
+        module = parsed_module(file, must_contain="DEFINE_")
+        if module is None:
+            continue
+        collector = _FlagCollector(module)
+        module.visit(collector)
+        for name, value in collector.flags.items():
+            found.setdefault(name, value)
+    return found
+
+
+class _FlagCollector(cst.CSTVisitor):
+    def __init__(self, module: cst.Module) -> None:
+        self.module = module
+        self.flags: dict[str, str] = {}
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        called = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", "")
+        if called not in _FLAG_DEFINERS:
+            return
+        positional = [a.value for a in node.args if a.keyword is None and not a.star]
+        keywords = {a.keyword.value: a.value for a in node.args if a.keyword is not None}
+        name_node = keywords.get("name", positional[0] if positional else None)
+        default = keywords.get("default", positional[1] if len(positional) > 1 else None)
+        if isinstance(name_node, cst.SimpleString) and default is not None:
+            self.flags[str(name_node.evaluated_value)] = self.module.code_for_node(default)
+
+
+class _DimResolver:
+    """Turns a placeholder dimension into a number: integers as written, names through the
+    assignments visible at the call (``n_steps = 28``), ``FLAGS.x`` through the flag's
+    default, simple arithmetic of those; None gives `BATCH_DIM` first and `FREE_DIM` after,
+    and anything else (``hparams.n_ctx``) a small number too."""
+
+    def __init__(self, assignments: dict[str, cst.BaseExpression], flags: dict[str, str]):
+        self.assignments, self.flags = assignments, flags
+
+    def __call__(self, node: cst.BaseExpression, index: int) -> int:
+        value = self.value(node, depth=0)
+        if value is None or value <= 0:
+            return BATCH_DIM if index == 0 else FREE_DIM
+        return value
+
+    def value(self, node: cst.BaseExpression, depth: int) -> int | None:
+        if depth > 8:
+            return None
+        if isinstance(node, cst.Integer):
+            return int(node.value)
+        if isinstance(node, cst.Name):
+            if node.value == "None":
+                return None
+            bound = self.assignments.get(node.value)
+            return self.value(bound, depth + 1) if bound is not None else None
+        if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
+            if node.value.value == "FLAGS" and node.attr.value in self.flags:
+                try:
+                    parsed = int(self.flags[node.attr.value])
+                except ValueError:
+                    return None
+                return parsed
+            bound = self.assignments.get(f"{node.value.value}.{node.attr.value}")
+            return self.value(bound, depth + 1) if bound is not None else None
+        if isinstance(node, cst.BinaryOperation):
+            left, right = self.value(node.left, depth + 1), self.value(node.right, depth + 1)
+            if left is None or right is None:
+                return None
+            if isinstance(node.operator, cst.Multiply):
+                return left * right
+            if isinstance(node.operator, cst.Add):
+                return left + right
+            if isinstance(node.operator, cst.Subtract):
+                return left - right
+            if isinstance(node.operator, cst.FloorDivide) and right:
+                return left // right
+        return None
 
 
 @functools.lru_cache(maxsize=64)
@@ -102,7 +267,7 @@ def parsed_module(file: Path, must_contain: str | None = None) -> cst.Module | N
 
 def clear_caches() -> None:
     """Forget listed and parsed files (a run reads a tree that may change between runs)."""
-    for cached in (python_files, _source, _parse):
+    for cached in (python_files, _source, _parse, flag_defaults):
         cached.cache_clear()
 
 
@@ -122,7 +287,9 @@ def infer_from_docstring(target: WrapperTarget, original_root: Path) -> CallSpec
     return CallSpec(args={}, inputs=inputs, source="docstring")
 
 
-def placeholder_spec(node: cst.BaseExpression) -> TensorSpec | None:
+def placeholder_spec(
+    node: cst.BaseExpression, dims: _DimResolver | None = None
+) -> TensorSpec | None:
     """``tf.placeholder(tf.int32, [None, 8])`` (any alias, keywords or not) → `TensorSpec`."""
     if not isinstance(node, cst.Call):
         return None
@@ -139,7 +306,7 @@ def placeholder_spec(node: cst.BaseExpression) -> TensorSpec | None:
     dtype = _dtype_of(dtype_node)
     if dtype is None or shape_node is None:
         return None
-    shape = _static_shape(shape_node)
+    shape = _static_shape(shape_node, dims or _DimResolver({}, {}))
     return TensorSpec(dtype, shape) if shape is not None else None
 
 
@@ -158,19 +325,12 @@ def _dtype_of(node: cst.BaseExpression | None) -> str | None:
         return None
 
 
-def _static_shape(node: cst.BaseExpression) -> tuple[int, ...] | None:
+def _static_shape(node: cst.BaseExpression, dims: _DimResolver) -> tuple[int, ...] | None:
     if not isinstance(node, cst.List | cst.Tuple):
         return None
-    dims: list[int] = []
-    for index, element in enumerate(node.elements):
-        value = element.value
-        if isinstance(value, cst.Integer):
-            dims.append(int(value.value))
-        elif isinstance(value, cst.Name) and value.value == "None":
-            dims.append(BATCH_DIM if index == 0 else FREE_DIM)
-        else:
-            return None
-    return tuple(dims)
+    if any(isinstance(element, cst.StarredElement) for element in node.elements):
+        return None
+    return tuple(dims(element.value, index) for index, element in enumerate(node.elements))
 
 
 def _docstring_tensor(docstring: str, name: str) -> TensorSpec | None:
@@ -309,10 +469,21 @@ def _resolve_name(
     value: cst.BaseExpression, assignments: dict[str, cst.BaseExpression]
 ) -> cst.BaseExpression:
     seen: set[str] = set()
-    while isinstance(value, cst.Name) and value.value in assignments and value.value not in seen:
-        seen.add(value.value)
-        value = assignments[value.value]
-    return value
+    while True:
+        key = _assignment_key(value)
+        if key is None or key not in assignments or key in seen:
+            return value
+        seen.add(key)
+        value = assignments[key]
+
+
+def _assignment_key(node: cst.BaseExpression) -> str | None:
+    """``x`` for a name, ``self.input_x`` for an attribute of a name."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
+        return f"{node.value.value}.{node.attr.value}"
+    return None
 
 
 class _CallSiteFinder(cst.CSTVisitor):
@@ -350,8 +521,13 @@ class _CallSiteFinder(cst.CSTVisitor):
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for target in node.targets:
-            if isinstance(target.target, cst.Name):
-                self.scopes[-1][target.target.value] = node.value
+            key = _assignment_key(target.target)
+            if key is None:
+                continue
+            if isinstance(target.target, cst.Attribute):  # self.input_x: seen by every method
+                self.scopes[0][key] = node.value
+            else:
+                self.scopes[-1][key] = node.value
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from tf1migrate.verify.childlib import (
+    build_arguments,
     compare_outputs,
     evaluate_args,
     flatten_outputs,
@@ -110,13 +111,15 @@ class _Caller:
 
     def __init__(self, tf: Any, layer: Any, arrays: dict[str, np.ndarray], job: dict[str, Any]):
         self.layer, self.has_training = layer, job["has_training"]
+        constants = {path: tf.constant(array) for path, array in arrays.items()}
+        arguments = build_arguments(job, constants)  # dicts / lists as the spec nests them
         self.positional = []
         for name in job["call_params"]:
-            if name not in arrays:
+            if name not in arguments:
                 break
-            self.positional.append(tf.constant(arrays[name]))
+            self.positional.append(arguments[name])
         given = set(job["call_params"][: len(self.positional)])
-        self.keywords = {n: tf.constant(a) for n, a in arrays.items() if n not in given}
+        self.keywords = {n: a for n, a in arguments.items() if n not in given}
 
     def __call__(self, training: bool) -> Any:
         keywords = dict(self.keywords)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Union
 
 
 class Status(str, enum.Enum):
@@ -92,12 +92,33 @@ class TensorSpec:
         return f"{self.dtype}[{', '.join(str(d) for d in self.shape)}]"
 
 
+#: One argument's input: a tensor, or a dict / list of inputs (estimator ``features``).
+InputSpec = Union[TensorSpec, dict[str, "InputSpec"], list["InputSpec"]]
+
+
+def flatten_inputs(inputs: dict[str, InputSpec]) -> tuple[dict[str, TensorSpec], dict[str, Any]]:
+    """Leaf tensors by path (``features/input_ids``) and, per argument, the structure that
+    rebuilds it from those paths (a path string, or dicts and lists of them)."""
+    leaves: dict[str, TensorSpec] = {}
+
+    def walk(spec: InputSpec, path: str) -> Any:
+        if isinstance(spec, TensorSpec):
+            leaves[path] = spec
+            return path
+        if isinstance(spec, dict):
+            return {key: walk(value, f"{path}/{key}") for key, value in spec.items()}
+        return [walk(value, f"{path}/{index}") for index, value in enumerate(spec)]
+
+    structure = {name: walk(spec, name) for name, spec in inputs.items()}
+    return leaves, structure
+
+
 @dataclass(frozen=True)
 class CallSpec:
     """How to build and call one wrapped callable, and where that knowledge came from."""
 
     args: dict[str, str]  # configuration argument -> Python expression (module namespace)
-    inputs: dict[str, TensorSpec]  # tensor argument -> spec
+    inputs: dict[str, InputSpec]  # tensor argument -> spec (nested for dict/list arguments)
     training: tuple[bool, ...] = (False,)
     source: str = "pyproject"  # "pyproject" | "call-site" | "docstring"
 

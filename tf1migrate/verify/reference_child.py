@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import re
 import sys
 import types
 from pathlib import Path
@@ -23,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from tf1migrate.verify.childlib import (
+    build_arguments,
     evaluate_args,
     flatten_outputs,
     import_user_module,
@@ -75,6 +77,11 @@ def _load_tf1(graph_mode: str) -> tuple[Any, Any]:
     if graph_mode == "tf1compat":
         sys.modules["tensorflow.nn.rnn_cell"] = v1.nn.rnn_cell
     return tf, v1
+
+
+def _op_name(path: str) -> str:
+    """A placeholder name for an input path (``features/input_ids`` → ``features__input_ids``)."""
+    return re.sub(r"[^A-Za-z0-9_.\-]", "_", path.replace("/", "__"))
 
 
 def evaluate_defaults(module: Any, defaults: dict[str, str]) -> dict[str, Any]:
@@ -157,17 +164,18 @@ def run_reference(job: dict[str, Any], stage) -> dict[str, Any]:
             scope = evaluate_args(module, {"scope": job["scope"]})["scope"] if job.get("scope") else None
             with v1.name_scope("tf1migrate_inputs"):
                 feeds = {
-                    name: v1.placeholder(array.dtype, array.shape, name=name)
-                    for name, array in arrays.items()
+                    path: v1.placeholder(array.dtype, array.shape, name=_op_name(path))
+                    for path, array in arrays.items()
                 }
+            arguments = build_arguments(job, feeds)
             if flag is not None:
                 kwargs[flag] = training
             stage(f"building the graph (training={training})" if flag else "building the graph")
             with v1.variable_scope(scope) if scope else contextlib.nullcontext():
                 if job.get("builder"):  # `network = build(config)`, then `network(x)`
-                    returned = fn(**kwargs)(**feeds)
+                    returned = fn(**kwargs)(**arguments)
                 else:
-                    returned = fn(**kwargs, **feeds)
+                    returned = fn(**kwargs, **arguments)
             returned = as_outputs(returned, job)
             graph_variables = v1.global_variables()
             if index == 0:

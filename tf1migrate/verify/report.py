@@ -152,3 +152,79 @@ RENDERERS = {
     "markdown": render_markdown,
     "junit": render_junit,
 }
+
+
+# ------------------------------------------------- `tf1migrate migrate --verify` reports
+# The codemod's reporters know nothing of verify: after a migration with ``--verify`` the
+# CLI renders the codemod's report, then hands it here to add the verification results in
+# that format (one JSON document, one JUnit file, one Markdown comment).
+
+
+def records(result: VerifyResult) -> list[dict[str, object]]:
+    """One record per layer for the codemod report's ``verify`` key (report-v1 schema):
+    name, status, the first line of each message, seconds."""
+    return [
+        {
+            "name": layer.layer,
+            "status": layer.status.value,
+            "message": "; ".join(m.splitlines()[0] for m in layer.messages if m),
+            "seconds": float(layer.seconds),
+        }
+        for layer in result.layers
+    ]
+
+
+def attach(output_format: str, codemod_report: str, result: VerifyResult) -> str:
+    """The codemod's report in ``output_format`` with the verification results added; formats
+    with no place for them (SARIF, GitHub annotations, text) are returned unchanged."""
+    if output_format == "json":
+        import json
+
+        data = json.loads(codemod_report)
+        data["verify"] = records(result)
+        return json.dumps(data, indent=2, sort_keys=False, default=str) + "\n"
+    if output_format == "junit":
+        root = ET.fromstring(codemod_report)
+        root.append(_junit_suite(result))
+        ET.indent(root)
+        body = ET.tostring(root, encoding="unicode")
+        return f'<?xml version="1.0" encoding="utf-8"?>\n{body}\n'
+    if output_format == "markdown":
+        from tf1migrate.reporters.markdown import REPORT_CUT
+
+        if not result.layers or codemod_report.endswith(REPORT_CUT):
+            return codemod_report
+        rows = [
+            f"| `{_cell(str(r['name']))}` | {r['status']} | {_cell(str(r['message']))} |"
+            for r in records(result)
+        ]
+        table = ["### Verification", "", "| layer | result | details |", "|---|---|---|"]
+        return codemod_report + "\n" + "\n".join([*table, *rows, ""])
+    return codemod_report
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _junit_suite(result: VerifyResult) -> ET.Element:
+    """The layers as the ``tf1migrate.verify`` suite of the codemod's JUnit file."""
+    suite = ET.Element("testsuite", name="tf1migrate.verify", tests=str(len(result.layers)))
+    counts = {"failures": 0, "errors": 0, "skipped": 0}
+    for record in records(result):
+        name, message = str(record["name"]), str(record["message"])
+        case = ET.SubElement(suite, "testcase", classname="tf1migrate.verify", name=name)
+        case.set("time", f"{float(record['seconds']):.3f}")  # type: ignore[arg-type]
+        status = record["status"]
+        if status == Status.MISMATCH.value:
+            ET.SubElement(case, "failure", message=message).text = message
+            counts["failures"] += 1
+        elif status == Status.ERROR.value:
+            ET.SubElement(case, "error", message=message).text = message
+            counts["errors"] += 1
+        elif status == Status.NOT_VERIFIED.value:
+            ET.SubElement(case, "skipped", message=message)
+            counts["skipped"] += 1
+    for key, value in counts.items():
+        suite.set(key, str(value))
+    return suite

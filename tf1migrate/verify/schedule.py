@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from tf1migrate.verify import specs as spec_mod
+from tf1migrate.verify.model import flatten_inputs
 from tf1migrate.verify.planning import LayerPlan
 from tf1migrate.verify.workers import ChildOutcome, kill_all, run_batch
 
@@ -150,6 +151,7 @@ def build_job(plan: LayerPlan, kind: str, settings: RunSettings) -> dict[str, An
     """The job document a child reads (see reference_child.py and migrated_child.py)."""
     target, spec = plan.target, plan.spec
     assert spec is not None
+    leaves, structure = flatten_inputs(spec.inputs)
     flags = list(spec.training) if settings.training else [False]
     if settings.training and True not in flags:
         flags.append(True)
@@ -158,7 +160,8 @@ def build_job(plan: LayerPlan, kind: str, settings: RunSettings) -> dict[str, An
         "module": target.module,
         "wraps": target.wraps,
         "args": spec.args,
-        "inputs": {name: _tensor_json(t) for name, t in spec.inputs.items()},
+        "inputs": {path: _tensor_json(t) for path, t in leaves.items()},
+        "input_structure": structure,
         "training": flags if target.has_training else [False],
         "training_kwarg": target.training_kwarg,
         "training_position": target.training_position,

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tf1migrate.verify.model import CallSpec, TensorSpec, WrapperTarget
+from tf1migrate.verify.model import CallSpec, InputSpec, TensorSpec, WrapperTarget
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -68,15 +68,36 @@ def parse_tensor_spec(value: Any, where: str) -> TensorSpec:
     raise SpecError(f"{where}: expected a string or a table, got {type(value).__name__}")
 
 
+def parse_input_spec(value: Any, where: str) -> InputSpec:
+    """A tensor (``"int32[2, 8]"`` or a dtype/shape table), or a table / array of inputs:
+    ``features = { input_ids = "int32[2, 8]", input_mask = "int32[2, 8]" }``."""
+    if isinstance(value, str) or (isinstance(value, dict) and "dtype" in value):
+        return parse_tensor_spec(value, where)
+    if isinstance(value, dict):
+        if not value:
+            raise SpecError(f"{where}: an empty table describes no input")
+        return {key: parse_input_spec(item, f"{where}.{key}") for key, item in value.items()}
+    if isinstance(value, list):
+        if not value:
+            raise SpecError(f"{where}: an empty array describes no input")
+        return [parse_input_spec(item, f"{where}[{index}]") for index, item in enumerate(value)]
+    raise SpecError(f"{where}: expected a string, a table or an array, got {type(value).__name__}")
+
+
 def parse_call_spec(table: dict[str, Any], key: str) -> CallSpec:
-    """One ``[tool.tf1migrate.verify."<key>"]`` table → `CallSpec`."""
+    """One ``[tool.tf1migrate.verify."<key>"]`` table → `CallSpec`.
+
+    ``args`` values are Python expressions given as strings, evaluated in the child in the
+    module's namespace; a TOML number, boolean, array or table is taken as that literal.
+    """
     where = f'[tool.tf1migrate.verify."{key}"]'
     unknown = set(table) - {"args", "inputs", "training"}
     if unknown:
         raise SpecError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
     args = table.get("args", {})
-    if not isinstance(args, dict) or not all(isinstance(v, str) for v in args.values()):
+    if not isinstance(args, dict):
         raise SpecError(f"{where}: args must map names to Python expressions given as strings")
+    args = {name: value if isinstance(value, str) else repr(value) for name, value in args.items()}
     inputs = table.get("inputs", {})
     if not isinstance(inputs, dict):
         raise SpecError(f"{where}: inputs must be a table")
@@ -87,7 +108,7 @@ def parse_call_spec(table: dict[str, Any], key: str) -> CallSpec:
         raise SpecError(f"{where}: training must be a boolean or a list of booleans")
     return CallSpec(
         args=dict(args),
-        inputs={name: parse_tensor_spec(v, f"{where} inputs.{name}") for name, v in inputs.items()},
+        inputs={name: parse_input_spec(v, f"{where} inputs.{name}") for name, v in inputs.items()},
         training=tuple(training),
         source="pyproject",
     )
@@ -194,20 +215,30 @@ def render_snippet(target: WrapperTarget, partial: CallSpec | None = None) -> st
             receiver = index == 0 and "." in target.wraps and param.name not in forwarded
             key = "self" if receiver else target.original_keyword(param.name)
             args[key] = "<python expression>"
-    inputs = {name: spec.describe() for name, spec in (partial.inputs.items() if partial else [])}
+    inputs = {
+        name: _toml_input(spec) for name, spec in (partial.inputs.items() if partial else [])
+    }
     for param in target.call_params:
         if param.required and param.name not in inputs:
-            inputs[param.name] = "float32[2, 8]"
+            inputs[param.name] = _toml_string("float32[2, 8]")
             guessed = True
     lines = [f'[tool.tf1migrate.verify."{target.key}"]']
     if guessed or "<python expression>" in args.values():
         lines.append("# replace each <python expression>, and check the guessed dtypes and shapes")
     if args:
         lines.append(f"args = {_inline_table({k: _toml_string(v) for k, v in args.items()})}")
-    lines.append(f"inputs = {_inline_table({k: _toml_string(v) for k, v in inputs.items()})}")
+    lines.append(f"inputs = {_inline_table(inputs)}")
     if target.training_kwarg is not None or target.training_position is not None:
         lines.append("training = [false, true]")
     return "\n".join(lines)
+
+
+def _toml_input(spec: InputSpec) -> str:
+    if isinstance(spec, TensorSpec):
+        return _toml_string(spec.describe())
+    if isinstance(spec, dict):
+        return _inline_table({key: _toml_input(value) for key, value in spec.items()})
+    return "[" + ", ".join(_toml_input(value) for value in spec) + "]"
 
 
 def _toml_string(text: str) -> str:
