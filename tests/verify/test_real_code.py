@@ -7,8 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.verify.repos import write
-from tf1migrate.verify import run_verify
-from tf1migrate.verify import schedule
+from tf1migrate.verify import run_verify, schedule
 from tf1migrate.verify.model import Status
 from tf1migrate.verify.workers import run_batch
 

@@ -13,7 +13,6 @@ from xml.etree import ElementTree as ET
 from tf1migrate.types import FileResult, FileStatus, Finding, RunResult, Severity
 
 
-
 def _line(f: Finding) -> str:
     return f"{f.path}:{f.line}:{f.col + 1} {f.rule} {f.message}"
 
