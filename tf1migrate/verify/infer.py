@@ -11,6 +11,7 @@ from __future__ import annotations
 import builtins
 import functools
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import libcst as cst
@@ -58,9 +59,9 @@ def infer_from_call_sites(target: WrapperTarget, original_root: Path) -> CallSpe
         if module is None:
             continue
         same_module = import_location(file, original_root)[0] == target.module
-        finder = _CallSiteFinder(function_name, module_leaf, same_module)
-        module.visit(finder)
-        for call, assignments in finder.calls:
+        calls = _file_calls(file)
+        found = calls.matching(function_name, module_leaf, same_module) if calls else []
+        for call, assignments in found:
             dims = _DimResolver(assignments, flags)
             for name, value in _bind_arguments(call, signature).items():
                 value = _resolve_name(value, assignments)
@@ -267,7 +268,7 @@ def parsed_module(file: Path, must_contain: str | None = None) -> cst.Module | N
 
 def clear_caches() -> None:
     """Forget listed and parsed files (a run reads a tree that may change between runs)."""
-    for cached in (python_files, _source, _parse, flag_defaults):
+    for cached in (python_files, _source, _parse, flag_defaults, _file_calls):
         cached.cache_clear()
 
 
@@ -486,32 +487,75 @@ def _assignment_key(node: cst.BaseExpression) -> str | None:
     return None
 
 
-class _CallSiteFinder(cst.CSTVisitor):
-    """Calls of the original callable, each with the simple assignments visible before it."""
+@dataclass
+class _FileCalls:
+    """One file's calls and imports, read once per run whatever callables are looked for."""
 
-    def __init__(self, function: str, module_leaf: str, same_module: bool) -> None:
-        self.function, self.module_leaf = function, module_leaf
-        self.imported_names = {function} if same_module else set()
-        self.module_aliases: set[str] = set()
+    from_imports: list[tuple[str, str]]  # (imported name, bound alias); "*" for a star import
+    imports: list[tuple[str, str]]  # (dotted module, bound name)
+    # (call, called name or attribute, owner code for `owner.attr(...)`, visible assignments:
+    # the module's (and attributes) and the enclosing function's, as dicts)
+    calls: list[tuple[cst.Call, str, str | None, tuple[dict[str, cst.BaseExpression], ...]]]
+
+    def matching(
+        self, function: str, module_leaf: str, same_module: bool
+    ) -> list[tuple[cst.Call, dict[str, cst.BaseExpression]]]:
+        """Calls of ``function`` (imported, or through an alias of its module)."""
+        names = {function} if same_module else set()
+        aliases: set[str] = set()
+        for imported, alias in self.from_imports:
+            if imported in ("*", function):
+                names.add(function if imported == "*" else alias)
+            elif imported == module_leaf:
+                aliases.add(alias)
+        for dotted, alias in self.imports:
+            if dotted.rsplit(".", 1)[-1] == module_leaf:
+                aliases.add(alias)
+        found = []
+        for call, called, owner, scopes in self.calls:
+            if (owner is None and called in names) or (
+                owner is not None and called == function and owner in aliases
+            ):
+                visible: dict[str, cst.BaseExpression] = {}
+                for scope in scopes:
+                    visible.update(scope)
+                found.append((call, visible))
+        return found
+
+
+@functools.lru_cache(maxsize=1024)
+def _file_calls(file: Path) -> _FileCalls | None:
+    module = _parse(file)
+    if module is None:
+        return None
+    collector = _CallCollector()
+    module.visit(collector)
+    return _FileCalls(collector.from_imports, collector.imports, collector.calls)
+
+
+class _CallCollector(cst.CSTVisitor):
+    """Every call with the simple assignments visible from it, and every import."""
+
+    def __init__(self) -> None:
+        self.from_imports: list[tuple[str, str]] = []
+        self.imports: list[tuple[str, str]] = []
         self.scopes: list[dict[str, cst.BaseExpression]] = [{}]
-        self.calls: list[tuple[cst.Call, dict[str, cst.BaseExpression]]] = []
+        self.calls: list[
+            tuple[cst.Call, str, str | None, tuple[dict[str, cst.BaseExpression], ...]]
+        ] = []
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         if isinstance(node.names, cst.ImportStar):
-            self.imported_names.add(self.function)
+            self.from_imports.append(("*", "*"))
             return
         for alias in node.names:
             imported = cst.Module([]).code_for_node(alias.name)
-            if imported == self.function:
-                self.imported_names.add(_alias_name(alias))
-            elif imported == self.module_leaf:
-                self.module_aliases.add(_alias_name(alias))
+            self.from_imports.append((imported, _alias_name(alias)))
 
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:
             dotted = cst.Module([]).code_for_node(alias.name)
-            if dotted.rsplit(".", 1)[-1] == self.module_leaf:
-                self.module_aliases.add(_alias_name(alias) if alias.asname else dotted)
+            self.imports.append((dotted, _alias_name(alias) if alias.asname else dotted))
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.scopes.append({})
@@ -531,14 +575,9 @@ class _CallSiteFinder(cst.CSTVisitor):
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
+        scopes = (self.scopes[0], self.scopes[-1]) if len(self.scopes) > 1 else (self.scopes[0],)
         if isinstance(func, cst.Name):
-            matches = func.value in self.imported_names
-        elif isinstance(func, cst.Attribute) and func.attr.value == self.function:
+            self.calls.append((node, func.value, None, scopes))
+        elif isinstance(func, cst.Attribute):
             owner = cst.Module([]).code_for_node(func.value)
-            matches = owner in self.module_aliases
-        else:
-            matches = False
-        if matches:
-            visible = dict(self.scopes[0])
-            visible.update(self.scopes[-1])
-            self.calls.append((node, visible))
+            self.calls.append((node, func.attr.value, owner, scopes))

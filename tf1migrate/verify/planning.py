@@ -91,7 +91,9 @@ def resolve_spec(
         tables = spec_mod.load_verify_tables(pyproject)
         if target.key in tables:
             return spec_mod.parse_call_spec(tables[target.key], target.key)
-    roots = [r for r in (original_root, Path(target.import_root)) if r is not None and r.is_dir()]
+    # the original's tree when there is one (the migrated copy says the same, read once)
+    candidates = [original_root] if original_root is not None else [Path(target.import_root)]
+    roots = [r for r in candidates if r.is_dir()]
     merged: CallSpec | None = None
     for infer in (infer_from_call_sites, infer_from_docstring):
         for root in roots:
