@@ -67,11 +67,27 @@ def discover_wrappers(
 ) -> tuple[list[WrapperTarget], list[str]]:
     """All wrappers under ``paths`` sorted by (path, line), and one message per unreadable file.
 
-    Module names are relative to ``tree_root`` when given (see `import_location`).
+    Module names are relative to ``tree_root`` (see `import_location`); without one, to each
+    directory given (a repository root holding an ``__init__.py`` is still the root).
     """
     targets: list[WrapperTarget] = []
     problems: list[str] = []
-    for file in iter_python_files(paths):
+    paths = [Path(p) for p in paths]
+    for given in paths:
+        root = tree_root if tree_root is not None else (given if given.is_dir() else None)
+        found, unreadable = _discover_under(given, root)
+        targets += found
+        problems += unreadable
+    targets.sort(key=lambda t: (t.path, t.line))
+    return targets, problems
+
+
+def _discover_under(
+    path: Path, tree_root: Path | None
+) -> tuple[list[WrapperTarget], list[str]]:
+    targets: list[WrapperTarget] = []
+    problems: list[str] = []
+    for file in iter_python_files([path]):
         try:
             source = file.read_bytes()
         except OSError as exc:
@@ -86,7 +102,6 @@ def discover_wrappers(
             continue
         module_name, root = import_location(file, tree_root)
         targets.extend(wrappers_in_module(module, str(file.resolve()), module_name, str(root)))
-    targets.sort(key=lambda t: (t.path, t.line))
     return targets, problems
 
 
