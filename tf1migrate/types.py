@@ -37,6 +37,13 @@ class Finding:
     rule: str
     message: str
     severity: Severity = Severity.WARNING
+    # the rewrite removed a statement or changes what the code does (not a plain rename):
+    # every report format marks it, so a reviewer sees it
+    behaviour_change: bool = False
+
+
+#: How reports and messages mark a behaviour change.
+BEHAVIOUR_CHANGE = "behaviour change"
 
 
 class ParseFailure(Exception):

@@ -85,7 +85,9 @@ def _locate(
     located = []
     for item in pending:
         line, col = starts.get(id(item.node), (1, 0))
-        located.append(Finding(path, line, col, item.rule, item.message, item.severity))
+        located.append(
+            Finding(path, line, col, item.rule, item.message, item.severity, item.behaviour_change)
+        )
     return _one_per_line_and_rule(located)
 
 
@@ -101,7 +103,10 @@ class _Upgrader(cst.CSTTransformer):
     """Walks once; turns syntax into rule hook calls. Knows no individual rule."""
 
     def __init__(
-        self, module: cst.Module, ctx: Context, rules: tuple[Rule, ...],
+        self,
+        module: cst.Module,
+        ctx: Context,
+        rules: tuple[Rule, ...],
         suppressions: TreeSuppressions | None = None,
     ) -> None:
         super().__init__()

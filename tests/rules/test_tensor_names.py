@@ -75,7 +75,10 @@ def test_a_rewritten_read_is_no_longer_reported_and_ignore_turns_it_off() -> Non
     )
     rewritten = upgrade(source, select=("TFM407",))
     assert "print(tf1compat.tensor_name(y))" in rewritten.module.code
-    assert rules_reported(rewritten) == set()
+    # no warning left, only the note that eager behaviour changed (marked in every report)
+    (note,) = rewritten.findings
+    assert note.rule == "TFM407" and note.severity.value == "info" and note.behaviour_change
+    assert note.message.startswith("behaviour change: ") and (note.line, note.col) == (6, 8)
     assert upgrade(source, select=("TFM201",)).module.code.count("y.name") == 1
 
 

@@ -73,7 +73,20 @@ class ArgumentsChanged(Rule):
                 if arg.keyword is not None and arg.keyword.value in renames:
                     args[index] = arg.with_changes(keyword=cst.Name(renames[arg.keyword.value]))
                     changed = True
-            if any(a.keyword is not None and a.keyword.value in removals for a in args):
+            dropped = [
+                a.keyword.value
+                for a in args
+                if a.keyword is not None and a.keyword.value in removals
+            ]
+            if dropped:
+                ctx.report(
+                    original,
+                    self.id,
+                    f"removed {', '.join(k + '=' for k in dropped)} from {key}: TF2 has no such "
+                    "parameter, so what it did is gone (check the call does what you need)",
+                    Severity.INFO,
+                    behaviour_change=True,
+                )
                 args = _without(args, removals)
                 changed = True
         if not changed:

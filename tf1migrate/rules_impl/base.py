@@ -20,7 +20,7 @@ from libcst.helpers import get_full_name_for_node
 
 from tf1migrate.resolve import COMPAT_V1, TF_ROOT, Resolver, canonical_tf1_name
 from tf1migrate.rulepacks import RuleSet
-from tf1migrate.types import Options, Severity
+from tf1migrate.types import BEHAVIOUR_CHANGE, Options, Severity
 
 #: Calls whose result's `.name` is a string the code chose (a scope's name), stable in TF2.
 NAMED_BY_THE_CODE = frozenset(
@@ -52,6 +52,7 @@ class PendingFinding:
     rule: str
     message: str
     severity: Severity
+    behaviour_change: bool = False
 
 
 @dataclass
@@ -182,10 +183,15 @@ class Context:
         severity: Severity = Severity.WARNING,
         *,
         context: str = "anywhere",
+        behaviour_change: bool = False,
     ) -> None:
+        """A finding at `node`. `behaviour_change=True` for a rewrite that removes a
+        statement or changes what the code does: its message says so in every report."""
         if not self.enabled(rule):
             return
-        pending = PendingFinding(node, rule, message, severity)
+        if behaviour_change:
+            message = f"{BEHAVIOUR_CHANGE}: {message}"
+        pending = PendingFinding(node, rule, message, severity, behaviour_change)
         if context == "model_code":
             self.frames[-1].deferred.append(pending)
         else:

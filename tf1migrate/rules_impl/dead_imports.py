@@ -13,7 +13,8 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
 from tf1migrate.rules_impl.base import Context, Reference, Rule
-from tf1migrate.rules_impl.names import head_name
+from tf1migrate.rules_impl.names import head_name, longest_prefix
+from tf1migrate.types import Severity
 
 CONTRIB = "tensorflow.contrib"
 
@@ -24,6 +25,7 @@ class DeadContribImports(Rule):
     def __init__(self) -> None:
         self._uses: dict[str, int] = {}
         self._migrated: dict[str, int] = {}
+        self._rules: dict[str, str] = {}  # local -> the rule that migrated its uses
 
     def inspect_reference(self, ctx: Context, ref: Reference, *, migrated: bool) -> None:
         local = head_name(ref.original)
@@ -32,6 +34,8 @@ class DeadContribImports(Rule):
         self._uses[local] = self._uses.get(local, 0) + 1
         if migrated:
             self._migrated[local] = self._migrated.get(local, 0) + 1
+            hit = longest_prefix(ref.symbol, ctx.rules.layer_map)
+            self._rules.setdefault(local, hit[1].rule if hit else "TFM101")
 
     def finish(self, ctx: Context, module: cst.Module) -> cst.Module:
         dead = {local for local, uses in self._uses.items() if self._migrated.get(local) == uses}
@@ -40,6 +44,15 @@ class DeadContribImports(Rule):
         remover = _RemoveImports(dead)
         module = module.visit(remover)
         ctx.count += remover.removed
+        for line in remover.lines:
+            ctx.report(
+                line,
+                self._rules.get(next(iter(dead)), "TFM202"),
+                "removed the tf.contrib import its migrated uses no longer need (TF2 has no "
+                "tf.contrib, so it would fail at import time)",
+                Severity.INFO,
+                behaviour_change=True,
+            )
         return module
 
 
@@ -54,6 +67,7 @@ class _RemoveImports(cst.CSTTransformer):
         super().__init__()
         self.locals = locals_
         self.removed = 0
+        self.lines: list[cst.SimpleStatementLine] = []  # ORIGINAL lines that lost an import
 
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
@@ -73,6 +87,7 @@ class _RemoveImports(cst.CSTTransformer):
         if len(kept) == len(names):
             return updated_node
         self.removed += len(names) - len(kept)
+        self.lines.append(original_node)
         if not kept:
             return cst.RemoveFromParent()
         kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)

@@ -74,6 +74,7 @@ class GraphModeSwitches(Rule):
                 "the migrated layers must run eagerly; code that still needs a Session or "
                 "placeholders is reported on its own (TFM401, TFM402)",
                 Severity.INFO,
+                behaviour_change=True,
             )
         return updated
 

@@ -161,7 +161,15 @@ class TensorNames(Rule):
         undo: dict[int, cst.BaseExpression] = {}
         for candidate in self._candidates:
             if id(candidate.frame) in model:
-                ctx.retract(candidate.original)  # rewritten: nothing left to report
+                ctx.retract(candidate.original)  # rewritten: the TFM407 warning is moot
+                ctx.report(
+                    candidate.original,
+                    RULE,
+                    ".name became tf1compat.tensor_name(...): an eager tensor now gets a "
+                    "stable description where TF2 would raise AttributeError",
+                    Severity.INFO,
+                    behaviour_change=True,
+                )
                 ctx.changed()
                 ctx.imports.add(TENSOR_NAME.split(".")[0])
             else:
