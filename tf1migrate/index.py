@@ -37,7 +37,7 @@ _SIZE_NAME = re.compile(r"(^(num|n)_|_(dim|dims|size|units|layers|classes|heads)
 CONFIG_NAMES = frozenset(
     {"scope", "name", "reuse", "hparams", "params", "config", "cfg", "hps", "opts", "options",
      "dtype", "initializer", "activation", "regularizer", "data_format", "padding",
-     "trainable", "bert_config", "model_config", "flags", "args", "mode"}
+     "trainable", "bert_config", "model_config", "flags", "args", "mode", "device"}
 )
 #: Parameter names that are the training flag (mapped to Keras's `training`).
 TRAINING_NAMES = ("is_training", "training", "train", "phase_train", "is_train", "istrain")
