@@ -13,6 +13,7 @@ import hashlib
 import importlib.metadata
 import importlib.util
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -106,6 +107,7 @@ class ModelResult:
     verify_status: str | None = None
     verify_messages: list[str] = field(default_factory=list)
     findings: list[str] = field(default_factory=list)  # migrate findings that name this model
+    direct_run: dict[str, Any] | None = None  # run_child.py's answer when verify did not run it
 
 
 @dataclass
@@ -450,17 +452,25 @@ def without_tables(text: str, keys: set[str]) -> str:
     return "".join(kept)
 
 
-def verify_keys(migrated: Path) -> dict[tuple[str, str], tuple[str, str]]:
+def verify_keys(migrated: Path) -> dict[tuple[str, str], tuple[str, str, str, str]]:
     """(file, wrapped qualname) -> (verify key "module:qualname", "module:WrapperClass"), using
     verify's own discovery (LibCST, no TensorFlow) so the keys are the ones verify looks up."""
     from tf1migrate.verify.discover import discover_wrappers
 
-    targets, _problems = discover_wrappers([migrated])
+    import inspect
+
+    if "tree_root" in inspect.signature(discover_wrappers).parameters:
+        # verify names modules from the repository root, whatever __init__.py files exist
+        targets, _problems = discover_wrappers([migrated], tree_root=migrated)
+    else:
+        targets, _problems = discover_wrappers([migrated])
     found = {}
     for target in targets:
         found[(str(Path(target.path).resolve()), target.wraps)] = (
             target.key,
             f"{target.module}:{target.class_name}",
+            target.module,
+            target.import_root,
         )
     return found
 
@@ -476,6 +486,39 @@ def missing_modules(names: list[str]) -> list[str]:
         if not found:
             missing.append(name)
     return missing
+
+
+def run_direct(jobs: dict[str, dict[str, Any]], timeout: float, work: Path) -> dict[str, Any]:
+    """Step 2 without verify: ``run_child.py`` imports each module under Keras 3 and calls the
+    wrapper with the manifest's arguments; {key: {"ok": ..., "error"/"outputs": ...}}."""
+    job_file, out_file = work / "direct-jobs.json", work / "direct.json"
+    job_file.write_text(json.dumps(jobs), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "TF_USE_LEGACY_KERAS"}
+    env["TF_CPP_MIN_LOG_LEVEL"] = "2"
+    command = [sys.executable, str(HERE / "run_child.py"), str(job_file), str(out_file)]
+    error = None
+    try:
+        done = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            check=False,
+            env=env,
+            cwd=work,
+            timeout=timeout * max(1, len(jobs)),
+            start_new_session=True,
+        )
+        if done.returncode != 0:
+            error = f"the run child exited {done.returncode}: " + short(done.stderr[-300:])
+    except subprocess.TimeoutExpired:
+        error = f"the run child took longer than {timeout * len(jobs):.0f} s"
+    try:
+        answers = json.loads(out_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        answers = {}
+    for key in jobs:
+        answers.setdefault(key, {"ok": False, "error": error or "the run child gave no answer"})
+    return answers
 
 
 def run_verify(
@@ -622,6 +665,7 @@ def run_repo(
     keys = verify_keys(migrated)
     tables: dict[str, dict[str, Any]] = {}
     selects: dict[str, ModelResult] = {}
+    coordinates: dict[str, tuple[str, str]] = {}  # model name -> (dotted module, import root)
     for spec, model in zip(manifest.models, models):
         file = module_file(migrated, spec.module)
         if file is None:
@@ -644,20 +688,39 @@ def run_repo(
             model.reason = f"verify cannot feed nested inputs ({', '.join(nested)})"
             continue
         key = keys.get((str(file.resolve()), spec.qualname))
+        if key is not None:
+            coordinates[model.name] = (key[2], key[3])
         if key is None:
             model.reason = "verify does not discover this wrapper"
             continue
         tables[key[0]] = spec.verify_table()
         selects[key[1]] = model
-    if not selects:
-        return result
     result.missing_requirements = missing_modules(manifest.requires)
     if result.missing_requirements:
         names = ", ".join(result.missing_requirements)
-        for model in selects.values():
-            model.reason = f"environment: the repository needs {names} (pip install it)"
-        log(f"[{manifest.name}] not verified: {names} not installed")
+        for model in models:
+            if model.wrapper:
+                model.reason = f"environment: the repository needs {names} (pip install it)"
+        log(f"[{manifest.name}] not run: {names} not installed")
         return result
+    if selects:
+        verify_models(manifest, result, migrated, pristine, work, tables, selects, jobs, log)
+    direct_runs(manifest, models, migrated, work, coordinates, log)
+    return result
+
+
+def verify_models(
+    manifest: Manifest,
+    result: RepoResult,
+    migrated: Path,
+    pristine: Path,
+    work: Path,
+    tables: dict[str, dict[str, Any]],
+    selects: dict[str, ModelResult],
+    jobs: int,
+    log: Any,
+) -> None:
+    """Steps 2-4 through one `tf1migrate verify` run over the manifest's wrappers."""
     pyproject = migrated / "pyproject.toml"
     existing = pyproject.read_text(encoding="utf-8") if pyproject.is_file() else ""
     existing = without_tables(existing, set(tables))
@@ -679,7 +742,46 @@ def run_repo(
         model.reason = model.reason.replace(f"{work}/migrated/", "").replace(
             f"{work}/original/", ""
         )
-    return result
+
+
+def direct_runs(
+    manifest: Manifest,
+    models: list[ModelResult],
+    migrated: Path,
+    work: Path,
+    coordinates: dict[str, tuple[str, str]],
+    log: Any,
+) -> None:
+    """Step 2 for wrapped models verify did not run (nested inputs, spec it refused)."""
+    jobs = {}
+    for spec, model in zip(manifest.models, models):
+        if model.wrapper and model.runs is None:
+            module, root = coordinates.get(model.name, (spec.module, str(migrated)))
+            jobs[model.name] = {
+                "module": module,
+                "import_root": root,
+                "class": model.wrapper_class,
+                "args": spec.args,
+                "inputs": spec.inputs,
+            }
+    if not jobs:
+        return
+    started = time.monotonic()
+    answers = run_direct(jobs, manifest.timeout, work)
+    log(
+        f"[{manifest.name}] direct run of {len(jobs)} wrappers in {time.monotonic() - started:.1f} s"
+    )
+    for model in models:
+        answer = answers.get(model.name)
+        if answer is None:
+            continue
+        model.runs = bool(answer.get("ok"))
+        model.direct_run = answer
+        if not model.runs:
+            note = "runs: " + short(str(answer.get("error", "")), 200)
+            model.reason = f"{model.reason}; {note}" if model.reason else note
+        else:
+            model.reason = f"{model.reason} (runs when called directly)".strip()
 
 
 # --------------------------------------------------------------------------- reporting
