@@ -455,9 +455,9 @@ def without_tables(text: str, keys: set[str]) -> str:
 def verify_keys(migrated: Path) -> dict[tuple[str, str], tuple[str, str, str, str]]:
     """(file, wrapped qualname) -> (verify key "module:qualname", "module:WrapperClass"), using
     verify's own discovery (LibCST, no TensorFlow) so the keys are the ones verify looks up."""
-    from tf1migrate.verify.discover import discover_wrappers
-
     import inspect
+
+    from tf1migrate.verify.discover import discover_wrappers
 
     if "tree_root" in inspect.signature(discover_wrappers).parameters:
         # verify names modules from the repository root, whatever __init__.py files exist
