@@ -72,9 +72,13 @@ class TF1NameScopes:
         """The current TF1 name scope, without a trailing ``/`` (``""`` at the root)."""
         return self._stack[-1]
 
-    def unique_name(self, name: str) -> str:
-        """``Graph.unique_name`` of TF1: ``<scope>/<name>``, suffixed ``_N`` if used."""
-        scope = self._stack[-1]
+    def unique_name(self, name: str, *, absolute: bool = False) -> str:
+        """``Graph.unique_name`` of TF1: ``<scope>/<name>``, suffixed ``_N`` if used.
+
+        ``absolute``: ``name`` is already a full name (``get_variable`` creates its variable
+        with the name scope reset to the root).
+        """
+        scope = "" if absolute else self._stack[-1]
         if scope:
             name = f"{scope}/{name}"
         key = name.lower()

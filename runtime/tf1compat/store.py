@@ -58,13 +58,15 @@ class VariableStore(tf.Module):
 
     # Walked by tf.Module: `_vars`, and `_layers` (a cached tf-keras layer's variables are
     # the owner Module's, as in the original). Not walked: callbacks and loss closures.
-    _TF_MODULE_IGNORED_PROPERTIES = frozenset({"_owner_hooks", "_regularizers"}).union(
+    _TF_MODULE_IGNORED_PROPERTIES = frozenset({"_owner_hooks", "_regularizers", "_tf1_names"}).union(
         tf.Module._TF_MODULE_IGNORED_PROPERTIES
     )
 
     def __init__(self, owner_hooks: OwnerHooks | None = None):
         super().__init__(name="tf1compat_variable_store")
         self._vars: dict[str, tf.Variable] = {}
+        # get_variable name -> TF1 name of its variable (they differ only after a collision).
+        self._tf1_names: dict[str, str] = {}
         self._regularizers: dict[str, Callable[[], tf.Tensor]] = {}
         self._layers: dict[str, Any] = {}
         self._owner_hooks = owner_hooks
@@ -160,9 +162,6 @@ class VariableStore(tf.Module):
             raise ValueError(f"Passed a custom_getter which is not callable: {custom_getter}")
         # The code re-runs on every call, so "create" must mean "get or create".
         reuse = tf.compat.v1.AUTO_REUSE
-        names = raw_variables.current_names()
-        if names is not None:  # TF1's graph took this name: a raw tf.Variable "w" is w_1
-            names.mark_used(name)
         dtype = getattr(dtype, "base_dtype", dtype)
         synchronization, aggregation, trainable = _normalise_sync_aggregation_trainable(
             synchronization, aggregation, trainable, name
@@ -235,9 +234,26 @@ class VariableStore(tf.Module):
         )
 
     def _get_single_variable(self, name: str, **kwargs: Any) -> tf.Variable:
+        """``get_variable``'s variable ``name``, under the name TF1's graph gave it.
+
+        That is ``name`` itself unless the graph already used it (a raw ``tf.Variable`` or
+        a name scope of that name): TF1 then named the new variable ``name_1`` (its
+        checkpoint key) while ``get_variable`` kept finding it as ``name``.
+        """
+        names = raw_variables.current_names()
+        tf1_name = self._tf1_names.get(name)
+        if tf1_name is not None:
+            if names is not None:
+                names.mark_used(tf1_name)
+            return self._get_or_create(tf1_name, **kwargs)
         # Two threads calling one layer for the first time must not both create `name`.
         with _CREATION_LOCK:
-            return self._get_or_create(name, **kwargs)
+            tf1_name = self._tf1_names.get(name)
+            if tf1_name is None:
+                tf1_name = name if names is None else names.unique_name(name, absolute=True)
+            variable = self._get_or_create(tf1_name, **kwargs)
+            self._tf1_names[name] = tf1_name
+            return variable
 
     def _get_or_create(
         self,

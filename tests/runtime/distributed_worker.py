@@ -77,6 +77,42 @@ def mirrored() -> dict:
         (name, type(v).__name__) for name, v in variables.items())
     result["on_read_mean"] = float(variables["stats/moving_mean"].read_value())
 
+    class RawModule(tf.Module):
+        """TF1 code making weights with tf.Variable, mixed with get_variable."""
+
+        @tf1compat.track_tf1_style_variables
+        def __call__(self, x):
+            with tf.name_scope("raw"):
+                w = tf.Variable(tf.ones([2]) * 2.0, name="w")
+                seen = tf.Variable(0.0, name="seen", trainable=False,
+                                   synchronization=tf.VariableSynchronization.ON_READ,
+                                   aggregation=tf.VariableAggregation.MEAN)
+            with v1.variable_scope("raw"):
+                g = v1.get_variable("w", [2], initializer=v1.ones_initializer())
+            seen.assign(tf.reduce_mean(x))
+            return x * w + g
+
+    with strategy.scope():  # creation in cross-replica context
+        raw = RawModule()
+        raw(tf.ones([2]))
+    result["raw_cross_replica"] = sorted(
+        (name, type(v).__name__) for name, v in tf1compat.tf1_variables(raw).items())
+    with strategy.scope():
+        raw_in_replica = RawModule()
+
+    @tf.function
+    def raw_step(x):  # first call creates the raw variables in replica context
+        return strategy.run(raw_in_replica, args=(x,))
+
+    raw_step(per_replica)
+    outputs = raw_step(per_replica)
+    result["raw_replica_created"] = sorted(
+        (name, type(v).__name__) for name, v in tf1compat.tf1_variables(raw_in_replica).items())
+    result["raw_replica_outputs"] = [
+        t.numpy().tolist() for t in strategy.experimental_local_results(outputs)]
+    result["raw_replica_seen"] = float(
+        tf1compat.tf1_variables(raw_in_replica)["raw/seen"].read_value())
+
     with strategy.scope():
         model = functional_model()
         model.compile(optimizer=keras.optimizers.Adam(0.05),

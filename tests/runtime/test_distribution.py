@@ -46,6 +46,13 @@ def test_mirrored_strategy_two_logical_cpus():
     assert result["replica_created"] == [
         ["stats/moving_mean", "SyncOnReadVariable"], ["stats/w", "MirroredVariable"]]
     assert result["on_read_mean"] == pytest.approx(1.5)  # replicas saw 1.0 and 2.0
+    # Raw tf.Variables (and a get_variable whose TF1 graph name is raw/w_1), both contexts.
+    raw = [["raw/seen", "SyncOnReadVariable"], ["raw/w", "MirroredVariable"],
+           ["raw/w_1", "MirroredVariable"]]
+    assert result["raw_cross_replica"] == raw
+    assert result["raw_replica_created"] == raw
+    assert result["raw_replica_outputs"] == [[3.0, 3.0], [5.0, 5.0]]  # x * 2 + 1 per replica
+    assert result["raw_replica_seen"] == pytest.approx(1.5)
     assert result["fit_losses"][-1] < result["fit_losses"][0]
     assert result["fit_all_changed"] and result["fit_replicas_equal"]
 

@@ -68,6 +68,15 @@ def build(x):
     with v1.variable_scope("aux", auxiliary_name_scope=False):
         total.append(tf.Variable(13.0, name="aux_v"))       # no name scope: aux_v
         a = v1.get_variable("a", [], initializer=v1.constant_initializer(1.5))   # aux/a
+    with tf.name_scope("raw"):
+        total.append(tf.Variable(14.0, name="w"))           # raw/w
+    with v1.variable_scope("raw"):                           # name scope raw_1/
+        total.append(v1.get_variable("w", [], initializer=v1.constant_initializer(15.0)))
+    with v1.variable_scope("raw", reuse=True):               # found by get_variable as raw/w ...
+        total.append(v1.get_variable("w", []))               # ... though the graph says raw/w_1
+    with tf.name_scope("gv"):
+        pass
+    total.append(v1.get_variable("gv", [], initializer=v1.constant_initializer(16.0)))  # gv_1
     total.append(v1.Variable(tf.zeros([], tf.int32), name="step", trainable=False))
     total.append(tf.Variable(tf.ones([3]), name="frozen", trainable=False))
     s = tf.add_n([tf.reduce_sum(tf.cast(t, tf.float32)) for t in total])
