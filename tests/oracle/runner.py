@@ -282,6 +282,18 @@ class _LegacyTreeFinder(importlib.abc.MetaPathFinder):
         return None
 
 
+@functools.lru_cache(maxsize=None)
+def _bind_contrib():
+    """Bind ``tf.contrib`` to the genuine tf-slim, as verify's reference child does.
+
+    Legacy fixtures import ``tensorflow.contrib.slim``; TF 2 has no ``tf.contrib``, and the
+    oracle must build the same graph the verify reference builds (once per process).
+    """
+    from tf1migrate.verify import contrib_reference
+
+    return tuple(contrib_reference.install(v1))
+
+
 def import_tf1_module(path, name):
     """Import module ``name`` of the legacy tree at ``path`` as TF1 code.
 
@@ -292,6 +304,7 @@ def import_tf1_module(path, name):
     module names (two ``model.py``) can be imported one after another in this process.
     Use it under ``tf1_behavior()`` when the code relies on TF1 semantics at build time.
     """
+    _bind_contrib()
     finder = _LegacyTreeFinder(os.path.abspath(path))
 
     def from_tree():
