@@ -32,6 +32,7 @@ from tf1migrate.rules_impl.base import (
 )
 from tf1migrate.rules_impl.positions import node_starts
 from tf1migrate.types import Finding, Options
+from tf1migrate.walk import transform
 
 
 @dataclass
@@ -66,7 +67,8 @@ def apply_upgrades(
     active = walker_hooks()
     for rule in active:
         rule.prepare(ctx, module)
-    upgraded = module.visit(_Upgrader(module, ctx, active, suppressions))
+    upgrader = _Upgrader(module, ctx, active, suppressions)
+    upgraded = transform(module, upgrader.hooks, _INERT)
     for rule in active:
         upgraded = rule.finish(ctx, upgraded)
     findings = _locate(module, ctx.findings, path, locate)
@@ -116,35 +118,29 @@ class _Upgrader(cst.CSTTransformer):
         self.noqa = suppressions
         self._not_reference: set[int] = set()  # Names that bind or label, never refer
         self._inner: set[int] = set()  # parts of a longer Name/Attribute chain
+        # per hook, only the rules that implement it (the base class's hooks do nothing)
+        self._rewriters = _implementing(rules, "rewrite_reference")
+        self._inspectors = _implementing(rules, "inspect_reference")
+        self._binders = _implementing(rules, "bind")
+        self._call_rules = _implementing(rules, "leave_call")
+        self._attribute_rules = _implementing(rules, "leave_attribute")
+        self._binary_rules = _implementing(rules, "leave_binary")
+        self._import_rules = _implementing(rules, "leave_import")
 
-    def _rules_for(self, node: cst.CSTNode) -> tuple[Rule, ...]:
-        """The rules allowed to rewrite `node` (all of them, unless a noqa comment says not)."""
-        if self.noqa is None:
-            return self.rules
-        return tuple(rule for rule in self.rules if not self.noqa.muted(node, rule.id))
+    def _rules_for(self, node: cst.CSTNode, rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
+        """Those of `rules` allowed to rewrite `node` (all, unless a noqa comment says not)."""
+        if self.noqa is None or not rules:
+            return rules
+        return tuple(rule for rule in rules if not self.noqa.muted(node, rule.id))
 
     # ------------------------------------------------------------------- dispatch
-    # LibCST's generic dispatch formats and looks up `visit_<Type>` / `leave_<Type>` and
-    # `visit_<Type>_<field>` for every node and field; this walk has no field hooks and
-    # looks its hooks up once per node type, which was a tenth of the codemod's time.
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        kind = type(node)
-        if kind in _INERT:
-            return False
-        hook = _hook(type(self), "visit_", kind)
-        return hook is None or hook(self, node) is not False
-
-    def on_leave(
-        self, original_node: cst.CSTNode, updated_node: cst.CSTNode
-    ) -> cst.CSTNode | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNode]:
-        hook = _hook(type(self), "leave_", type(original_node))
-        return updated_node if hook is None else hook(self, original_node, updated_node)
-
-    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
-        return None
-
-    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
-        return None
+    # LibCST's own walk (`module.visit`) rebuilds and re-validates every node of the tree
+    # and looks hooks up by name per node; `tf1migrate.walk.transform` calls the hooks
+    # below, found once per node type, and rebuilds only the nodes above a change.
+    def hooks(self, kind: type) -> tuple[object, object]:
+        """The (visit, leave) methods of this walk for nodes of type `kind` (or None)."""
+        name = kind.__name__
+        return getattr(self, "visit_" + name, None), getattr(self, "leave_" + name, None)
 
     # ------------------------------------------------------------ names that are not uses
     def visit_Import(self, node: cst.Import) -> bool:
@@ -220,7 +216,7 @@ class _Upgrader(cst.CSTTransformer):
 
     def _bind(self, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
         self.ctx.note_binding(target, value)
-        for rule in self.rules:
+        for rule in self._binders:
             rule.bind(self.ctx, target, value)
 
     # ------------------------------------------------------------------ references
@@ -237,7 +233,7 @@ class _Upgrader(cst.CSTTransformer):
         result = self._reference(original_node, updated_node)
         if result is not updated_node:
             return result
-        for rule in self._rules_for(original_node):
+        for rule in self._rules_for(original_node, self._attribute_rules):
             result = rule.leave_attribute(self.ctx, original_node, result)
         return result
 
@@ -249,19 +245,19 @@ class _Upgrader(cst.CSTTransformer):
             return updated
         ref = Reference(original, updated, *found)
         replacement = None
-        for rule in self._rules_for(original):
+        for rule in self._rules_for(original, self._rewriters):
             replacement = rule.rewrite_reference(self.ctx, ref)
             if replacement is not None:
                 break
         if self.ctx.is_creator(ref.symbol):
             self.ctx.frames[-1].creates_variables = True
-        for rule in self.rules:
+        for rule in self._inspectors:
             rule.inspect_reference(self.ctx, ref, migrated=replacement is not None)
         return updated if replacement is None else replacement
 
     # ---------------------------------------------------------------- other syntax
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
-        for rule in self._rules_for(original_node):
+        for rule in self._rules_for(original_node, self._call_rules):
             updated_node = rule.leave_call(self.ctx, original_node, updated_node)
         return updated_node
 
@@ -269,7 +265,7 @@ class _Upgrader(cst.CSTTransformer):
         self, original_node: cst.BinaryOperation, updated_node: cst.BinaryOperation
     ) -> cst.BaseExpression:
         result: cst.BaseExpression = updated_node
-        for rule in self._rules_for(original_node):
+        for rule in self._rules_for(original_node, self._binary_rules):
             result = rule.leave_binary(self.ctx, original_node, result)
         return result
 
@@ -279,11 +275,17 @@ class _Upgrader(cst.CSTTransformer):
         if len(original_node.body) == 1 and isinstance(
             original_node.body[0], (cst.Import, cst.ImportFrom)
         ):
-            for rule in self._rules_for(original_node):
+            for rule in self._rules_for(original_node, self._import_rules):
                 result = rule.leave_import(self.ctx, original_node, updated_node)
                 if result is not None:
                     return result
         return updated_node
+
+
+def _implementing(rules: tuple[Rule, ...], hook: str) -> tuple[Rule, ...]:
+    """The rules (in walk order) whose class overrides `Rule.<hook>`."""
+    default = getattr(Rule, hook)
+    return tuple(rule for rule in rules if getattr(type(rule), hook) is not default)
 
 
 #: Punctuation, whitespace and plain literals: nothing inside them is a name any rule sees,
@@ -330,15 +332,3 @@ _INERT: frozenset[type[cst.CSTNode]] = frozenset(
         ),
     }
 )
-
-_HOOKS: dict[tuple[type, str, type], object] = {}
-
-
-def _hook(owner: type, prefix: str, kind: type) -> object:
-    """`owner.visit_<Kind>` / `owner.leave_<Kind>` (or None), looked up once per type."""
-    key = (owner, prefix, kind)
-    try:
-        return _HOOKS[key]
-    except KeyError:
-        found = _HOOKS[key] = getattr(owner, prefix + kind.__name__, None)
-        return found
