@@ -22,6 +22,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
 from tf1migrate import noqa
+from tf1migrate.codegen import module_code
 from tf1migrate.generate import BASES, class_name_for, generate_wrapper, wrapped_name
 from tf1migrate.index import (
     Decision,
@@ -105,7 +106,7 @@ def migrate_source(
     code = source
     layers = first.layers
     if first.changed:
-        code = first.tree.code
+        code = module_code(first.tree)
         _check(first, code, path, module, project, options, rules)
         layers = _locate_layers(code, layers)
     findings = tuple(sorted(set(noqa.filter_findings(first.findings, noqa.suppressed_lines(source)))))

@@ -32,7 +32,7 @@ from tf1migrate.rules_impl.base import (
 )
 from tf1migrate.rules_impl.positions import node_starts
 from tf1migrate.types import Finding, Options
-from tf1migrate.walk import transform
+from tf1migrate.walk import INERT, methods_of, transform
 
 
 @dataclass
@@ -68,7 +68,7 @@ def apply_upgrades(
     for rule in active:
         rule.prepare(ctx, module)
     upgrader = _Upgrader(module, ctx, active, suppressions)
-    upgraded = transform(module, upgrader.hooks, _INERT)
+    upgraded = transform(module, methods_of(upgrader), INERT)
     for rule in active:
         upgraded = rule.finish(ctx, upgraded)
     findings = _locate(module, ctx.findings, path, locate)
@@ -101,8 +101,12 @@ def _one_per_line_and_rule(findings: list[Finding]) -> list[Finding]:
     return sorted(first.values())
 
 
-class _Upgrader(cst.CSTTransformer):
-    """Walks once; turns syntax into rule hook calls. Knows no individual rule."""
+class _Upgrader:
+    """Walks once; turns syntax into rule hook calls. Knows no individual rule.
+
+    Its `visit_<Type>` / `leave_<Type>` methods are LibCST transformer hooks, called by
+    `tf1migrate.walk.transform` (which rebuilds only the nodes above a change).
+    """
 
     def __init__(
         self,
@@ -111,7 +115,6 @@ class _Upgrader(cst.CSTTransformer):
         rules: tuple[Rule, ...],
         suppressions: TreeSuppressions | None = None,
     ) -> None:
-        super().__init__()
         self.module = module
         self.ctx = ctx
         self.rules = rules
@@ -132,15 +135,6 @@ class _Upgrader(cst.CSTTransformer):
         if self.noqa is None or not rules:
             return rules
         return tuple(rule for rule in rules if not self.noqa.muted(node, rule.id))
-
-    # ------------------------------------------------------------------- dispatch
-    # LibCST's own walk (`module.visit`) rebuilds and re-validates every node of the tree
-    # and looks hooks up by name per node; `tf1migrate.walk.transform` calls the hooks
-    # below, found once per node type, and rebuilds only the nodes above a change.
-    def hooks(self, kind: type) -> tuple[object, object]:
-        """The (visit, leave) methods of this walk for nodes of type `kind` (or None)."""
-        name = kind.__name__
-        return getattr(self, "visit_" + name, None), getattr(self, "leave_" + name, None)
 
     # ------------------------------------------------------------ names that are not uses
     def visit_Import(self, node: cst.Import) -> bool:
@@ -286,49 +280,3 @@ def _implementing(rules: tuple[Rule, ...], hook: str) -> tuple[Rule, ...]:
     """The rules (in walk order) whose class overrides `Rule.<hook>`."""
     default = getattr(Rule, hook)
     return tuple(rule for rule in rules if getattr(type(rule), hook) is not default)
-
-
-#: Punctuation, whitespace and plain literals: nothing inside them is a name any rule sees,
-#: so the walk does not descend into them (their own parentheses and spaces included).
-_INERT: frozenset[type[cst.CSTNode]] = frozenset(
-    {
-        cst.SimpleWhitespace,
-        cst.ParenthesizedWhitespace,
-        cst.TrailingWhitespace,
-        cst.EmptyLine,
-        cst.Newline,
-        cst.Comment,
-        cst.Comma,
-        cst.Dot,
-        cst.Colon,
-        cst.Semicolon,
-        cst.AssignEqual,
-        cst.LeftParen,
-        cst.RightParen,
-        cst.LeftSquareBracket,
-        cst.RightSquareBracket,
-        cst.LeftCurlyBrace,
-        cst.RightCurlyBrace,
-        cst.SimpleString,
-        cst.Integer,
-        cst.Float,
-        cst.Imaginary,
-        cst.Ellipsis,
-        cst.ImportStar,
-        *(
-            op
-            for op in vars(cst).values()
-            if isinstance(op, type)
-            and issubclass(
-                op,
-                (
-                    cst.BaseBinaryOp,
-                    cst.BaseBooleanOp,
-                    cst.BaseCompOp,
-                    cst.BaseUnaryOp,
-                    cst.BaseAugOp,
-                ),
-            )
-        ),
-    }
-)

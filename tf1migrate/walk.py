@@ -20,6 +20,9 @@ Types in `inert` are neither visited nor descended into (punctuation, whitespace
 from __future__ import annotations
 
 import dataclasses
+import inspect
+import sys
+import typing
 from collections.abc import Callable
 from typing import Any
 
@@ -33,6 +36,51 @@ Hooks = Callable[[type], tuple[Visit | None, Leave | None]]
 #: statement line by a removal below it is dropped there.
 _BODY_FIELDS = frozenset({(cst.Module, "body"), (cst.IndentedBlock, "body")})
 _REQUIRED, _OPTIONAL, _SENTINEL = 0, 1, 2
+
+#: Punctuation, whitespace and plain literals: nothing inside them is a name any rule sees,
+#: so the upgrade walk does not descend into them (their own parentheses and spaces included).
+INERT: frozenset[type[cst.CSTNode]] = frozenset(
+    {
+        cst.SimpleWhitespace,
+        cst.ParenthesizedWhitespace,
+        cst.TrailingWhitespace,
+        cst.EmptyLine,
+        cst.Newline,
+        cst.Comment,
+        cst.Comma,
+        cst.Dot,
+        cst.Colon,
+        cst.Semicolon,
+        cst.AssignEqual,
+        cst.LeftParen,
+        cst.RightParen,
+        cst.LeftSquareBracket,
+        cst.RightSquareBracket,
+        cst.LeftCurlyBrace,
+        cst.RightCurlyBrace,
+        cst.SimpleString,
+        cst.Integer,
+        cst.Float,
+        cst.Imaginary,
+        cst.Ellipsis,
+        cst.ImportStar,
+        *(
+            op
+            for op in vars(cst).values()
+            if isinstance(op, type)
+            and issubclass(
+                op,
+                (
+                    cst.BaseBinaryOp,
+                    cst.BaseBooleanOp,
+                    cst.BaseCompOp,
+                    cst.BaseUnaryOp,
+                    cst.BaseAugOp,
+                ),
+            )
+        ),
+    }
+)
 
 
 class _FieldRecorder(cst.CSTTransformer):
@@ -81,23 +129,124 @@ def child_fields(node: cst.CSTNode) -> tuple[tuple[str, int, bool], ...]:
     return made
 
 
+def _node_classes(hint: Any) -> set[type] | None:
+    """The CSTNode classes a field's annotation allows (None: not understood)."""
+    if isinstance(hint, type):
+        return {hint} if issubclass(hint, cst.CSTNode) else set()
+    origin = typing.get_origin(hint)
+    if origin is typing.Literal:
+        return set()
+    arguments = typing.get_args(hint)
+    if origin is None or not arguments:
+        return None
+    found: set[type] = set()
+    for argument in arguments:
+        classes = _node_classes(argument)
+        if classes is None:
+            return None
+        found |= classes
+    return found
+
+
+def _only_inert(classes: set[type], inert: frozenset[type]) -> bool:
+    """Every concrete node class a field may hold is inert (so the field is never walked)."""
+    work = list(classes)
+    seen: set[type] = set()
+    while work:
+        kind = work.pop()
+        if kind in seen:
+            continue
+        seen.add(kind)
+        # LibCST's `add_slots` replaces each node class by a slotted copy; the original
+        # stays behind as a subclass nothing instantiates (its module names the copy)
+        live = getattr(sys.modules.get(kind.__module__), kind.__name__, None) is kind
+        if live and not inspect.isabstract(kind) and kind not in inert:
+            return False
+        work.extend(kind.__subclasses__())
+    return True
+
+
+_LIVE: dict[tuple[type, frozenset[type]], tuple[tuple[str, int, bool], ...]] = {}
+
+
+def live_fields(node: cst.CSTNode, inert: frozenset[type]) -> tuple[tuple[str, int, bool], ...]:
+    """`child_fields` without the fields whose annotation allows only `inert` nodes
+    (whitespace, parentheses, commas...): they are not even read."""
+    key = (type(node), inert)
+    known = _LIVE.get(key)
+    if known is not None:
+        return known
+    fields = child_fields(node)
+    try:
+        hints = typing.get_type_hints(type(node))
+    except Exception:  # noqa: BLE001 - an annotation we cannot resolve: keep every field
+        hints = {}
+    kept = []
+    for field in fields:
+        classes = _node_classes(hints[field[0]]) if field[0] in hints else None
+        if classes is None or not _only_inert(classes, inert):
+            kept.append(field)
+    _LIVE[key] = made = tuple(kept)
+    return made
+
+
+#: type -> 1 for a node, 2 for a sequence, 0 for anything else (`isinstance(x, CSTNode)`
+#: goes through ABCMeta, which was a tenth of the walk)
+_CATEGORY: dict[type, int] = {}
+
+
+def _category(kind: type) -> int:
+    found = _CATEGORY.get(kind)
+    if found is None:
+        found = _CATEGORY[kind] = (
+            1 if issubclass(kind, cst.CSTNode) else 2 if issubclass(kind, (tuple, list)) else 0
+        )
+    return found
+
+
+def methods_of(owner: object) -> Hooks:
+    """`hooks` for an object with LibCST-style `visit_<Type>` / `leave_<Type>` methods.
+
+    Methods LibCST's visitor base classes define for every type (no-ops) do not count:
+    a type without a hook of the owner's own costs no call.
+    """
+
+    def hooks(kind: type) -> tuple[Visit | None, Leave | None]:
+        found = []
+        for prefix in ("visit_", "leave_"):
+            name = prefix + kind.__name__
+            method = getattr(owner, name, None)
+            defined = next((k for k in type(owner).__mro__ if name in vars(k)), None)
+            if defined is not None and defined.__module__.startswith("libcst."):
+                method = None
+            found.append(method)
+        return found[0], found[1]
+
+    return hooks
+
+
 def transform(node: cst.CSTNode, hooks: Hooks, inert: frozenset[type] = frozenset()) -> Any:
     """`node.visit(...)` with the hooks `hooks` gives per type, rebuilding only changes."""
     plans: dict[type, tuple[Visit | None, Leave | None, tuple[tuple[str, int, bool], ...]]] = {}
+    category = _CATEGORY
 
     def walk(current: cst.CSTNode) -> Any:
         kind = type(current)
         plan = plans.get(kind)
         if plan is None:
-            plan = plans[kind] = (*hooks(kind), child_fields(current))
+            plan = plans[kind] = (*hooks(kind), live_fields(current, inert))
         visit, leave, fields = plan
         updated = current
         if visit is None or visit(current) is not False:
             changes: dict[str, Any] | None = None
             for name, mode, body in fields:
                 value = getattr(current, name)
-                if isinstance(value, cst.CSTNode):
-                    if type(value) in inert:
+                value_kind = type(value)
+                found = category.get(value_kind)
+                if found is None:
+                    found = _category(value_kind)
+                if found == 1:
+                    if value_kind in inert:
                         continue
                     new = walk(value)
                     if new is value:
@@ -105,7 +254,7 @@ def transform(node: cst.CSTNode, hooks: Hooks, inert: frozenset[type] = frozense
                     if changes is None:
                         changes = {}
                     changes[name] = _single(value, new, mode)
-                elif isinstance(value, (tuple, list)) and value:
+                elif found == 2 and value:
                     items = _sequence(value, walk, inert, body)
                     if items is not None:
                         if changes is None:
@@ -143,7 +292,7 @@ def _sequence(
     """The new children of a sequence field, or None when every child came back as it was."""
     out: list[Any] | None = None
     for index, child in enumerate(children):
-        if not isinstance(child, cst.CSTNode) or type(child) in inert:
+        if type(child) in inert:
             if out is not None:
                 out.append(child)
             continue

@@ -18,6 +18,7 @@ import libcst as cst
 
 from tf1migrate.rules_impl.base import TF, V1, Context, Example, Rule, call_symbol
 from tf1migrate.types import Severity
+from tf1migrate.walk import INERT, methods_of, transform
 
 RULE = "TFM104"
 GRAPH_MODE_SWITCHES = frozenset({"tf.disable_v2_behavior", "tf.disable_eager_execution"})
@@ -82,21 +83,23 @@ class GraphModeSwitches(Rule):
         if not self._calls:
             return module
         remover = _RemoveStatements(self._calls)
-        result = module.visit(remover)
+        result = transform(module, methods_of(remover), INERT)
         ctx.count += remover.removed  # the rewrites made here (ctx.changed() once each)
         return result
 
 
-class _RemoveStatements(cst.CSTTransformer):
+class _RemoveStatements:
     """Drops the expression statements calling a noted switch, leaving a comment line."""
 
     def __init__(self, calls: dict[int, str]) -> None:
-        super().__init__()
         self.calls = calls
         self.removed = 0
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        before = self.removed
         body, carried = self._strip(original_node.body, updated_node.body)
+        if self.removed == before:
+            return updated_node  # no switch at this level: the statements are as they were
         if carried:
             return updated_node.with_changes(body=body, footer=[*carried, *updated_node.footer])
         return updated_node.with_changes(body=body)
@@ -104,7 +107,10 @@ class _RemoveStatements(cst.CSTTransformer):
     def leave_IndentedBlock(
         self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
     ) -> cst.IndentedBlock:
+        before = self.removed
         body, carried = self._strip(original_node.body, updated_node.body)
+        if self.removed == before:
+            return updated_node
         if not body:  # a block cannot be empty: the comments go above a `pass`
             body = [cst.SimpleStatementLine([cst.Pass()], leading_lines=carried)]
             carried = []
@@ -115,7 +121,7 @@ class _RemoveStatements(cst.CSTTransformer):
     ) -> tuple[list[cst.BaseStatement], list[cst.EmptyLine]]:
         """The statements without the switches; comments of a removed statement move to
         the next one (returned when none follows). Calls are recognised in `originals`
-        (this pass rebuilds every node, so only the nodes it was given keep their ids)."""
+        (the ids noted are those of the tree this pass walks)."""
         kept: list[cst.BaseStatement] = []
         carried: list[cst.EmptyLine] = []
         for original, statement in zip(originals, statements, strict=True):

@@ -8,12 +8,15 @@ same syntactic start PositionProvider would report.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
+
+
+_NOTHING = nullcontext()  # see tf1migrate.codegen
 
 
 @dataclass
@@ -41,19 +44,19 @@ class _StartRecorder(CodegenState):
         if key in self.wanted and key not in self.starts:  # whitespace-inclusive fallback
             self.starts[key] = (self.line, self.column)
 
-    @contextmanager
     def record_syntactic_position(
         self,
         node: cst.CSTNode,
         *,
         start_node: cst.CSTNode | None = None,
         end_node: cst.CSTNode | None = None,
-    ) -> Iterator[None]:
+    ) -> AbstractContextManager[None]:
+        # the start is where the `with` is entered, i.e. now: no generator per node needed
         key = id(node)
         if key in self.wanted and key not in self._syntactic:
             self._syntactic.add(key)
             self.starts[key] = (self.line, self.column)
-        yield
+        return _NOTHING
 
 
 def node_starts(module: cst.Module, nodes: Iterable[cst.CSTNode]) -> dict[int, tuple[int, int]]:

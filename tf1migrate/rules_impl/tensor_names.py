@@ -27,6 +27,7 @@ import libcst as cst
 from tf1migrate.rules_impl.base import TF, Context, Example, Frame, Rule, call_symbol
 from tf1migrate.rules_impl.names import keep_parentheses
 from tf1migrate.types import Severity
+from tf1migrate.walk import INERT, transform
 
 RULE = "TFM407"
 TENSOR_NAME = "tf1compat.tensor_name"
@@ -174,7 +175,7 @@ class TensorNames(Rule):
                 ctx.imports.add(TENSOR_NAME.split(".")[0])
             else:
                 undo[id(candidate.rewritten)] = candidate.updated
-        return module.visit(_Undo(undo)) if undo else module
+        return _undo(module, undo) if undo else module
 
     def _model_code(self) -> set[int]:
         """ids of the frames that are model code: they create variables, or such code
@@ -194,15 +195,13 @@ class TensorNames(Rule):
         return model
 
 
-class _Undo(cst.CSTTransformer):
+def _undo(module: cst.Module, undo: dict[int, cst.BaseExpression]) -> cst.Module:
     """Puts back the `.name` reads rewritten outside model code (matched by identity)."""
 
-    def __init__(self, undo: dict[int, cst.BaseExpression]) -> None:
-        super().__init__()
-        self.undo = undo
+    def leave(original: cst.CSTNode, updated: cst.CSTNode) -> cst.CSTNode:
+        return undo.get(id(original), updated)  # type: ignore[return-value]
 
-    def on_leave(self, original_node: cst.CSTNode, updated_node: cst.CSTNode) -> cst.CSTNode:
-        return self.undo.get(id(original_node), updated_node)  # type: ignore[return-value]
+    return transform(module, lambda kind: (None, leave), INERT)
 
 
 def _parameters(function: cst.FunctionDef) -> set[str]:
