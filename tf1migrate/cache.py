@@ -22,6 +22,9 @@ from typing import Any
 from tf1migrate import __version__
 
 CACHE_DIR_NAME = ".tf1migrate_cache"
+#: Part of every key: bumped when what an entry holds changes shape within a version
+#: (an older pickle would load with new fields at their defaults, and be wrong).
+SCHEMA = "2"
 _MAGIC = b"TF1MC1\n"
 _DAY = 86_400
 #: Entries unused for this long are deleted (at most one sweep a day), so the cache does
@@ -91,7 +94,7 @@ def rule_packs_fingerprint(packs: tuple[str, ...]) -> str:
 def make_key(kind: str, data: bytes, *parts: str) -> str:
     """Cache key for one file: kind ("summary"/"result"), bytes, version, then `parts`."""
     digest = hashlib.sha256()
-    for part in (kind, __version__, *parts):
+    for part in (kind, __version__, SCHEMA, *parts):
         digest.update(part.encode() + b"\0")
     digest.update(data)
     return digest.hexdigest()

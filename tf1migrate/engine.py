@@ -25,13 +25,13 @@ from tf1migrate import noqa
 from tf1migrate.codegen import module_code
 from tf1migrate.generate import BASES, class_name_for, generate_wrapper, wrapped_name
 from tf1migrate.index import (
-    Decision,
     ProjectIndex,
     RootInfo,
     def_has_skip_comment,
     file_has_skip_comment,
     generated_wrapper_target,
 )
+from tf1migrate.project_findings import project_findings
 from tf1migrate.resolve import COMPAT_V1, TF_ROOT, Resolver
 from tf1migrate.rulepacks import RuleSet, load_rule_packs
 from tf1migrate.types import (
@@ -105,10 +105,12 @@ def migrate_source(
     first = _rewrite(parse(source, path), path, module, project, options, rules, code=source)
     code = source
     layers = first.layers
+    compiled = False
     if first.changed:
         code = module_code(first.tree)
         _check(first, code, path, module, project, options, rules)
         layers = _locate_layers(code, layers)
+        compiled = True
     findings = tuple(sorted(set(noqa.filter_findings(first.findings, noqa.suppressed_lines(source)))))
     return SourceResult(
         code=code,
@@ -116,6 +118,7 @@ def migrate_source(
         layers=tuple(layers),
         upgrades=first.upgrades,
         tf1_debt=sum(1 for f in findings if f.severity == Severity.WARNING),
+        compiled=compiled,
     )
 
 
@@ -178,8 +181,7 @@ def _rewrite(
         imports.add(RUNTIME_MODULE)
         if any(layer.scope for layer in layers) and not _binds_tensorflow(upgraded):
             imports.add(TF_ROOT)
-    findings += _training_findings(project, module_name, path, options)
-    findings += _decision_findings(project, module_name, path, options)
+    findings += project_findings(project, module_name, path, options)
     changed = bool(layers or upgrade_count)
     if imports and changed:
         upgraded = _add_imports(upgraded, imports)
@@ -387,58 +389,6 @@ def _wrap_findings(root: RootInfo, class_name: str, path: str, line: int) -> lis
             f"constructor of `{class_name}` defaults to it, so names match checkpoints written "
             "by the training code"
         ), Severity.INFO))
-    return found
-
-
-def _training_findings(
-    project: ProjectIndex, module: str, path: str, options: Options
-) -> list[Finding]:
-    if not _enabled("TFM410", options):
-        return []
-    found = []
-    for key in sorted(project.training_code):
-        key_module, qualname = key.split(":", 1)
-        if key_module != module:
-            continue
-        reasons = ", ".join(project.training_reasons.get(key, ()))
-        found.append(Finding(path, project.lines.get(key, 1), 0, "TFM410", (
-            f"`{qualname}` creates variables but is training code ({reasons}): it is not wrapped; "
-            "move its model part into a function (which gets a layer) and write the training "
-            "loop in TF2 around that layer"
-        ), Severity.WARNING))
-    return found
-
-
-def _score_text(decision: Decision) -> str:
-    if any(item.veto for item in decision.evidence):
-        return f"score {decision.score}, vetoed"
-    return f"score {decision.score}, below the threshold of 2"
-
-
-def _decision_findings(
-    project: ProjectIndex, module: str, path: str, options: Options
-) -> list[Finding]:
-    """No silent skips: every variable-creating callable not wrapped says why (TFM304/305)."""
-    found = []
-    for decision in project.decisions_in(module):
-        if decision.wrapped:
-            continue
-        why = decision.explain()
-        if decision.verdict == "not-a-layer":
-            rule, severity = "TFM305", Severity.WARNING
-            message = (
-                f"`{decision.qualname}` creates TF1 variables but no layer was generated: "
-                f"{why}. What to do: {decision.advice or 'move its forward pass into a function taking tensors (which gets a layer)'}"
-            )
-        else:
-            rule, severity = "TFM304", Severity.INFO
-            message = (
-                f"`{decision.qualname}` creates TF1 variables and is not wrapped "
-                f"({_score_text(decision)}: {why}); it runs inside the layer of its caller. "
-                "List it under `wrap = [...]` to get a layer of its own"
-            )
-        if _enabled(rule, options):
-            found.append(Finding(path, decision.line, 0, rule, message, severity))
     return found
 
 

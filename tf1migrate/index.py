@@ -224,6 +224,7 @@ class ModuleSummary:
     wrapped: tuple[str, ...] = ()  # qualnames already wrapped by a generated class
     # class qualname -> its bases, resolved ("tf.train.Optimizer", "pkg.models.Model")
     class_bases: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    uses_compat_v1: bool = False  # imports from tensorflow.compat.v1 (`Resolver.uses_compat_v1`)
 
 
 SKIP_FILE = "tf1migrate: skip-file"
@@ -389,12 +390,45 @@ class ProjectIndex:
     reexports: dict[str, str] = field(default_factory=dict)  # "pkg.mod.tf" -> "tensorflow"
     lines: dict[str, int] = field(default_factory=dict)  # key -> line of its def (findings)
     decisions: dict[str, Decision] = field(default_factory=dict)  # every creating callable
+    # module -> the dotted targets its imports bind (to know which re-exports it can reach)
+    imports: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    _by_module: dict[str, tuple[Decision, ...]] | None = field(default=None, repr=False)
 
     def roots_in(self, module: str) -> tuple[RootInfo, ...]:
         return self.roots.get(module, ())
 
     def decisions_in(self, module: str) -> tuple[Decision, ...]:
-        return tuple(d for k, d in sorted(self.decisions.items()) if d.module == module)
+        if self._by_module is None:
+            grouped: dict[str, list[Decision]] = {}
+            for _, decision in sorted(self.decisions.items()):
+                grouped.setdefault(decision.module, []).append(decision)
+            self._by_module = {m: tuple(found) for m, found in grouped.items()}
+        return self._by_module.get(module, ())
+
+    def view(self, module: str) -> ModuleView:
+        """Everything the rewrite of `module` reads from this index, and nothing more.
+
+        The engine is given this view instead of the index, so the view's fingerprint is
+        a sound cache key for the module's result: a change elsewhere in the project that
+        does not change this view leaves the module's cached answer valid.
+        """
+        prefix = module + ":"
+        roots = self.roots_in(module)
+        training = tuple(
+            (key, self.training_reasons.get(key, ()))
+            for key in sorted(self.training_code) if key.startswith(prefix)
+        )
+        keys = [root.key for root in roots] + [key for key, _ in training]
+        lines = tuple(sorted((key, self.lines[key]) for key in set(keys) if key in self.lines))
+        return ModuleView(
+            module=module,
+            roots=roots,
+            decisions=self.decisions_in(module),
+            training=training,
+            line_table=lines,
+            reexport_table=_reachable_reexports(self.reexports, self.imports.get(module, ())),
+        )
+
 
     def is_training(self, module: str, qualname: str) -> bool:
         return f"{module}:{qualname}" in self.training_code
@@ -410,8 +444,76 @@ class ProjectIndex:
         """Link (this module) then plan (`tf1migrate.plan`): the runner's one entry point."""
         from tf1migrate.plan import plan_project  # the later stage, imported when run
 
-        graph = Linker(list(summaries), options, CreatorRules.coerce(rules)).link()
-        return plan_project(graph)
+        summaries = list(summaries)
+        graph = Linker(summaries, options, CreatorRules.coerce(rules)).link()
+        index = plan_project(graph)
+        index.imports = {
+            s.module: tuple(sorted({target for _, target in s.imports})) for s in summaries
+        }
+        return index
+
+
+@dataclass(frozen=True)
+class ModuleView:
+    """One module's slice of the `ProjectIndex`, with the accessors the engine uses.
+
+    `reexports` holds only the entries the module's imports can reach (`utils.tf` when it
+    imports `pkg.utils`, or `pkg.utils.tf` itself), which resolve its names exactly as the
+    whole table would.
+    """
+
+    module: str
+    roots: tuple[RootInfo, ...] = ()
+    decisions: tuple[Decision, ...] = ()
+    training: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (key, kinds) of training code
+    line_table: tuple[tuple[str, int], ...] = ()
+    reexport_table: tuple[tuple[str, str], ...] = ()
+
+    def roots_in(self, module: str) -> tuple[RootInfo, ...]:
+        return self.roots if module == self.module else ()
+
+    def decisions_in(self, module: str) -> tuple[Decision, ...]:
+        return self.decisions if module == self.module else ()
+
+    @property
+    def training_code(self) -> frozenset[str]:
+        return frozenset(key for key, _ in self.training)
+
+    @property
+    def training_reasons(self) -> dict[str, tuple[str, ...]]:
+        return dict(self.training)
+
+    @property
+    def lines(self) -> dict[str, int]:
+        return dict(self.line_table)
+
+    @property
+    def reexports(self) -> dict[str, str]:
+        return dict(self.reexport_table)
+
+
+def _reachable_reexports(
+    reexports: Mapping[str, str], targets: Iterable[str]
+) -> tuple[tuple[str, str], ...]:
+    """The re-export entries a module importing `targets` can resolve a name through.
+
+    `Resolver` looks up dotted prefixes of `<import target>.<attribute chain>`: the target's
+    own prefixes, and anything under the target.
+    """
+    if not reexports:
+        return ()
+    wanted: dict[str, str] = {}
+    for target in targets:
+        parts = target.split(".")
+        for end in range(1, len(parts) + 1):
+            prefix = ".".join(parts[:end])
+            if prefix in reexports:
+                wanted[prefix] = reexports[prefix]
+        below = target + "."
+        for key, value in reexports.items():
+            if key.startswith(below):
+                wanted[key] = value
+    return tuple(sorted(wanted.items()))
 
 
 @dataclass

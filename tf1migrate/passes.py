@@ -71,6 +71,27 @@ class LoadRules(Protocol):
     def __call__(self, extra: Sequence[str] = ()) -> RuleSet: ...
 
 
+class View(Protocol):
+    def __call__(self, project: ProjectIndex, module: str) -> object:
+        """What the rewrite of `module` reads from the index (its cache key, fingerprinted)."""
+        ...
+
+
+class Triage(Protocol):
+    def __call__(
+        self,
+        source: str,
+        *,
+        summary: ModuleSummary,
+        view: object,
+        path: str,
+        options: Options,
+        rules: RuleSet,
+    ) -> SourceResult | None:
+        """The rewrite's answer when pass 1 proves it has nothing to do, else None."""
+        ...
+
+
 # The real stages. Their modules are imported on first use: LibCST costs half a second to
 # import, and an unchanged re-run (every answer cached) never needs it.
 
@@ -103,14 +124,41 @@ def rewrite(
     )
 
 
+def view(project: ProjectIndex, module: str) -> object:
+    return project.view(module)
+
+
+def triage(
+    source: str,
+    *,
+    summary: ModuleSummary,
+    view: object,
+    path: str,
+    options: Options,
+    rules: RuleSet,
+) -> SourceResult | None:
+    from tf1migrate.triage import needs_rewrite, untouched_result
+
+    if needs_rewrite(summary, view, options, rules):  # type: ignore[arg-type]
+        return None
+    return untouched_result(source, summary, view, path, options)  # type: ignore[arg-type]
+
+
 @dataclass(frozen=True)
 class Stages:
-    """One function per stage. Module-level functions, so spawned workers can unpickle them."""
+    """One function per stage. Module-level functions, so spawned workers can unpickle them.
+
+    `view` gives the slice of the index one file's rewrite reads (the rewrite is given that
+    slice, and the cache keys its result by it); `triage` answers for a file pass 1 proves
+    the rewrite leaves alone, without running it.
+    """
 
     load_rules: LoadRules = load_rule_packs
     summarize: Summarize = summarize
     link: Link = link
     rewrite: Rewrite = rewrite
+    view: View = view
+    triage: Triage = triage
 
 
 DEFAULT_STAGES = Stages()
@@ -148,16 +196,23 @@ def rewrite_one(
     options: Options,
     rules: RuleSet,
     verbose: bool = False,
+    nesting_checked: bool = False,
 ) -> SourceResult | Finding:
-    """Pass 2 for one file: its result, or the one finding that says why there is none."""
-    too_deep = check.nesting_failure(code, path)
+    """Pass 2 for one file: its result, or the one finding that says why there is none.
+
+    `nesting_checked`: pass 1 summarised this very text, so CPython's nesting gate passed
+    (it is a function of the text alone) and is not run again. A result whose `compiled`
+    says the rewrite compiled its output itself is not compiled a second time.
+    """
+    too_deep = None if nesting_checked else check.nesting_failure(code, path)
     if too_deep is not None:
         return failure_finding(too_deep, path, verbose)
     try:
         result = stages.rewrite(
             code, path=path, module=module, project=project, options=options, rules=rules
         )
-        check.rewrite_compiles(code, result.code, path)
+        if not result.compiled:
+            check.rewrite_compiles(code, result.code, path)
     except SyntaxError as exc:
         return error(
             path,
@@ -212,27 +267,30 @@ def migrate_texts(
 
     options = options or Options()
     rules = stages.load_rules(options.rule_packs)
-    summaries = []
+    by_path: dict[str, ModuleSummary] = {}
     failures: dict[str, ParseFailure] = {}
     for path, source in sorted(sources.items()):
         summary = summarize_one(stages, rules, source, module_name_for(path), path)
         if summary is None:
             failures[path] = _parse_failure(source, path)
         else:
-            summaries.append(summary)
-    project = stages.link(summaries, options, rules)
+            by_path[path] = summary
+    project = stages.link(list(by_path.values()), options, rules)
     results: dict[str, SourceResult | ParseFailure] = dict(failures)
     for path, source in sorted(sources.items()):
         if path in failures:
             continue
+        module = module_name_for(path)
+        part = stages.view(project, module)
+        answer = stages.triage(
+            source, summary=by_path[path], view=part, path=path, options=options, rules=rules
+        )
+        if answer is not None:
+            results[path] = answer
+            continue
         try:
             results[path] = stages.rewrite(
-                source,
-                path=path,
-                module=module_name_for(path),
-                project=project,
-                options=options,
-                rules=rules,
+                source, path=path, module=module, project=part, options=options, rules=rules
             )
         except ParseFailure as failure:  # LibCST rejects what Python's ast accepted
             results[path] = failure

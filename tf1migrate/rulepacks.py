@@ -106,6 +106,16 @@ class RuleSet:
     findings: tuple[FindingRule, ...] = ()
     sources: tuple[str, ...] = ()  # the packs merged, in order
 
+    def user_roots(self) -> frozenset[str]:
+        """Top-level packages named by rule keys that are not TensorFlow (`acme` for
+        `acme.legacy.x`): files importing them are rewritten like TensorFlow files."""
+        cached = _USER_ROOTS.get(id(self))
+        if cached is None or cached[0] is not self:
+            names = [*self.renames, *self.layer_map, *(s for f in self.findings for s in f.symbols)]
+            roots = frozenset(n.split(".")[0] for n in names if not n.startswith(("tf.", "*.")))
+            cached = _USER_ROOTS[id(self)] = (self, roots)
+        return cached[1]
+
     def finding_for_symbol(self, symbol: str) -> FindingRule | None:
         """The finding whose symbol is the longest prefix of `symbol` (dotted), if any."""
         return _finding_index(self).get_symbol(symbol)
@@ -142,6 +152,9 @@ class _FindingIndex:
 
 
 _INDEXES: dict[int, tuple[RuleSet, _FindingIndex]] = {}
+
+
+_USER_ROOTS: dict[int, tuple[RuleSet, frozenset[str]]] = {}
 
 
 def _finding_index(rules: RuleSet) -> _FindingIndex:

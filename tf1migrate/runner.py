@@ -134,20 +134,24 @@ def _summarize_task(
 
 
 def _migrate_task(
-    stages: Stages, blob_path: str, unit: tuple[str, str, str, Options], verbose: bool
+    stages: Stages, blob_path: str, unit: tuple[str, str, str, Options, Any, bool], verbose: bool
 ) -> SourceResult | Finding:
-    """Pass 2 for one file: its SourceResult, or the finding that says why there is none."""
-    code, module, display, options = unit
-    shared = _shared(blob_path)
+    """Pass 2 for one file: its SourceResult, or the finding that says why there is none.
+
+    The unit carries the file's view of the index (all its rewrite may read) and whether
+    pass 1 already found the text within CPython's nesting limits.
+    """
+    code, module, display, options, view, nesting_checked = unit
     return passes.rewrite_one(
         stages,
         code,
         path=display,
         module=module,
-        project=shared["project"],
+        project=view,
         options=options,
-        rules=shared["rules"],
+        rules=_shared(blob_path)["rules"],
         verbose=verbose,
+        nesting_checked=nesting_checked,
     )
 
 
@@ -453,6 +457,7 @@ class _Run:
         self.jobs = jobs or os.cpu_count() or 1
         self.budget = Budget(float(config.file_timeout), config.file_memory_mb)
         self._rules: RuleSet | None = None
+        self._linked: tuple[ProjectIndex, RuleSet] | None = None
         # files whose pass 1 ran out of time or memory, or crashed: pass 2 would again
         self._failed_first: dict[Path, Failure] = {}
         self.manifest = _Manifest(self.cache, found.root)
@@ -568,21 +573,26 @@ class _Run:
     # -- pass 2
 
     def pass_two(self, todo: list[_Unit], summaries: dict[str, _Summary]) -> dict[Path, FileResult]:
-        """Migrated results for the target files; the project index is only built on a miss."""
+        """Migrated results for the target files; the project index is only built on a miss.
+
+        A result is cached under its file's bytes, options and *view* of the index (what
+        its rewrite reads), so an edit elsewhere that leaves that view alone keeps it. The
+        views' fingerprints are cached per index, so a warm run links nothing.
+        """
         index_fp = cache_mod.fingerprint(sorted((m, e.fingerprint) for m, e in summaries.items()))
         per_file = _PerFileIgnores(self.config, self.root)
+        views_key = cache_mod.make_key("views", index_fp.encode(), self.packs, self.options_fp)
+        stored = self.cache.get(views_key)
+        view_fps: dict[str, str] = stored if isinstance(stored, dict) else {}
+        if any(unit.module not in view_fps for unit in todo):
+            self._link(summaries)
+            view_fps = {**view_fps, **self._view_fingerprints(summaries, todo)}
+            self.cache.put(views_key, view_fps)
         results: dict[Path, FileResult] = {}
         misses: list[tuple[str, _Unit, Options]] = []
         for unit in todo:
             options = per_file.options_for(unit.path, self.options)
-            key = cache_mod.make_key(
-                "result",
-                unit.digest.encode(),
-                self.packs,
-                cache_mod.fingerprint(options),
-                index_fp,
-                unit.module,
-            )
+            key = self._result_key(unit, options, view_fps[unit.module])
             hit = self.cache.get(key)
             if isinstance(hit, SourceResult):
                 results[unit.path] = _file_result(unit, hit, cached=True)
@@ -597,14 +607,31 @@ class _Run:
                 )
         if not misses:
             return results
-        project, rules = self._project_index(summaries)
-        blob = self._share("project", project=project, rules=rules)
+        project, rules = self._link(summaries)
+        work: list[tuple[str, _Unit, Options, Any]] = []
+        for key, unit, options in misses:
+            view = self.stages.view(project, unit.module)
+            answer = None
+            if self._indexed(unit, summaries):  # pass 1 may prove pass 2 has nothing to do
+                summary = summaries[unit.module].value
+                answer = self.stages.triage(
+                    unit.code, summary=summary, view=view, path=unit.display,
+                    options=options, rules=rules,
+                )
+            if answer is not None:
+                self.cache.put(key, answer)
+                results[unit.path] = _file_result(unit, answer, cached=False)
+            else:
+                work.append((key, unit, options, view))
+        if not work:
+            return results
+        blob = self._share("migrate", rules=rules)
         answers = self._map(
             _Task(_migrate_task, (self.stages, blob), (self.verbose,)),
-            [(u.code, u.module, u.display, o) for _, u, o in misses],
+            [(u.code, u.module, u.display, o, v, self._indexed(u, summaries)) for _, u, o, v in work],
             "migrate",
         )
-        for (key, unit, _), answer in zip(misses, answers):
+        for (key, unit, _, _), answer in zip(work, answers):
             if isinstance(answer, SourceResult):
                 self.cache.put(key, answer)
                 results[unit.path] = _file_result(unit, answer, cached=False)
@@ -613,6 +640,36 @@ class _Run:
                     answer = _failed(unit.display, answer, self.budget)
                 results[unit.path] = self._failure_result(unit, answer)
         return results
+
+    @staticmethod
+    def _indexed(unit: _Unit, summaries: dict[str, _Summary]) -> bool:
+        """Pass 1 summarised this file's text (so it is within CPython's nesting limits)."""
+        entry = summaries.get(unit.module)
+        return entry is not None and entry.unit is unit and bool(entry.fingerprint)
+
+    def _result_key(self, unit: _Unit, options: Options, view_fp: str) -> str:
+        return cache_mod.make_key(
+            "result",
+            unit.digest.encode(),
+            self.packs,
+            cache_mod.fingerprint(options),
+            view_fp,
+            unit.module,
+        )
+
+    def _link(self, summaries: dict[str, _Summary]) -> tuple[ProjectIndex, RuleSet]:
+        """The project index (built once per run) and the rules."""
+        if self._linked is None:
+            self._linked = self._project_index(summaries)
+        return self._linked
+
+    def _view_fingerprints(
+        self, summaries: dict[str, _Summary], todo: Iterable[_Unit]
+    ) -> dict[str, str]:
+        """module -> fingerprint of its view, for every indexed module and every target."""
+        project, _ = self._link(summaries)
+        modules = {m for m, e in summaries.items() if e.fingerprint} | {u.module for u in todo}
+        return {m: cache_mod.fingerprint(self.stages.view(project, m)) for m in sorted(modules)}
 
     @staticmethod
     def _failure_result(unit: _Unit, finding: Finding) -> FileResult:

@@ -625,6 +625,7 @@ class _Summarizer(ast.NodeVisitor):
             star_imports=self.resolver.star_imports,
             wrapped=tuple(self.wrapped),
             class_bases=tuple(sorted(self.class_bases.items())),
+            uses_compat_v1=self.resolver.uses_compat_v1,
         )
 
 

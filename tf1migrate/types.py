@@ -119,6 +119,7 @@ class SourceResult:
     layers: tuple[GeneratedLayer, ...] = ()
     upgrades: int = 0  # symbol upgrades and layer-call replacements applied
     tf1_debt: int = 0  # TF1 constructs left after the rewrite (for the CI report)
+    compiled: bool = False  # the rewrite compiled `code` itself (CPython accepts it)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,8 @@ FAKE = Stages(
     summarize=fake.summarize_module,
     link=fake.link,
     rewrite=fake.migrate_source,
+    view=fake.view,
+    triage=fake.triage,
 )
 #: TF1MIGRATE_TEST_FAKE_ENGINE=1 pins the fake (to test the pipeline while the engine is broken).
 REAL_ENGINE_AVAILABLE = (

@@ -63,6 +63,14 @@ def link(summaries, options: Options, rules) -> ProjectIndex:
     return ProjectIndex.from_summaries(summaries, options, rules)
 
 
+def view(project: ProjectIndex, module: str) -> ProjectIndex:
+    return project  # every file's result depends on the whole (tiny) index
+
+
+def triage(source: str, *, summary, view, path: str, options: Options, rules) -> None:
+    return None  # the fake rewrites every file
+
+
 def load_rule_packs(extra=()) -> dict:
     for pack in extra:
         if "bad" in os.path.basename(pack):

@@ -85,7 +85,7 @@ class Context:
         self.uses_tensorflow = bool(resolver.tf_aliases) or bool(resolver.uses_compat_v1)
         self._enabled: dict[str, bool] = {}
         self._creators: dict[str, bool] = {}
-        self._user_roots = _user_roots(rules)
+        self._user_roots = rules.user_roots()
         self.uses_user_packages = any(
             bound.split(".")[0] in self._user_roots for bound in resolver.project_bindings.values()
         )
@@ -353,12 +353,6 @@ def _matches_any(symbol: str, patterns: Iterable[str]) -> bool:
         elif fnmatch.fnmatchcase(symbol, pattern):
             return True
     return False
-
-
-def _user_roots(rules: RuleSet) -> frozenset[str]:
-    """Top-level packages named by rule keys that are not TensorFlow (`acme` for acme.x)."""
-    names = [*rules.renames, *rules.layer_map, *(s for f in rules.findings for s in f.symbols)]
-    return frozenset(name.split(".")[0] for name in names if not name.startswith(("tf.", "*.")))
 
 
 def _head_node(node: cst.BaseExpression) -> cst.BaseExpression:

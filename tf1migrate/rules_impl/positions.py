@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
-
 _NOTHING = nullcontext()  # see tf1migrate.codegen
 
 
