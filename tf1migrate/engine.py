@@ -36,6 +36,7 @@ from tf1migrate.resolve import COMPAT_V1, TF_ROOT, Resolver
 from tf1migrate.rulepacks import RuleSet, load_rule_packs
 from tf1migrate.types import (
     Finding,
+    Fixpoint,
     GeneratedLayer,
     InternalCheckError,
     Options,
@@ -92,13 +93,19 @@ class _Rewrite:
     layers: list[GeneratedLayer]
     upgrades: int
     rules_applied: set[str]
+    code_findings: list[Finding]  # the upgrade walk's own (not the index's, not wrapping's)
 
 
 def migrate_source(
     source: str, *, path: str, module: str, project: ProjectIndex, options: Options,
-    rules: RuleSet | None = None,
+    rules: RuleSet | None = None, learn: bool = False,
 ) -> SourceResult:
-    """Migrate one file's text; raises ParseFailure or InternalCheckError."""
+    """Migrate one file's text; raises ParseFailure or InternalCheckError.
+
+    `learn=True` (a run that writes): the self-check's second run also reports and locates
+    its findings, and the result's `fixpoint` keeps them, so the written text's own answer
+    can be cached without migrating it again (see `Fixpoint`).
+    """
     if file_has_skip_comment(source):
         return SourceResult(code=source)
     rules = rules if rules is not None else load_rule_packs(options.rule_packs)
@@ -106,9 +113,10 @@ def migrate_source(
     code = source
     layers = first.layers
     compiled = False
+    fixpoint = None
     if first.changed:
         code = module_code(first.tree)
-        _check(first, code, path, module, project, options, rules)
+        fixpoint = _check(first, code, path, module, project, options, rules, learn)
         layers = _locate_layers(code, layers)
         compiled = True
     findings = tuple(sorted(set(noqa.filter_findings(first.findings, noqa.suppressed_lines(source)))))
@@ -119,18 +127,20 @@ def migrate_source(
         upgrades=first.upgrades,
         tf1_debt=sum(1 for f in findings if f.severity == Severity.WARNING),
         compiled=compiled,
+        fixpoint=fixpoint,
     )
 
 
 def _check(
     result: _Rewrite, code: str, path: str, module: str, project: ProjectIndex,
-    options: Options, rules: RuleSet,
-) -> None:
+    options: Options, rules: RuleSet, learn: bool = False,
+) -> Fixpoint | None:
     """The output compiles and a second run changes nothing; else InternalCheckError.
 
     The second run works on the rewritten tree itself rather than on a re-parse of `code`:
     LibCST trees round-trip through their code, and skipping the parse and the final
-    codegen halves the check's cost. (The fuzz tests re-run on the text.)
+    codegen halves the check's cost. (The fuzz tests re-run on the text.) With `learn`,
+    the second run is a full one (every rule, positions) and its findings are returned.
     """
     applied = sorted(result.rules_applied)
     try:
@@ -138,26 +148,40 @@ def _check(
     except (SyntaxError, ValueError) as error:
         message = f"{path}: rewritten code does not compile: {error}"
         raise InternalCheckError(message, applied) from None
-    # findings never change code: skip them on the re-run, and never locate the rest
-    # (positions cost a codegen pass; only the rule ids are kept, for the error message)
-    rewrite_only = replace(options, ignore=(*options.ignore, "TFM4"))
-    again = _rewrite(
-        result.tree, path, module, project, rewrite_only, rules, locate=False, code=code
-    )
+    if learn:
+        again = _rewrite(
+            result.tree, path, module, project, options, rules, code=code, check_only=True
+        )
+    else:
+        # findings never change code: skip them on the re-run, and never locate the rest
+        # (positions cost a codegen pass; only the rule ids are kept, for the error message)
+        rewrite_only = replace(options, ignore=(*options.ignore, "TFM4"))
+        again = _rewrite(
+            result.tree, path, module, project, rewrite_only, rules, locate=False, code=code,
+            check_only=True,
+        )
     if again.changed:
         raise InternalCheckError(
             f"{path}: rewrite is not idempotent (a second run changed the file)",
             sorted(again.rules_applied) or applied,
         )
+    if not learn:
+        return None
+    wrapped = {generated_wrapper_target(s) for s in again.tree.body if isinstance(s, cst.ClassDef)}
+    return Fixpoint(
+        findings=tuple(again.code_findings), wrapped=frozenset(w for w in wrapped if w)
+    )
 
 
 def _rewrite(
     tree: cst.Module, path: str, module_name: str, project: ProjectIndex, options: Options,
-    rules: RuleSet, *, locate: bool = True, code: str | None = None,
+    rules: RuleSet, *, locate: bool = True, code: str | None = None, check_only: bool = False,
 ) -> _Rewrite:
     """One rewrite of `tree` (upgrades, wrappers, imports); `locate=False` skips positions.
 
     `code` is the tree's text when known: its `# tf1migrate: noqa` comments mute rewrites.
+    `check_only` (the self-check's second run) leaves out the index's findings, which are
+    the first run's already.
     """
     muted = noqa.for_tree(tree, code) if code is not None and "noqa" in code else None
     is_package = path.replace("\\", "/").endswith("__init__.py")
@@ -169,6 +193,7 @@ def _rewrite(
     upgraded, upgrade_count, imports = _upgrade(
         tree, resolver, rules, options, path, findings, applied, locate, muted
     )
+    code_findings = list(findings)
 
     roots = [
         root for root in project.roots_in(module_name)
@@ -181,11 +206,14 @@ def _rewrite(
         imports.add(RUNTIME_MODULE)
         if any(layer.scope for layer in layers) and not _binds_tensorflow(upgraded):
             imports.add(TF_ROOT)
-    findings += project_findings(project, module_name, path, options)
+    if not check_only:
+        findings += project_findings(project, module_name, path, options)
     changed = bool(layers or upgrade_count)
     if imports and changed:
         upgraded = _add_imports(upgraded, imports)
-    return _Rewrite(upgraded, changed, findings, layers, upgrade_count + len(layers), applied)
+    return _Rewrite(
+        upgraded, changed, findings, layers, upgrade_count + len(layers), applied, code_findings
+    )
 
 
 def _upgrade(

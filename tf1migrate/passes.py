@@ -24,6 +24,7 @@ from tf1migrate import check
 from tf1migrate.rulepacks import RuleSet, load_rule_packs
 from tf1migrate.types import (
     Finding,
+    Fixpoint,
     InternalCheckError,
     Options,
     ParseFailure,
@@ -62,13 +63,31 @@ class Rewrite(Protocol):
         project: ProjectIndex,
         options: Options,
         rules: RuleSet,
+        learn: bool = False,
     ) -> SourceResult:
-        """Pass 2 for one file; ParseFailure or InternalCheckError for that file."""
+        """Pass 2 for one file; ParseFailure or InternalCheckError for that file.
+
+        `learn`: the file will be written; the result may carry its `fixpoint`."""
         ...
 
 
 class LoadRules(Protocol):
     def __call__(self, extra: Sequence[str] = ()) -> RuleSet: ...
+
+
+class Learn(Protocol):
+    def __call__(
+        self,
+        code: str,
+        fixpoint: Fixpoint,
+        *,
+        before: object,
+        after: object,
+        path: str,
+        options: Options,
+    ) -> SourceResult | None:
+        """The answer for `code` (a written rewrite) under the view `after`, if known."""
+        ...
 
 
 class View(Protocol):
@@ -116,11 +135,29 @@ def rewrite(
     project: ProjectIndex,
     options: Options,
     rules: RuleSet,
+    learn: bool = False,
 ) -> SourceResult:
     from tf1migrate.engine import migrate_source
 
     return migrate_source(
-        source, path=path, module=module, project=project, options=options, rules=rules
+        source, path=path, module=module, project=project, options=options, rules=rules,
+        learn=learn,
+    )
+
+
+def learn(
+    code: str,
+    fixpoint: Fixpoint,
+    *,
+    before: object,
+    after: object,
+    path: str,
+    options: Options,
+) -> SourceResult | None:
+    from tf1migrate.learn import learned_result
+
+    return learned_result(
+        code, fixpoint, before=before, after=after, path=path, options=options  # type: ignore[arg-type]
     )
 
 
@@ -150,7 +187,8 @@ class Stages:
 
     `view` gives the slice of the index one file's rewrite reads (the rewrite is given that
     slice, and the cache keys its result by it); `triage` answers for a file pass 1 proves
-    the rewrite leaves alone, without running it.
+    the rewrite leaves alone, without running it; `learn` gives a written file's answer
+    from the fixpoint the rewrite proved (`tf1migrate.learn`).
     """
 
     load_rules: LoadRules = load_rule_packs
@@ -159,6 +197,7 @@ class Stages:
     rewrite: Rewrite = rewrite
     view: View = view
     triage: Triage = triage
+    learn: Learn = learn
 
 
 DEFAULT_STAGES = Stages()
@@ -197,6 +236,7 @@ def rewrite_one(
     rules: RuleSet,
     verbose: bool = False,
     nesting_checked: bool = False,
+    learn: bool = False,
 ) -> SourceResult | Finding:
     """Pass 2 for one file: its result, or the one finding that says why there is none.
 
@@ -209,7 +249,8 @@ def rewrite_one(
         return failure_finding(too_deep, path, verbose)
     try:
         result = stages.rewrite(
-            code, path=path, module=module, project=project, options=options, rules=rules
+            code, path=path, module=module, project=project, options=options, rules=rules,
+            learn=learn,
         )
         if not result.compiled:
             check.rewrite_compiles(code, result.code, path)

@@ -28,7 +28,13 @@ from tf1migrate.config import Config
 from tf1migrate.discovery import Discovery, discover, display_path, module_name
 from tf1migrate.passes import DEFAULT_STAGES, INTERNAL_ERROR, PARSE_ERROR, Stages, error
 from tf1migrate.rulepacks import RuleSet
-from tf1migrate.sourcefile import SourceFile, SourceReadError, read_source
+from tf1migrate.sourcefile import (
+    SourceFile,
+    SourceReadError,
+    decode_source,
+    detect_newline,
+    read_source,
+)
 from tf1migrate.types import (
     FileResult,
     FileStatus,
@@ -134,25 +140,37 @@ def _summarize_task(
 
 
 def _migrate_task(
-    stages: Stages, blob_path: str, unit: tuple[str, str, str, Options, Any, bool], verbose: bool
-) -> SourceResult | Finding:
+    stages: Stages,
+    blob_path: str,
+    unit: tuple[str, str, str, Options, Any, bool, bool],
+    verbose: bool,
+) -> tuple[SourceResult | Finding, tuple[ModuleSummary, str] | None]:
     """Pass 2 for one file: its SourceResult, or the finding that says why there is none.
 
-    The unit carries the file's view of the index (all its rewrite may read) and whether
-    pass 1 already found the text within CPython's nesting limits.
+    The unit carries the file's view of the index (all its rewrite may read), whether pass
+    1 already found the text within CPython's nesting limits, and whether the result will
+    be written: then a rewrite proven a fixpoint also comes with pass 1's summary of the
+    new text, for the runner to learn the written file's answer (`tf1migrate.learn`).
     """
-    code, module, display, options, view, nesting_checked = unit
-    return passes.rewrite_one(
+    code, module, display, options, view, nesting_checked, learn = unit
+    rules = _shared(blob_path)["rules"]
+    answer = passes.rewrite_one(
         stages,
         code,
         path=display,
         module=module,
         project=view,
         options=options,
-        rules=_shared(blob_path)["rules"],
+        rules=rules,
         verbose=verbose,
         nesting_checked=nesting_checked,
+        learn=learn,
     )
+    after = None
+    if isinstance(answer, SourceResult) and answer.fixpoint is not None and answer.code != code:
+        summary = passes.summarize_one(stages, rules, answer.code, module, display)
+        after = None if summary is None else (summary, cache_mod.fingerprint(summary))
+    return answer, after
 
 
 @dataclass(frozen=True)
@@ -289,12 +307,26 @@ class _Manifest:
         self.changed = True
         return digest
 
+    def record(self, path: Path, digest: str) -> None:
+        """`path` now holds bytes of `digest` (just written): the next run need not hash it."""
+        try:
+            st = os.stat(path)
+        except OSError:
+            return
+        self.entries[str(path)] = (st.st_mtime_ns, st.st_size, st.st_ino, digest)
+        self.seen.add(str(path))
+        self.changed = True
+
     def save(self) -> None:
         if self.cache is None:
             return
         kept = {name: self.entries[name] for name in self.seen if name in self.entries}
         if self.changed or len(kept) != len(self.entries):
             self.cache.put(self.key, kept)
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def _notebook_findings(unit: _Unit, findings: tuple[Finding, ...]) -> tuple[Finding, ...]:
@@ -392,18 +424,20 @@ def run_migrate(
         try:
             summaries = run.pass_one(units.values())
             todo = [units[p] for p in found.targets if p in units]
-            results.update(run.pass_two(todo, summaries))
+            results.update(run.pass_two(todo, summaries, learn=mode == "write"))
         except _RunAborted as aborted:  # rules or index unusable: one finding, not one per file
             run_findings.append(aborted.finding)
             files = sorted(results.values(), key=lambda r: r.path)
             return RunResult(files, sorted(run_findings), time.perf_counter() - started, mode)
 
-    if mode == "write":
-        changed = [p for p, r in results.items() if r.status == FileStatus.CHANGED]
-        if before_write is not None and changed:
-            before_write(sorted(changed))  # the dirty-tree guard raises here
-        sources = {path: units[path].source for path in changed}
-        write_changed(results, sources, progress or _no_progress)
+        if mode == "write":
+            changed = [p for p, r in results.items() if r.status == FileStatus.CHANGED]
+            if before_write is not None and changed:
+                before_write(sorted(changed))  # the dirty-tree guard raises here
+            sources = {path: units[path].source for path in changed}
+            write_changed(results, sources, progress or _no_progress)
+            written = [p for p in changed if results[p].status == FileStatus.CHANGED]
+            run.learn([units[p] for p in written], summaries, todo)
 
     files = sorted(results.values(), key=lambda r: r.path)
     return RunResult(files, sorted(run_findings), time.perf_counter() - started, mode)
@@ -458,6 +492,8 @@ class _Run:
         self.budget = Budget(float(config.file_timeout), config.file_memory_mb)
         self._rules: RuleSet | None = None
         self._linked: tuple[ProjectIndex, RuleSet] | None = None
+        # file -> (its view, its options, the rewrite proven a fixpoint): for `learn`
+        self._fixpoints: dict[Path, tuple[Any, Options, SourceResult]] = {}
         # files whose pass 1 ran out of time or memory, or crashed: pass 2 would again
         self._failed_first: dict[Path, Failure] = {}
         self.manifest = _Manifest(self.cache, found.root)
@@ -505,9 +541,7 @@ class _Run:
         entries: dict[str, _Summary] = {}
         misses: list[_Summary] = []
         for unit in units:
-            key = cache_mod.make_key(
-                "summary", unit.digest.encode(), self.packs, self.options_fp, unit.module
-            )
+            key = self._summary_key(unit.digest, unit.module)
             fingerprint = self.cache.get(key + ".fp")
             entry = _Summary(key, fingerprint if isinstance(fingerprint, str) else "", unit)
             entries[unit.module] = entry
@@ -572,7 +606,9 @@ class _Run:
 
     # -- pass 2
 
-    def pass_two(self, todo: list[_Unit], summaries: dict[str, _Summary]) -> dict[Path, FileResult]:
+    def pass_two(
+        self, todo: list[_Unit], summaries: dict[str, _Summary], learn: bool = False
+    ) -> dict[Path, FileResult]:
         """Migrated results for the target files; the project index is only built on a miss.
 
         A result is cached under its file's bytes, options and *view* of the index (what
@@ -628,18 +664,99 @@ class _Run:
         blob = self._share("migrate", rules=rules)
         answers = self._map(
             _Task(_migrate_task, (self.stages, blob), (self.verbose,)),
-            [(u.code, u.module, u.display, o, v, self._indexed(u, summaries)) for _, u, o, v in work],
+            [
+                (u.code, u.module, u.display, o, v, self._indexed(u, summaries), learn)
+                for _, u, o, v in work
+            ],
             "migrate",
         )
-        for (key, unit, _, _), answer in zip(work, answers):
+        for (key, unit, options, view), outcome in zip(work, answers):
+            answer, after = outcome if isinstance(outcome, tuple) else (outcome, None)
             if isinstance(answer, SourceResult):
                 self.cache.put(key, answer)
                 results[unit.path] = _file_result(unit, answer, cached=False)
+                if answer.fixpoint is not None:
+                    self._fixpoints[unit.path] = (view, options, answer)
+                    if after is not None and unit.notebook is None:
+                        summary_key = self._summary_key(
+                            _digest(unit.source.render(answer.code)), unit.module
+                        )
+                        self.cache.put(summary_key, after[0])
+                        self.cache.put(summary_key + ".fp", after[1])
             else:
                 if isinstance(answer, Failure):
                     answer = _failed(unit.display, answer, self.budget)
                 results[unit.path] = self._failure_result(unit, answer)
         return results
+
+    # -- after the write
+
+    def learn(
+        self, written: list[_Unit], summaries: dict[str, _Summary], todo: list[_Unit]
+    ) -> None:
+        """Cache what migrating each written file's new text would answer (tf1migrate.learn).
+
+        Each written file's new summary (pass 1 of the new text, computed by its worker)
+        goes into a new index; the views of that index are cached as a warm run will look
+        them up, and each written file gets the answer its rewrite's self-check proved,
+        under its new bytes and view. A file whose answer cannot be known is left out: the
+        next run migrates it as usual.
+        """
+        entries = dict(summaries)
+        learnt: list[tuple[_Unit, Any, Options, SourceResult]] = []
+        for unit in written:
+            known = self._fixpoints.get(unit.path)
+            if known is None or unit.notebook is not None:
+                continue  # a notebook's next run reads its cells back: not known here
+            view, options, answer = known
+            if not self._relearnable(unit, answer):
+                continue
+            data = unit.source.render(answer.code)
+            key = self._summary_key(_digest(data), unit.module)
+            summary, fingerprint = self.cache.get(key), self.cache.get(key + ".fp")
+            if summary is None or not isinstance(fingerprint, str) or not fingerprint:
+                continue
+            new_unit = _Unit(unit.path, unit.display, unit.module, _digest(data))
+            entries[unit.module] = _Summary(key, fingerprint, new_unit, summary)
+            self.manifest.record(unit.path, new_unit.digest)
+            learnt.append((new_unit, view, options, answer))
+        if not learnt:
+            return
+        try:
+            project, _ = self._project_index(entries)
+        except _RunAborted:
+            return
+        index_fp = cache_mod.fingerprint(sorted((m, e.fingerprint) for m, e in entries.items()))
+        views_key = cache_mod.make_key("views", index_fp.encode(), self.packs, self.options_fp)
+        modules = {m for m, e in entries.items() if e.fingerprint} | {u.module for u in todo}
+        views = {m: self.stages.view(project, m) for m in sorted(modules)}
+        view_fps = {m: cache_mod.fingerprint(v) for m, v in views.items()}
+        self.cache.put(views_key, view_fps)
+        for unit, before, options, answer in learnt:
+            assert answer.fixpoint is not None
+            known_answer = self.stages.learn(
+                answer.code, answer.fixpoint, before=before, after=views[unit.module],
+                path=unit.display, options=options,
+            )
+            if known_answer is not None:
+                key = self._result_key(unit, options, view_fps[unit.module])
+                self.cache.put(key, known_answer)
+
+    @staticmethod
+    def _relearnable(unit: _Unit, answer: SourceResult) -> bool:
+        """The new text reads back as exactly the text proven a fixpoint."""
+        data = unit.source.render(answer.code)
+        try:
+            text, _, _ = decode_source(data, unit.path)
+        except Exception:  # noqa: BLE001 - not decodable the way it was written: do not learn
+            return False
+        newline = detect_newline(text)
+        if newline in ("\r\n", "\r"):
+            text = text.replace(newline, "\n")
+        return text == answer.code
+
+    def _summary_key(self, digest: str, module: str) -> str:
+        return cache_mod.make_key("summary", digest.encode(), self.packs, self.options_fp, module)
 
     @staticmethod
     def _indexed(unit: _Unit, summaries: dict[str, _Summary]) -> bool:

@@ -111,6 +111,17 @@ class GeneratedLayer:
 
 
 @dataclass(frozen=True)
+class Fixpoint:
+    """What the engine's self-check proved about its own output `code`: migrating it again
+    changes nothing, finds `findings` (the upgrade walk's, located in `code`), and meets
+    the generated wrappers of `wrapped` (qualnames). With the index's findings for the
+    module, that is the written file's own answer (`tf1migrate.learn`)."""
+
+    findings: tuple[Finding, ...] = ()
+    wrapped: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
 class SourceResult:
     """The engine's answer for one source text (pure: text in, text out)."""
 
@@ -120,6 +131,8 @@ class SourceResult:
     upgrades: int = 0  # symbol upgrades and layer-call replacements applied
     tf1_debt: int = 0  # TF1 constructs left after the rewrite (for the CI report)
     compiled: bool = False  # the rewrite compiled `code` itself (CPython accepts it)
+    # set by a rewrite asked to learn (runs that write); not part of the answer itself
+    fixpoint: Fixpoint | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ FAKE = Stages(
     rewrite=fake.migrate_source,
     view=fake.view,
     triage=fake.triage,
+    learn=fake.learn,
 )
 #: TF1MIGRATE_TEST_FAKE_ENGINE=1 pins the fake (to test the pipeline while the engine is broken).
 REAL_ENGINE_AVAILABLE = (

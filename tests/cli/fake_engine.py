@@ -71,6 +71,10 @@ def triage(source: str, *, summary, view, path: str, options: Options, rules) ->
     return None  # the fake rewrites every file
 
 
+def learn(code: str, fixpoint, *, before, after, path: str, options: Options) -> None:
+    return None  # the fake never proves its output a fixpoint
+
+
 def load_rule_packs(extra=()) -> dict:
     for pack in extra:
         if "bad" in os.path.basename(pack):
@@ -93,7 +97,7 @@ def summarize_module(source: str, *, module: str, path: str, rules) -> ModuleSum
 
 
 def migrate_source(source: str, *, path: str, module: str, project: ProjectIndex, options: Options,
-                   rules=None) -> SourceResult:
+                   rules=None, learn: bool = False) -> SourceResult:
     _record("migrate", path)
     tree = _parse(source)
     if "FAKE_INTERNAL_ERROR" in source:

@@ -1,0 +1,49 @@
+"""A written file's own answer, from the self-check that proved it a fixpoint.
+
+Before a rewrite is kept, the engine migrates its output once more and requires that
+nothing changes (`engine._check`). In a run that writes, that second run also reports and
+locates its findings (`SourceResult.fixpoint`), so once the file is written the runner
+knows what migrating the new text would answer, without migrating it: the text itself,
+those findings, and the project index's findings for the module. The runner caches that
+answer under the new text's key, so `tf1migrate migrate . && tf1migrate migrate --check .`
+(a fix-then-check hook) finds every written file in the cache.
+
+The second run saw the module's view of the index *before* the write. The answer holds
+for the index after the write when that view resolves names the same way (the same
+re-exports) and every root it wraps already has its class in the output (so the wrapper
+stage inserts nothing and reports nothing); otherwise nothing is learnt and the next run
+migrates the file as usual.
+"""
+
+from __future__ import annotations
+
+from tf1migrate import noqa
+from tf1migrate.generate import wrapped_name
+from tf1migrate.index import ModuleView
+from tf1migrate.project_findings import project_findings
+from tf1migrate.types import Fixpoint, Options, Severity, SourceResult
+
+
+def learned_result(
+    code: str,
+    fixpoint: Fixpoint,
+    *,
+    before: ModuleView,
+    after: ModuleView,
+    path: str,
+    options: Options,
+) -> SourceResult | None:
+    """`migrate_source(code, ...)` under the view `after`, or None if it cannot be known."""
+    if before.reexport_table != after.reexport_table:
+        return None
+    for root in after.roots:
+        rule = "TFM303" if root.kind in ("init", "method") else "TFM301"
+        if options.enables(rule) and wrapped_name(root) not in fixpoint.wrapped:
+            return None
+    found = [*fixpoint.findings, *project_findings(after, after.module, path, options)]
+    findings = tuple(sorted(set(noqa.filter_findings(found, noqa.suppressed_lines(code)))))
+    return SourceResult(
+        code=code,
+        findings=findings,
+        tf1_debt=sum(1 for f in findings if f.severity == Severity.WARNING),
+    )
