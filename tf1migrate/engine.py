@@ -148,9 +148,11 @@ def _check(
     except (SyntaxError, ValueError) as error:
         message = f"{path}: rewritten code does not compile: {error}"
         raise InternalCheckError(message, applied) from None
+    consulted: dict[str, str | None] = {}
     if learn:
         again = _rewrite(
-            result.tree, path, module, project, options, rules, code=code, check_only=True
+            result.tree, path, module, project, options, rules, code=code, check_only=True,
+            consulted=consulted,
         )
     else:
         # findings never change code: skip them on the re-run, and never locate the rest
@@ -169,13 +171,16 @@ def _check(
         return None
     wrapped = {generated_wrapper_target(s) for s in again.tree.body if isinstance(s, cst.ClassDef)}
     return Fixpoint(
-        findings=tuple(again.code_findings), wrapped=frozenset(w for w in wrapped if w)
+        findings=tuple(again.code_findings),
+        wrapped=frozenset(w for w in wrapped if w),
+        reexports=tuple(sorted(consulted.items(), key=lambda item: item[0])),
     )
 
 
 def _rewrite(
     tree: cst.Module, path: str, module_name: str, project: ProjectIndex, options: Options,
     rules: RuleSet, *, locate: bool = True, code: str | None = None, check_only: bool = False,
+    consulted: dict[str, str | None] | None = None,
 ) -> _Rewrite:
     """One rewrite of `tree` (upgrades, wrappers, imports); `locate=False` skips positions.
 
@@ -186,7 +191,8 @@ def _rewrite(
     muted = noqa.for_tree(tree, code) if code is not None and "noqa" in code else None
     is_package = path.replace("\\", "/").endswith("__init__.py")
     resolver = Resolver.from_module(
-        tree, module_name=module_name, is_package=is_package, reexports=project.reexports
+        tree, module_name=module_name, is_package=is_package, reexports=project.reexports,
+        record=consulted is not None,
     )
     findings: list[Finding] = []
     applied: set[str] = set()
@@ -206,6 +212,8 @@ def _rewrite(
         imports.add(RUNTIME_MODULE)
         if any(layer.scope for layer in layers) and not _binds_tensorflow(upgraded):
             imports.add(TF_ROOT)
+    if consulted is not None and resolver.consulted is not None:
+        consulted.update(resolver.consulted)  # the lookups made while walking included
     if not check_only:
         findings += project_findings(project, module_name, path, options)
     changed = bool(layers or upgrade_count)

@@ -9,10 +9,10 @@ answer under the new text's key, so `tf1migrate migrate . && tf1migrate migrate 
 (a fix-then-check hook) finds every written file in the cache.
 
 The second run saw the module's view of the index *before* the write. The answer holds
-for the index after the write when that view resolves names the same way (the same
-re-exports) and every root it wraps already has its class in the output (so the wrapper
-stage inserts nothing and reports nothing); otherwise nothing is learnt and the next run
-migrates the file as usual.
+for the index after the write when every re-export lookup the second run made gives the
+same answer in the new view (names resolve the same way) and every root of the new view
+already has its class in the output (so the wrapper stage inserts nothing and reports
+nothing); otherwise nothing is learnt and the next run migrates the file as usual.
 """
 
 from __future__ import annotations
@@ -28,14 +28,14 @@ def learned_result(
     code: str,
     fixpoint: Fixpoint,
     *,
-    before: ModuleView,
     after: ModuleView,
     path: str,
     options: Options,
 ) -> SourceResult | None:
     """`migrate_source(code, ...)` under the view `after`, or None if it cannot be known."""
-    if before.reexport_table != after.reexport_table:
-        return None
+    reexports = after.reexports
+    if any(reexports.get(prefix) != found for prefix, found in fixpoint.reexports):
+        return None  # a name the rewrite resolved through a re-export resolves otherwise now
     for root in after.roots:
         rule = "TFM303" if root.kind in ("init", "method") else "TFM301"
         if options.enables(rule) and wrapped_name(root) not in fixpoint.wrapped:

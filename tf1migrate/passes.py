@@ -81,7 +81,6 @@ class Learn(Protocol):
         code: str,
         fixpoint: Fixpoint,
         *,
-        before: object,
         after: object,
         path: str,
         options: Options,
@@ -149,7 +148,6 @@ def learn(
     code: str,
     fixpoint: Fixpoint,
     *,
-    before: object,
     after: object,
     path: str,
     options: Options,
@@ -157,7 +155,7 @@ def learn(
     from tf1migrate.learn import learned_result
 
     return learned_result(
-        code, fixpoint, before=before, after=after, path=path, options=options  # type: ignore[arg-type]
+        code, fixpoint, after=after, path=path, options=options  # type: ignore[arg-type]
     )
 
 

@@ -112,6 +112,9 @@ class Resolver:
     reexports: Mapping[str, str] = field(default_factory=dict)
     uses_compat_v1: bool = False
     star_imports: tuple[str, ...] = ()
+    #: when a dict: every re-export prefix looked up, and what it gave (None: absent), so a
+    #: caller can tell whether another re-export table would resolve this module the same
+    consulted: dict[str, str | None] | None = field(default=None, repr=False)
     _shadowed: set[int] = field(default_factory=set, repr=False)
     _ast_locals: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
 
@@ -124,13 +127,15 @@ class Resolver:
         module_name: str = "",
         is_package: bool = False,
         reexports: Mapping[str, str] | None = None,
+        record: bool = False,
     ) -> Resolver:
         """Scan every import (top level, try/except, if, function bodies) of `module`.
 
         `reexports` comes from the project index: "pkg.utils.tf" -> "tensorflow" when
         `pkg/utils.py` binds `tf` to TensorFlow, so `from pkg.utils import tf` resolves.
+        `record=True` fills `consulted` with every re-export lookup.
         """
-        resolver = cls(reexports=dict(reexports or {}))
+        resolver = cls(reexports=dict(reexports or {}), consulted={} if record else None)
         collector = _BindingCollector(module_name, is_package)
         collector.scan_block(module.body, top_level=True)
         for binding in collector.bindings:
@@ -160,13 +165,17 @@ class Resolver:
 
     def _through_reexports(self, dotted: str) -> str:
         """Replace the longest prefix of `dotted` that a project module re-exports."""
-        if not self.reexports or is_tf_qualname(dotted):
+        consulted = self.consulted
+        if is_tf_qualname(dotted) or not self.reexports and consulted is None:
             return dotted
         parts = dotted.split(".")
         for end in range(len(parts), 0, -1):
             prefix = ".".join(parts[:end])
-            if prefix in self.reexports:
-                return ".".join([self.reexports[prefix], *parts[end:]])
+            found = self.reexports.get(prefix)
+            if consulted is not None:
+                consulted[prefix] = found
+            if found is not None:
+                return ".".join([found, *parts[end:]])
         return dotted
 
     @classmethod
@@ -206,7 +215,7 @@ class Resolver:
             return None
         if first in self.tf_aliases:
             base = self.tf_aliases[first]
-        elif first in self.project_bindings and self.reexports:
+        elif first in self.project_bindings and (self.reexports or self.consulted is not None):
             dotted = self.project_bindings[first] + ("." + rest if rest else "")
             base = self._through_reexports(dotted)
             return base if is_tf_qualname(base) else None

@@ -492,8 +492,8 @@ class _Run:
         self.budget = Budget(float(config.file_timeout), config.file_memory_mb)
         self._rules: RuleSet | None = None
         self._linked: tuple[ProjectIndex, RuleSet] | None = None
-        # file -> (its view, its options, the rewrite proven a fixpoint): for `learn`
-        self._fixpoints: dict[Path, tuple[Any, Options, SourceResult]] = {}
+        # file -> (its options, the rewrite proven a fixpoint): for `learn`
+        self._fixpoints: dict[Path, tuple[Options, SourceResult]] = {}
         # files whose pass 1 ran out of time or memory, or crashed: pass 2 would again
         self._failed_first: dict[Path, Failure] = {}
         self.manifest = _Manifest(self.cache, found.root)
@@ -670,13 +670,13 @@ class _Run:
             ],
             "migrate",
         )
-        for (key, unit, options, view), outcome in zip(work, answers):
+        for (key, unit, options, _), outcome in zip(work, answers):
             answer, after = outcome if isinstance(outcome, tuple) else (outcome, None)
             if isinstance(answer, SourceResult):
                 self.cache.put(key, answer)
                 results[unit.path] = _file_result(unit, answer, cached=False)
                 if answer.fixpoint is not None:
-                    self._fixpoints[unit.path] = (view, options, answer)
+                    self._fixpoints[unit.path] = (options, answer)
                     if after is not None and unit.notebook is None:
                         summary_key = self._summary_key(
                             _digest(unit.source.render(answer.code)), unit.module
@@ -703,12 +703,12 @@ class _Run:
         next run migrates it as usual.
         """
         entries = dict(summaries)
-        learnt: list[tuple[_Unit, Any, Options, SourceResult]] = []
+        learnt: list[tuple[_Unit, Options, SourceResult]] = []
         for unit in written:
             known = self._fixpoints.get(unit.path)
             if known is None or unit.notebook is not None:
                 continue  # a notebook's next run reads its cells back: not known here
-            view, options, answer = known
+            options, answer = known
             if not self._relearnable(unit, answer):
                 continue
             data = unit.source.render(answer.code)
@@ -719,7 +719,7 @@ class _Run:
             new_unit = _Unit(unit.path, unit.display, unit.module, _digest(data))
             entries[unit.module] = _Summary(key, fingerprint, new_unit, summary)
             self.manifest.record(unit.path, new_unit.digest)
-            learnt.append((new_unit, view, options, answer))
+            learnt.append((new_unit, options, answer))
         if not learnt:
             return
         try:
@@ -732,10 +732,10 @@ class _Run:
         views = {m: self.stages.view(project, m) for m in sorted(modules)}
         view_fps = {m: cache_mod.fingerprint(v) for m, v in views.items()}
         self.cache.put(views_key, view_fps)
-        for unit, before, options, answer in learnt:
+        for unit, options, answer in learnt:
             assert answer.fixpoint is not None
             known_answer = self.stages.learn(
-                answer.code, answer.fixpoint, before=before, after=views[unit.module],
+                answer.code, answer.fixpoint, after=views[unit.module],
                 path=unit.display, options=options,
             )
             if known_answer is not None:

@@ -113,12 +113,15 @@ class GeneratedLayer:
 @dataclass(frozen=True)
 class Fixpoint:
     """What the engine's self-check proved about its own output `code`: migrating it again
-    changes nothing, finds `findings` (the upgrade walk's, located in `code`), and meets
-    the generated wrappers of `wrapped` (qualnames). With the index's findings for the
-    module, that is the written file's own answer (`tf1migrate.learn`)."""
+    changes nothing, finds `findings` (the upgrade walk's, located in `code`), meets the
+    generated wrappers of `wrapped` (qualnames), and resolved its names through the
+    re-exports `reexports`. With the index's findings for the module, that is the written
+    file's own answer (`tf1migrate.learn`)."""
 
     findings: tuple[Finding, ...] = ()
     wrapped: frozenset[str] = frozenset()
+    # every project re-export the rewrite looked up, and what it found (None: absent)
+    reexports: tuple[tuple[str, str | None], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,7 @@ def triage(source: str, *, summary, view, path: str, options: Options, rules) ->
     return None  # the fake rewrites every file
 
 
-def learn(code: str, fixpoint, *, before, after, path: str, options: Options) -> None:
+def learn(code: str, fixpoint, *, after, path: str, options: Options) -> None:
     return None  # the fake never proves its output a fixpoint
 
 
