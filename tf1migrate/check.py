@@ -41,11 +41,18 @@ def nesting_failure(code: str, path: str = "<source>") -> ParseFailure | None:
 
     MemoryError propagates for a big file: CPython needed more memory than it had.
     """
+    return gated_parse(code, path)[1]
+
+
+def gated_parse(code: str, path: str = "<source>") -> tuple[ast.Module | None, ParseFailure | None]:
+    """(`code`'s AST, None) when CPython accepts it; (None, failure) when it rejects it for
+    its nesting depth; (None, None) for any other syntax error (the engine's parser says
+    which). Pass 1 summarises the very tree this gate built, so a file is parsed once."""
     try:
         with _recursion_limit(CPYTHON_RECURSION_LIMIT):
-            compile(code, path, "exec", flags=_FLAGS, dont_inherit=True)
+            tree = compile(code, path, "exec", flags=_FLAGS, dont_inherit=True)
     except RecursionError:
-        return ParseFailure(
+        return None, ParseFailure(
             "too deeply nested for Python (maximum recursion depth exceeded during ast "
             "construction, as `python` itself reports)",
             1,
@@ -54,13 +61,16 @@ def nesting_failure(code: str, path: str = "<source>") -> ParseFailure | None:
     except MemoryError:
         if len(code) > _SMALL_ENOUGH_FOR_MEMORY:
             raise  # the file is big: out of memory, not (necessarily) too deep
-        return ParseFailure("too deeply nested for Python (its parser's stack overflowed)", 1, 0)
+        failure = ParseFailure("too deeply nested for Python (its parser's stack overflowed)", 1, 0)
+        return None, failure
     except SyntaxError as error:
         if error.msg in _DEPTH_MESSAGES:
-            return ParseFailure(error.msg, error.lineno or 1, max((error.offset or 1) - 1, 0))
+            line, col = error.lineno or 1, max((error.offset or 1) - 1, 0)
+            return None, ParseFailure(error.msg, line, col)
+        return None, None
     except ValueError:  # null bytes: the engine's parser says so
-        return None
-    return None
+        return None, None
+    return tree, None
 
 
 def compiles(code: str) -> bool:

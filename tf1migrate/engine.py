@@ -205,12 +205,12 @@ def _rewrite(
         root for root in project.roots_in(module_name)
         if _enabled("TFM303" if root.kind in ("init", "method") else "TFM301", options)
     ]
-    upgraded, layers = _insert_wrappers(
+    upgraded, layers, bindings = _insert_wrappers(
         upgraded, roots, options, path, findings, applied, project.lines, muted is not None
     )
     if layers:
         imports.add(RUNTIME_MODULE)
-        if any(layer.scope for layer in layers) and not _binds_tensorflow(upgraded):
+        if any(layer.scope for layer in layers) and not _binds_tensorflow(bindings):
             imports.add(TF_ROOT)
     if consulted is not None and resolver.consulted is not None:
         consulted.update(resolver.consulted)  # the lookups made while walking included
@@ -289,10 +289,13 @@ def _insert_wrappers(
     tree: cst.Module, roots: Sequence[RootInfo], options: Options, path: str,
     findings: list[Finding], applied: set[str], lines: Mapping[str, int],
     honour_noqa: bool = False,
-) -> tuple[cst.Module, list[GeneratedLayer]]:
-    """Each root's class right after its def (or class); `lines` are the defs' lines."""
+) -> tuple[cst.Module, list[GeneratedLayer], Resolver | None]:
+    """Each root's class right after its def (or class); `lines` are the defs' lines.
+
+    Also returns the resolver of `tree` it used (generated classes bind no module-level
+    name, so it holds for the result too)."""
     if not roots:
-        return tree, []
+        return tree, [], None
     body = list(tree.body)
     existing = {generated_wrapper_target(s) for s in body if isinstance(s, cst.ClassDef)} - {None}
     bindings = Resolver.from_module(tree)
@@ -336,12 +339,12 @@ def _insert_wrappers(
         findings.extend(_wrap_findings(root, class_name, path, lines.get(root.key, 1)))
         applied.add("TFM303" if root.kind in ("init", "method") else "TFM301")
     if not insert_after:
-        return tree, []
+        return tree, [], bindings
     new_body: list[cst.BaseStatement] = []
     for index, statement in enumerate(body):
         new_body.append(statement)
         new_body.extend(insert_after.get(index, ()))
-    return tree.with_changes(body=new_body), layers
+    return tree.with_changes(body=new_body), layers, bindings
 
 
 def _find_definition(
@@ -373,8 +376,9 @@ def _tf_v1_prefix(resolver: Resolver) -> str:
     return f"{TF_ROOT}.compat.v1"  # `import tensorflow` is added with the wrapper
 
 
-def _binds_tensorflow(tree: cst.Module) -> bool:
-    return any(q in (TF_ROOT, COMPAT_V1) for q in Resolver.from_module(tree).tf_aliases.values())
+def _binds_tensorflow(resolver: Resolver | None) -> bool:
+    aliases = resolver.tf_aliases.values() if resolver is not None else ()
+    return any(q in (TF_ROOT, COMPAT_V1) for q in aliases)
 
 
 def _locate_layers(code: str, layers: list[GeneratedLayer]) -> list[GeneratedLayer]:

@@ -15,6 +15,7 @@ Example::
 
 from __future__ import annotations
 
+import ast
 import traceback
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -40,8 +41,12 @@ PYTHON2_MESSAGE = "looks like Python 2: run 2to3 (or pyupgrade) first"
 
 
 class Summarize(Protocol):
-    def __call__(self, source: str, *, module: str, path: str, rules: RuleSet) -> ModuleSummary:
-        """Pass 1 for one file; SyntaxError (or RecursionError) if it does not parse."""
+    def __call__(
+        self, source: str, *, module: str, path: str, rules: RuleSet, tree: ast.Module | None = None
+    ) -> ModuleSummary:
+        """Pass 1 for one file; SyntaxError (or RecursionError) if it does not parse.
+
+        `tree`, when given, is `ast` of `source` (the nesting gate's), not parsed again."""
         ...
 
 
@@ -114,10 +119,12 @@ class Triage(Protocol):
 # import, and an unchanged re-run (every answer cached) never needs it.
 
 
-def summarize(source: str, *, module: str, path: str, rules: RuleSet) -> ModuleSummary:
+def summarize(
+    source: str, *, module: str, path: str, rules: RuleSet, tree: ast.Module | None = None
+) -> ModuleSummary:
     from tf1migrate.summarize import summarize as summarize_module
 
-    return summarize_module(source, module=module, path=path, rules=rules)
+    return summarize_module(source, module=module, path=path, rules=rules, tree=tree)
 
 
 def link(summaries: Sequence[ModuleSummary], options: Options, rules: RuleSet) -> ProjectIndex:
@@ -216,9 +223,10 @@ def summarize_one(
     MemoryError propagates: in a worker it is that file's memory-budget finding.
     """
     try:
-        if check.nesting_failure(code, path) is not None:
+        tree, too_deep = check.gated_parse(code, path)
+        if too_deep is not None:
             return None
-        return stages.summarize(code, module=module, path=path, rules=rules)
+        return stages.summarize(code, module=module, path=path, rules=rules, tree=tree)
     except (SyntaxError, ValueError, RecursionError):
         return None
 

@@ -51,6 +51,9 @@ PRIVATE_MODULES: dict[str, str] = {
 }
 
 
+_PRIVATE_LONGEST_FIRST = sorted(PRIVATE_MODULES, key=len, reverse=True)
+
+
 def canonical_tf1_name(qualname: str) -> str | None:
     """"tensorflow.compat.v1.layers.dense" -> "tf.layers.dense"; None if not TensorFlow."""
     if qualname == TF_ROOT or qualname == COMPAT_V1:
@@ -58,7 +61,7 @@ def canonical_tf1_name(qualname: str) -> str | None:
     if qualname.startswith(COMPAT_V1 + "."):
         return "tf." + qualname[len(COMPAT_V1) + 1 :]
     if qualname.startswith("tensorflow.python"):
-        for prefix in sorted(PRIVATE_MODULES, key=len, reverse=True):
+        for prefix in _PRIVATE_LONGEST_FIRST:
             if qualname == prefix:
                 return PRIVATE_MODULES[prefix]
             if qualname.startswith(prefix + "."):

@@ -32,9 +32,14 @@ _BUILTINS = frozenset(dir(__import__("builtins")))
 _COPIES = ("dict", "list", "tuple", "int", "float", "bool", "str")
 
 
-def summarize(source: str, *, module: str, path: str, rules: object = None) -> ModuleSummary:
-    """Parse `source` with `ast` and summarise it (raises SyntaxError if it does not parse)."""
-    tree = ast.parse(source, filename=path or "<source>")
+def summarize(
+    source: str, *, module: str, path: str, rules: object = None, tree: ast.Module | None = None
+) -> ModuleSummary:
+    """Parse `source` with `ast` and summarise it (raises SyntaxError if it does not parse).
+
+    `tree` is `source` already parsed by `ast` (the nesting gate's tree), if it was."""
+    if tree is None:
+        tree = ast.parse(source, filename=path or "<source>")
     is_package = path.replace("\\", "/").endswith("__init__.py")
     resolver = Resolver.from_ast(tree, module_name=module, is_package=is_package)
     visitor = _Summarizer(source, tree, resolver, CreatorRules.coerce(rules), module)

@@ -82,7 +82,7 @@ def load_rule_packs(extra=()) -> dict:
     return {"packs": tuple(extra)}
 
 
-def summarize_module(source: str, *, module: str, path: str, rules) -> ModuleSummary:
+def summarize_module(source: str, *, module: str, path: str, rules, tree=None) -> ModuleSummary:
     _record("summarize", path)
     tree = _parse(source)
     creators, calls = [], []

@@ -84,6 +84,7 @@ class Context:
         self.repointed_locals: set[str] = set()  # names bound by imports a rule re-pointed
         self.uses_tensorflow = bool(resolver.tf_aliases) or bool(resolver.uses_compat_v1)
         self._enabled: dict[str, bool] = {}
+        self._references: dict[int, tuple[cst.BaseExpression, tuple[str, str] | None]] = {}
         self._creators: dict[str, bool] = {}
         self._user_roots = rules.user_roots()
         self.uses_user_packages = any(
@@ -105,7 +106,20 @@ class Context:
 
     # -------------------------------------------------------------------- resolution
     def reference(self, node: cst.BaseExpression) -> tuple[str, str] | None:
-        """(qualified name, canonical TF1 symbol) of an ORIGINAL-tree node, or None."""
+        """(qualified name, canonical TF1 symbol) of an ORIGINAL-tree node, or None.
+
+        Resolved once per node: the walk asks for a call's function, and then every rule
+        reacting to the call asks again. (The node is kept with its answer, so its id
+        cannot be reused by another node while this file is walked.)
+        """
+        known = self._references.get(id(node))
+        if known is not None and known[0] is node:
+            return known[1]
+        found = self._resolve(node)
+        self._references[id(node)] = (node, found)
+        return found
+
+    def _resolve(self, node: cst.BaseExpression) -> tuple[str, str] | None:
         head = _head(node)
         resolver = self.resolver
         if head is None:
