@@ -35,6 +35,7 @@ class Measurement:
     details: dict[str, object] = field(default_factory=dict)  # what the check read off
     stdout_tail: str = ""
     stderr_tail: str = ""
+    load_1min: float | None = None  # the machine's 1-minute load average when it started
 
     @property
     def cpu_s(self) -> float:
@@ -65,6 +66,7 @@ def run_measured(
     with tempfile.TemporaryDirectory(prefix="tf1bench-run-") as tmp:
         out_path, err_path = Path(tmp, "stdout"), Path(tmp, "stderr")
         with out_path.open("wb") as out, err_path.open("wb") as err:
+            load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
             start = time.perf_counter()
             proc = subprocess.Popen(
                 list(command), cwd=cwd, env=dict(env) if env is not None else None,
@@ -93,6 +95,7 @@ def run_measured(
             timed_out=timed_out.is_set(),
             stdout_tail=_tail(out_path),
             stderr_tail=_tail(err_path),
+            load_1min=load,
         )
         stdout = out_path.read_text(encoding="utf-8", errors="replace") if keep_stdout else ""
     return measurement, stdout
@@ -135,6 +138,14 @@ def alternate(
                     measurement = replace(measurement, error=problem, details=details)
             results[contender.name].append(measurement)
     return results
+
+
+def load_range(runs: dict[str, list[Measurement]]) -> str:
+    """"load 2.1–6.9 (1-min average over the runs)": how busy the machine was meanwhile."""
+    loads = [m.load_1min for ms in runs.values() for m in ms if m.load_1min is not None]
+    if not loads:
+        return "load unknown"
+    return f"load {min(loads):.1f}–{max(loads):.1f} (1-minute average at the start of each run)"
 
 
 def succeeded(contender: Contender, measurement: Measurement) -> bool:

@@ -33,8 +33,8 @@ def tf_upgrade_v2(*args: str) -> list[str]:
             *args]
 
 
-def parse_bound(*paths: str | Path) -> list[str]:
-    return [sys.executable, "-m", "benchmarks.parse_bound", *map(str, paths)]
+def parse_bound(*paths: str | Path, jobs: int = 1) -> list[str]:
+    return [sys.executable, "-m", "benchmarks.parse_bound", "--jobs", str(jobs), *map(str, paths)]
 
 
 def child_env(**extra: str) -> dict[str, str]:

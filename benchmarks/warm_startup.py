@@ -8,7 +8,13 @@ Measured as fresh processes, alternating, median of several:
 - ``tf1migrate migrate --check`` of one small TF1 file in a directory of its own (target
   ≤ 0.4 s), and of the same file inside the warm corpus (the pre-commit case: the repo-wide
   index comes from the cache);
-- ``tf_upgrade_v2 --infile`` of that file, and ``python -c pass`` as the interpreter's floor.
+- ``tf_upgrade_v2 --infile`` of that file, and ``python -c pass`` as the interpreter's floor;
+- the pre-commit fix-then-check sequence on a repository of small files (``--small-files``,
+  default 201): ``tf1migrate migrate .`` on a fresh copy, then ``tf1migrate migrate --check .``
+  (target ≤ 1.0 s: the written files' answers are learnt by the first run).
+
+A guards table puts the three limits side by side: peak RSS per worker (of the cold run),
+the warm re-run, and one file as a fresh process (which must not import TensorFlow).
 """
 
 from __future__ import annotations
@@ -22,11 +28,21 @@ from pathlib import Path
 
 from benchmarks import report, tools
 from benchmarks.corpus import DEFAULT_FILES, generate_corpus
-from benchmarks.measure import Contender, Measurement, alternate, failure_reason, run_measured, \
-    succeeded
+from benchmarks.measure import (
+    Contender,
+    Measurement,
+    alternate,
+    failure_reason,
+    load_range,
+    run_measured,
+    succeeded,
+)
 
 TARGET_WARM_RERUN_S = 1.0
 TARGET_ONE_FILE_S = 0.4
+TARGET_CHECK_AFTER_FIX_S = 1.0
+TARGET_PEAK_RSS_MB = 300.0
+CHECK_AFTER_FIX = "tf1migrate --check after tf1migrate migrate (small-file repo)"
 WARM_RERUN = "tf1migrate --check of the unchanged corpus (warm cache)"
 ONE_FILE_ALONE = "tf1migrate --check one small file (alone)"
 ONE_FILE_IN_REPO = "tf1migrate --check one small file (in warm corpus)"
@@ -81,6 +97,37 @@ def contenders(corpus: Path, small_in_repo: Path, small_alone: Path, files: int)
     ]
 
 
+class FixThenCheck:
+    """Before each measured check: a fresh copy of the small-file repo, migrated in place.
+
+    The `migrate` runs are measured too (`fixes`), for context; the contender is the check.
+    """
+
+    def __init__(self, pristine: Path, work: Path, files: int) -> None:
+        self.pristine, self.work, self.files = pristine, work, files
+        self.fixes: list[Measurement] = []
+
+    def prepare(self) -> None:
+        if self.work.exists():
+            shutil.rmtree(self.work)
+        shutil.copytree(self.pristine, self.work)
+        with tempfile.TemporaryDirectory(prefix="tf1bench-fix-") as scratch:
+            measurement, _ = run_measured(
+                tools.tf1migrate("migrate", "--allow-dirty", "--output-format", "json",
+                                 "--output-file", str(Path(scratch) / "report.json"), "."),
+                cwd=self.work, env=tools.child_env())
+            problem, details = tools.check_tf1migrate_report(self.files)(Path(scratch), measurement)
+        self.fixes.append(replace(measurement, error=problem, details=details))
+
+    def contender(self) -> Contender:
+        return Contender(
+            CHECK_AFTER_FIX,
+            lambda scratch: tools.tf1migrate("migrate", "--check", "--output-format", "json",
+                                             "--output-file", str(scratch / "report.json"), "."),
+            ok_codes=frozenset({0, 1}), cwd=self.work, env=tools.child_env(),
+            check=tools.check_tf1migrate_report(self.files))
+
+
 def prime_cache(corpus: Path, files: int) -> Measurement:
     """The run that fills the cache; measured once, for context."""
     with tempfile.TemporaryDirectory(prefix="tf1bench-prime-") as scratch:
@@ -93,9 +140,10 @@ def prime_cache(corpus: Path, files: int) -> Measurement:
 
 
 def tables(prime: Measurement, runs: dict[str, list[Measurement]],
-           by_name: dict[str, Contender], files: int, small_lines: int) -> list[str]:
+           by_name: dict[str, Contender], files: int, small_lines: int,
+           fixes: list[Measurement] | None = None, small_files: int = 0) -> list[str]:
     targets = {WARM_RERUN: TARGET_WARM_RERUN_S, ONE_FILE_ALONE: TARGET_ONE_FILE_S,
-               ONE_FILE_IN_REPO: TARGET_ONE_FILE_S}
+               ONE_FILE_IN_REPO: TARGET_ONE_FILE_S, CHECK_AFTER_FIX: TARGET_CHECK_AFTER_FIX_S}
     prime_ok = prime.error is None and prime.returncode in (0, 1)
     rows = [["tf1migrate --check of the corpus (cold: fills the cache)",
              f"{prime.wall_s:.3g}" if prime_ok else "failed", f"{prime.cpu_s:.3g}",
@@ -116,9 +164,43 @@ def tables(prime: Measurement, runs: dict[str, list[Measurement]],
             note += f"; {cached}/{reported} files from cache"
         rows.append([name, wall.fmt(), report.Spread.of(m.cpu_s for m in ok).fmt(),
                      f"{max(m.peak_rss_mb for m in ok):.0f}", verdict, note])
-    return [f"Corpus: {files} files; the small file has {small_lines} lines.",
-            report.markdown_table(["command (fresh process)", "wall s", "CPU s", "peak RSS MB",
-                                   "target", "notes"], rows)]
+    ok_fixes = [m for m in fixes or () if m.error is None and m.returncode in (0, 1)]
+    if ok_fixes:
+        wall = report.Spread.of(m.wall_s for m in ok_fixes)
+        rows.append(["tf1migrate migrate of the small-file repo (before each check above)",
+                     wall.fmt(), report.Spread.of(m.cpu_s for m in ok_fixes).fmt(),
+                     f"{max(m.peak_rss_mb for m in ok_fixes):.0f}", "—",
+                     f"{len(ok_fixes)}/{len(fixes or ())} ok; {ok_fixes[-1].details.get('statuses')}"])
+    out = [f"Corpus: {files} files; the small file has {small_lines} lines"
+           + (f"; the small-file repo has {small_files} files" if small_files else "")
+           + f". Machine: {load_range({**runs, 'prime': [prime]})}.",
+           report.markdown_table(["command (fresh process)", "wall s", "CPU s", "peak RSS MB",
+                                  "target", "notes"], rows)]
+    out.append(report.markdown_table(["guard", "measured", "verdict"], guards(prime, runs, by_name)))
+    return out
+
+
+def guards(prime: Measurement, runs: dict[str, list[Measurement]],
+           by_name: dict[str, Contender]) -> list[list[str]]:
+    """The three limits in one place (a cold run's largest process is one worker, or the
+    parent; see benchmarks.measure)."""
+    rows = []
+    if prime.error is None:
+        rss = prime.peak_rss_mb
+        rows.append([f"peak RSS per worker ≤ {TARGET_PEAK_RSS_MB:.0f} MB (cold run of the corpus)",
+                     f"{rss:.0f} MB", "met" if rss <= TARGET_PEAK_RSS_MB else "NOT met"])
+    for name, target, what in (
+        (WARM_RERUN, TARGET_WARM_RERUN_S, "warm re-run"),
+        (ONE_FILE_ALONE, TARGET_ONE_FILE_S, "one-file --check, fresh process"),
+        (CHECK_AFTER_FIX, TARGET_CHECK_AFTER_FIX_S, "--check right after migrate"),
+    ):
+        ok = [m for m in runs.get(name, ()) if succeeded(by_name[name], m)]
+        if ok:
+            wall = report.Spread.of(m.wall_s for m in ok)
+            rows.append([f"{what} ≤ {target} s", f"{wall.median:.3g} s (range "
+                         f"{wall.low:.3g}–{wall.high:.3g})",
+                         "met" if wall.median <= target else "NOT met"])
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -129,6 +211,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--corpus", type=Path,
                         help="an existing tree (copied, so its own cache is left alone)")
+    parser.add_argument("--small-files", type=int, default=201,
+                        help="files of the repo for the fix-then-check sequence (0: skip it)")
+    parser.add_argument("--small-lines", type=int, default=None,
+                        help="total lines of that repo (default ~60 per file)")
     parser.add_argument("--only", help="comma-separated command names (default: all)")
     parser.add_argument("--out-dir", type=Path, default=None)
     args = parser.parse_args(argv)
@@ -147,21 +233,42 @@ def main(argv: list[str] | None = None) -> int:
         small_lines = small_alone.read_text(encoding="utf-8").count("\n")
         prime = prime_cache(corpus, files)
         field = contenders(corpus, small_in_repo, small_alone, files)
+        fixer = None
+        wanted = set(args.only.split(",")) if args.only else {CHECK_AFTER_FIX}
+        if args.small_files and CHECK_AFTER_FIX in wanted:
+            pristine = Path(tmp, "small-repo")
+            generate_corpus(pristine, args.small_files, args.small_lines or 60 * args.small_files,
+                            seed=args.seed)
+            small_count = len(list(pristine.rglob("*.py")))
+            fixer = FixThenCheck(pristine, Path(tmp, "small-repo-work"), small_count)
+            field.append(fixer.contender())
         if args.only:
             field = [c for c in field if c.name in set(args.only.split(","))]
-        runs = alternate(field, args.repeat)
+
+        def before_each(contender: Contender) -> None:
+            if fixer is not None and contender.name == CHECK_AFTER_FIX:
+                fixer.prepare()
+
+        runs = alternate(field, args.repeat, before_each=before_each)
     by_name = {c.name: c for c in field}
+    fixes = fixer.fixes if fixer is not None else []
     payload: dict[str, object] = {
         "benchmark": "warm_startup",
         "config": {"files": files, "seed": args.seed, "repeat": args.repeat,
                    "small_file_lines": small_lines,
                    "corpus": str(args.corpus) if args.corpus else "generated"},
         "prime": prime.to_json(),
+        "fixes_before_check": [m.to_json() for m in fixes],
+        "small_files": fixer.files if fixer is not None else 0,
         "runs": {name: [m.to_json() for m in ms] for name, ms in runs.items()},
-        "targets_s": {WARM_RERUN: TARGET_WARM_RERUN_S, ONE_FILE_ALONE: TARGET_ONE_FILE_S},
+        "targets_s": {WARM_RERUN: TARGET_WARM_RERUN_S, ONE_FILE_ALONE: TARGET_ONE_FILE_S,
+                      CHECK_AFTER_FIX: TARGET_CHECK_AFTER_FIX_S},
+        "guards": guards(prime, runs, by_name),
+        "load": load_range({**runs, "prime": [prime]}),
     }
     report.emit("warm_startup", "Warm cache and start-up",
-                tables(prime, runs, by_name, files, small_lines), payload, args.out_dir)
+                tables(prime, runs, by_name, files, small_lines, fixes,
+                       fixer.files if fixer is not None else 0), payload, args.out_dir)
     return 0
 
 
