@@ -51,8 +51,24 @@ PRIVATE_MODULES: dict[str, str] = {
 }
 
 
+#: Packages that are a TF1 module under another name: `import tf_slim as slim` is
+#: `tf.contrib.slim` (tf-slim 1.1.0 is its extraction, and is as TF1-bound: its layers need
+#: `tf.compat.v1.layers`, which Keras 3 removed). Their names resolve as that module's.
+ALIAS_PACKAGES: dict[str, str] = {"tf_slim": "tensorflow.contrib.slim"}
+
+
+def _unalias(qualname: str) -> str:
+    root, dot, rest = qualname.partition(".")
+    target = ALIAS_PACKAGES.get(root)
+    return qualname if target is None else target + dot + rest
+
+
 def canonical_tf1_name(qualname: str) -> str | None:
-    """"tensorflow.compat.v1.layers.dense" -> "tf.layers.dense"; None if not TensorFlow."""
+    """"tensorflow.compat.v1.layers.dense" -> "tf.layers.dense"; None if not TensorFlow.
+
+    "tf_slim.conv2d" -> "tf.contrib.slim.conv2d" (see `ALIAS_PACKAGES`).
+    """
+    qualname = _unalias(qualname)
     if qualname == TF_ROOT or qualname == COMPAT_V1:
         return "tf"
     if qualname.startswith(COMPAT_V1 + "."):
@@ -69,7 +85,9 @@ def canonical_tf1_name(qualname: str) -> str | None:
 
 
 def is_tf_qualname(qualname: str) -> bool:
-    return qualname == TF_ROOT or qualname.startswith(TF_ROOT + ".")
+    """Rooted at TensorFlow, or at a package that stands for a TF1 module (`tf_slim`)."""
+    root = qualname.partition(".")[0]
+    return root == TF_ROOT or root in ALIAS_PACKAGES
 
 
 def absolute_module(
