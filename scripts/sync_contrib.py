@@ -29,6 +29,15 @@ CONTRIB_TOML = RULES / "contrib.toml"
 #: every use in the file is a mapped name.
 MODULES: dict[str, str] = {
     "tf.contrib.slim": "tf1compat.slim",
+    # tf-slim's own module layout, which its nets and much slim code import from
+    # (`from tf_slim.layers import layers as layers_lib`, `from tf_slim.ops import arg_scope`)
+    "tf.contrib.slim.layers": "tf1compat.slim.layers",
+    "tf.contrib.slim.layers.initializers": "tf1compat.slim.layers.initializers",
+    "tf.contrib.slim.layers.layers": "tf1compat.slim.layers.layers",
+    "tf.contrib.slim.layers.regularizers": "tf1compat.slim.layers.regularizers",
+    "tf.contrib.slim.layers.utils": "tf1compat.slim.layers.utils",
+    "tf.contrib.slim.ops.arg_scope": "tf1compat.slim.ops.arg_scope",
+    "tf.contrib.slim.ops.variables": "tf1compat.slim.ops.variables",
     "tf.contrib.layers": "tf1compat.contrib.layers",
     "tf.contrib.framework": "tf1compat.contrib.framework",
     "tf.contrib.training": "tf1compat.contrib.training",
