@@ -51,6 +51,9 @@ NON_TENSOR_FIRST = frozenset(
      "tf.Variable", "tf.device", "tf.control_dependencies", "tf.py_func", "tf.cond",
      "tf.while_loop", "tf.map_fn", "tf.scan"}
 )
+#: Scope calls whose `values` argument (at this position) lists the scope's input tensors:
+#: `tf.variable_scope(scope, "resnet_v1", [inputs])` marks `inputs` a tensor, not a size.
+TENSOR_LIST_POSITIONS = {"tf.variable_scope": 2, "tf.name_scope": 2, "tf.op_scope": 0}
 #: Keyword arguments of TensorFlow calls that carry tensors.
 TENSOR_KEYWORDS = frozenset(
     {"inputs", "input", "x", "y", "value", "values", "tensor", "logits", "labels", "a", "b",

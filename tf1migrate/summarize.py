@@ -18,6 +18,7 @@ from tf1migrate.index import (
     SKIP_FILE,
     TENSOR_ATTRIBUTES,
     TENSOR_KEYWORDS,
+    TENSOR_LIST_POSITIONS,
     WRAPS_ATTRIBUTE,
     CallSite,
     CreatorRules,
@@ -467,6 +468,10 @@ class _Summarizer(ast.NodeVisitor):
                 for name in _names_in_tensor_position(value):
                     if name in frame.param_names:
                         frame.tensor.add(name)
+            elif index == TENSOR_LIST_POSITIONS.get(symbol) and isinstance(
+                value, (ast.List, ast.Tuple)
+            ):
+                self._tensors_in_list(value)
             elif (
                 isinstance(value, ast.Name)
                 and value.id in frame.param_names
@@ -481,8 +486,15 @@ class _Summarizer(ast.NodeVisitor):
                 continue
             if isinstance(value, ast.Name) and value.id in frame.param_names:
                 (frame.tensor if keyword.arg in TENSOR_KEYWORDS else frame.config).add(value.id)
+            elif keyword.arg == "values" and isinstance(value, (ast.List, ast.Tuple)):
+                self._tensors_in_list(value)  # a scope's `values=[x, y]`
             if keyword.arg == "shape":
                 self._config_in_list(value)
+
+    def _tensors_in_list(self, value: ast.List | ast.Tuple) -> None:
+        for element in value.elts:
+            if isinstance(element, ast.Name) and element.id in self.frame.param_names:
+                self.frame.tensor.add(element.id)
 
     def _config_in_list(self, value: ast.expr) -> None:
         """Shape lists (`[nx, nf]`) hold sizes: configuration."""

@@ -93,6 +93,33 @@ def test_tensor_and_configuration_parameters():
     assert discriminator.config_params == ("reuse",)
 
 
+def test_a_scope_values_list_marks_its_entries_as_tensors():
+    # slim's resnet_v1 shape: `inputs` only reaches the scope's values list and helpers the
+    # index cannot see into, so the values list is its one evidence of being a tensor
+    source = """
+import tensorflow as tf
+from tensorflow.contrib.slim.nets import resnet_utils
+
+def resnet(inputs, blocks, num_classes=None, scope=None):
+    with tf.variable_scope(scope, "resnet", [inputs]) as sc:
+        net = resnet_utils.stack_blocks_dense(inputs, blocks)
+        w = tf.get_variable("w", [8, num_classes])
+        return tf.matmul(net, w)
+
+def resnet_50(inputs, num_classes=None, scope="resnet_50"):
+    return resnet(inputs, [1, 2], num_classes=num_classes, scope=scope)
+
+def head(features, units, scope=None):
+    with tf.name_scope(scope, "head", values=[features]):
+        return tf.layers.dense(units, 3)
+"""
+    index = index_of({"nets/__init__.py": "", "nets/resnet.py": source})
+    roots = {root.qualname: root for root in index.roots_in("nets.resnet")}
+    assert roots["resnet_50"].tensor_params == ("inputs",)  # flows into the values list
+    assert roots["resnet_50"].config_params == ("num_classes", "scope")
+    assert "features" in roots["head"].tensor_params
+
+
 def test_common_call_site_scope_is_reproduced_only_when_every_site_agrees():
     index = index_of(GAN)
     roots = {r.qualname: r for r in index.roots_in("gan.model")}
