@@ -686,7 +686,12 @@ class Linker:
         configs: dict[str, set[str]] = {}
         for key, (_, function) in self.functions.items():
             tensors[key] = set(function.tensor_evidence)
-            configs[key] = set(function.config_evidence)
+            # a literal default (0.8, True, "VGG") is configuration whatever the body does
+            # (`_is_tensor_param`), and so is what a caller passes there
+            configs[key] = set(function.config_evidence) | {
+                p.name for p in function.params
+                if p.default_is_literal and p.name not in tensors[key]
+            }
         for _ in range(4):
             changed = False
             for key, calls in edges.items():

@@ -120,6 +120,27 @@ def head(features, units, scope=None):
     assert "features" in roots["head"].tensor_params
 
 
+def test_what_a_caller_passes_to_a_literal_defaulted_parameter_is_configuration():
+    # facenet's inference(images, keep_probability, ...) hands keep_probability to the net's
+    # dropout_keep_prob=0.8: a hyperparameter, so a constructor argument, not a call input
+    source = """
+import tensorflow as tf
+import tensorflow.contrib.slim as slim
+
+def net(inputs, is_training=True, dropout_keep_prob=0.8, scope="Net"):
+    with tf.variable_scope(scope, "Net", [inputs]):
+        x = slim.conv2d(inputs, 8, 3)
+        return slim.dropout(x, dropout_keep_prob, is_training=is_training)
+
+def inference(images, keep_probability, phase_train=True):
+    return net(images, is_training=phase_train, dropout_keep_prob=keep_probability)
+"""
+    index = index_of({"models/__init__.py": "", "models/net.py": source})
+    root = next(r for r in index.roots_in("models.net") if r.qualname == "inference")
+    assert root.tensor_params == ("images",)
+    assert "keep_probability" in root.config_params
+
+
 def test_common_call_site_scope_is_reproduced_only_when_every_site_agrees():
     index = index_of(GAN)
     roots = {r.qualname: r for r in index.roots_in("gan.model")}
