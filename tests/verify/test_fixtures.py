@@ -21,31 +21,17 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 # module-level tf.disable_v2_behavior() (aliases), slim nets with batch norm, repeat/stack,
 # arg_scope functions and end points (slimnets).
 REPOS = ("gpt2", "cnn", "lstm", "dcgan", "bert", "aliases", "slimnets")
-# The slim layers (aliases/nets/slim_*.py): their TF1 original imports tf.contrib.slim, which
+# The slim layers (aliases/nets/slim_*.py, slimnets): their TF1 originals use tf.contrib, which
 # the reference binds to the genuine tf-slim; the migrated side runs on tf1compat.slim.
 SLIM_LAYERS = {
     "aliases": {"nets.slim_from:LenetLayer", "nets.slim_import:SmallVggLayer"},
     "slimnets": {"nets.vgg:VggSmallLayer", "nets.resnet:ResnetSmallLayer"},
-}
-# Until the codemod's contrib mapping rewrites these imports in the goldens, the migrated copy
-# gets the rewrite it will make (tf.contrib cannot be imported on TF 2 at all).
-_CONTRIB_IMPORTS = {
-    "import tensorflow.contrib.slim as slim\n": "import tf1compat.slim as slim\n",
-    "from tensorflow.contrib import slim\n": "from tf1compat import slim\n",
-    "slim = tf.contrib.slim\n": "import tf1compat.slim as slim\n",
-    "tf.contrib.layers.": "tf1compat.contrib.layers.",
-    "tf.contrib.framework.": "tf1compat.contrib.framework.",
 }
 
 
 def migrated_copy(name: str, destination: Path) -> Path:
     shutil.copytree(FIXTURES / "repos" / name, destination)
     shutil.copytree(FIXTURES / "expected" / name, destination, dirs_exist_ok=True)
-    for file in destination.rglob("*.py"):
-        text = file.read_text()
-        for old, new in _CONTRIB_IMPORTS.items():
-            text = text.replace(old, new)
-        file.write_text(text)
     return destination
 
 
