@@ -91,7 +91,6 @@ def install(v1: Any) -> list[str]:
         tf_slim = genuine_tf_slim()
     except ImportError:
         return []
-    _alias_legacy_normalization()
     rnn_cell = v1.nn.rnn_cell
     submodules = {
         "slim": tf_slim,
@@ -112,19 +111,6 @@ def install(v1: Any) -> list[str]:
     )
     v1.contrib = contrib
     return sorted(submodules)
-
-
-def _alias_legacy_normalization() -> None:
-    """`slim.batch_norm` (non-fused paths) reaches TF's `tensorflow.python.layers.normalization`,
-    which lazily imports `tf_keras.legacy_tf_layers.normalization`; tf-keras 2.16+ keeps that
-    module under `tf_keras.src`, so the import fails. Bind the old path to it."""
-    try:
-        import tf_keras.src.legacy_tf_layers as legacy
-        import tf_keras.src.legacy_tf_layers.normalization as normalization
-    except ImportError:
-        return
-    sys.modules.setdefault("tf_keras.legacy_tf_layers", legacy)
-    sys.modules.setdefault("tf_keras.legacy_tf_layers.normalization", normalization)
 
 
 class HParams:
