@@ -23,6 +23,8 @@ __all__ = [
     "tensor_name",
     "layers",
     "nn",
+    "contrib",
+    "slim",
 ]
 
 # public name -> submodule that defines it (filled in by the modules' owners)
@@ -39,7 +41,8 @@ _EXPORTS = {
     "DeterministicRandomTestTool": "tf1compat.determinism",
     "tensor_name": "tf1compat.utils",
 }
-_SUBMODULES = {"layers", "nn"}
+_SUBMODULES = {"layers", "nn", "contrib", "slim"}  # ``tf1compat.contrib.layers.x`` after
+# a bare ``import tf1compat`` works, as ``tf.contrib.layers.x`` did after ``import tensorflow``
 
 
 def __getattr__(name: str):

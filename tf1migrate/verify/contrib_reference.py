@@ -45,6 +45,42 @@ class _Delegating(types.ModuleType):
         )
 
 
+#: ``tensorflow.python.layers`` lazily imports these by their tf-keras 2.15 names; tf-keras
+#: 2.16+ ships them under ``tf_keras.src``.
+_LEGACY_TF_LAYERS = ("", ".base", ".core", ".convolutional", ".normalization", ".pooling")
+
+
+def genuine_tf_slim() -> Any:
+    """Import the genuine tf-slim so that every layer of it builds on TF 2.16+ with tf-keras.
+
+    ``slim.batch_norm`` goes through ``tensorflow.python.layers.normalization``, which loads
+    ``tf_keras.legacy_tf_layers.normalization``: that module is ``tf_keras.src.legacy_tf_layers``
+    in tf-keras 2.16+, so the old names are aliased to it when they do not import. tf-slim
+    1.1.0 also spells ``tf.Tensor`` as ``ops.Tensor``, which TF 2.16+ dropped. Raises
+    ``ImportError`` when tf-slim (or tf-keras) is not installed.
+    """
+    import importlib
+
+    from tensorflow.python.framework import ops
+
+    if not hasattr(ops, "Tensor"):
+        import tensorflow as tf
+
+        ops.Tensor = tf.Tensor
+    for suffix in _LEGACY_TF_LAYERS:
+        name = "tf_keras.legacy_tf_layers" + suffix
+        if name in sys.modules:
+            continue
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            sys.modules[name] = importlib.import_module("tf_keras.src.legacy_tf_layers" + suffix)
+    import tf_slim
+    import tf_slim.layers  # noqa: F401
+
+    return tf_slim
+
+
 def install(v1: Any) -> list[str]:
     """Bind ``tensorflow.contrib`` (and ``v1.contrib``) for the original's imports.
 
@@ -52,11 +88,9 @@ def install(v1: Any) -> list[str]:
     as it would on TF 2, and the child's error hints at ``pip install tf-slim``).
     """
     try:
-        import tf_slim
-        import tf_slim.layers
+        tf_slim = genuine_tf_slim()
     except ImportError:
         return []
-    _alias_legacy_normalization()
     rnn_cell = v1.nn.rnn_cell
     submodules = {
         "slim": tf_slim,
@@ -77,19 +111,6 @@ def install(v1: Any) -> list[str]:
     )
     v1.contrib = contrib
     return sorted(submodules)
-
-
-def _alias_legacy_normalization() -> None:
-    """`slim.batch_norm` (non-fused paths) reaches TF's `tensorflow.python.layers.normalization`,
-    which lazily imports `tf_keras.legacy_tf_layers.normalization`; tf-keras 2.16+ keeps that
-    module under `tf_keras.src`, so the import fails. Bind the old path to it."""
-    try:
-        import tf_keras.src.legacy_tf_layers as legacy
-        import tf_keras.src.legacy_tf_layers.normalization as normalization
-    except ImportError:
-        return
-    sys.modules.setdefault("tf_keras.legacy_tf_layers", legacy)
-    sys.modules.setdefault("tf_keras.legacy_tf_layers.normalization", normalization)
 
 
 class HParams:
