@@ -19,6 +19,7 @@ import importlib
 import json
 import sys
 import tomllib
+import types
 from pathlib import Path
 
 RULES = Path(__file__).resolve().parent.parent / "rules"
@@ -36,6 +37,9 @@ MODULES: dict[str, str] = {
     "tf.contrib.slim.layers.layers": "tf1compat.slim.layers.layers",
     "tf.contrib.slim.layers.regularizers": "tf1compat.slim.layers.regularizers",
     "tf.contrib.slim.layers.utils": "tf1compat.slim.layers.utils",
+    "tf.contrib.slim.initializers": "tf1compat.slim.layers.initializers",
+    "tf.contrib.slim.regularizers": "tf1compat.slim.layers.regularizers",
+    "tf.contrib.slim.utils": "tf1compat.slim.layers.utils",
     "tf.contrib.slim.ops.arg_scope": "tf1compat.slim.ops.arg_scope",
     "tf.contrib.slim.ops.variables": "tf1compat.slim.ops.variables",
     "tf.contrib.layers": "tf1compat.contrib.layers",
@@ -65,8 +69,13 @@ def collect() -> dict[str, str]:
             taken.update(data.get(section, {}))
     mapping: dict[str, str] = {}
     for tf1_module, runtime_module in {**MODULES, **NAMES_ONLY}.items():
+        module = importlib.import_module(runtime_module)
         for name in _exports(runtime_module):
             symbol = f"{tf1_module}.{name}"
+            if isinstance(getattr(module, name), types.ModuleType):
+                # a submodule as a prefix would map every name under it, present or not:
+                # submodules are mapped through MODULES, name by name
+                continue
             if symbol in taken or any(key.startswith(symbol + ".") for key in taken):
                 continue  # a core-TF rename or a TFM201/TFM202 mapping already covers it
             mapping[symbol] = f"{runtime_module}.{name}"

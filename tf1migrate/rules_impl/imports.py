@@ -57,6 +57,31 @@ class ImportRepoint(Rule):
                 self._plan_from(ctx, line, statement)
             elif isinstance(statement, cst.Import):
                 self._plan_import(ctx, line, statement)
+        for statement in module.body:
+            self._plan_module_alias(ctx, statement)
+
+    def _plan_module_alias(self, ctx: Context, statement: cst.CSTNode) -> None:
+        """`slim = tf.contrib.slim` at module level is an import by other means: when every
+        use is mapped, the right-hand side becomes `tf1compat.slim` and the uses stay."""
+        if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+            return
+        assign = statement.body[0]
+        if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
+            return
+        target = assign.targets[0].target
+        if not isinstance(target, cst.Name) or not isinstance(assign.value, cst.Attribute):
+            return
+        reference = ctx.reference(assign.value)
+        if reference is None or reference[1] not in ctx.rules.module_map:
+            return
+        symbol = reference[1]
+        for rule in self._rules:
+            if rule.module_destination(ctx, symbol) is not None:
+                if self._uses_mapped(ctx, target.value, symbol, rule):
+                    ctx.repointed_locals.add(target.value)
+                else:
+                    ctx.kept_module_values.add(id(assign.value))
+                return
 
     def _plan_from(self, ctx: Context, line: cst.SimpleStatementLine, node: cst.ImportFrom) -> None:
         if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
