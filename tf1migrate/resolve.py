@@ -48,8 +48,29 @@ PRIVATE_MODULES: dict[str, str] = {
     "tensorflow.python.platform.flags": "tf.flags",
     "tensorflow.python.ops": "tf",
     "tensorflow.python": "tf",
+    # tf.contrib's implementation modules, which TF1 code imported directly
+    # (`from tensorflow.contrib.framework.python.ops import arg_scope`, pixel-cnn)
+    "tensorflow.contrib.framework.python.ops.arg_scope": "tf.contrib.framework",
+    "tensorflow.contrib.framework.python.ops.variables": "tf.contrib.framework",
+    "tensorflow.contrib.framework.python.ops": "tf.contrib.framework",
+    "tensorflow.contrib.layers.python.layers.layers": "tf.contrib.layers",
+    "tensorflow.contrib.layers.python.layers.initializers": "tf.contrib.layers",
+    "tensorflow.contrib.layers.python.layers.regularizers": "tf.contrib.layers",
+    "tensorflow.contrib.layers.python.layers": "tf.contrib.layers",
+    "tensorflow.contrib.rnn.python.ops.rnn_cell": "tf.contrib.rnn",
+    "tensorflow.contrib.rnn.python.ops.lstm_ops": "tf.contrib.rnn",
+    "tensorflow.contrib.rnn.python.ops.gru_ops": "tf.contrib.rnn",
+    "tensorflow.contrib.rnn.python.ops.core_rnn_cell": "tf.contrib.rnn",
+    "tensorflow.contrib.slim.python.slim.nets": "tf.contrib.slim.nets",
+    "tensorflow.contrib.training.python.training.hparam": "tf.contrib.training",
 }
 
+
+#: Names of PRIVATE_MODULES whose package attribute is a function, not the module of that
+#: name (`ops/__init__.py` star-imports `arg_scope.arg_scope` over the submodule).
+PRIVATE_NAMES: dict[str, str] = {
+    "tensorflow.contrib.framework.python.ops.arg_scope": "tf.contrib.framework.arg_scope",
+}
 
 #: Packages that are a TF1 module under another name: `import tf_slim as slim` is
 #: `tf.contrib.slim` (tf-slim 1.1.0 is its extraction, and is as TF1-bound: its layers need
@@ -73,7 +94,9 @@ def canonical_tf1_name(qualname: str) -> str | None:
         return "tf"
     if qualname.startswith(COMPAT_V1 + "."):
         return "tf." + qualname[len(COMPAT_V1) + 1 :]
-    if qualname.startswith("tensorflow.python"):
+    if qualname in PRIVATE_NAMES:
+        return PRIVATE_NAMES[qualname]
+    if qualname.startswith("tensorflow.python") or ".python" in qualname:
         for prefix in sorted(PRIVATE_MODULES, key=len, reverse=True):
             if qualname == prefix:
                 return PRIVATE_MODULES[prefix]

@@ -53,6 +53,15 @@ ALIASES = [
      "from tensorflow.contrib import seq2seq\n"
      "a = tf1compat.nn.rnn_cell.GRUCell(2)\nb = tf1compat.nn.rnn_cell.GRUCell(2)\n"
      "c = seq2seq.dynamic_decode(x)\n"),
+    ("contrib-implementation-module",
+     "from tensorflow.contrib.framework.python.ops import add_arg_scope, arg_scope\n"
+     "from tensorflow.contrib.framework.python.ops.arg_scope import arg_scoped_arguments\n"
+     "from tensorflow.contrib.layers.python.layers import layers as layers_lib\n"
+     "f = add_arg_scope(g)\ny = layers_lib.fully_connected(x, 3)\n",
+     "from tf1compat.contrib.framework import add_arg_scope, arg_scope\n"
+     "from tf1compat.contrib.framework import arg_scoped_arguments\n"
+     "from tf1compat.contrib import layers as layers_lib\n"
+     "f = add_arg_scope(g)\ny = layers_lib.fully_connected(x, 3)\n"),
     ("slim-module-repointed",
      "from tensorflow.contrib import rnn, slim\nb = rnn.GRUCell(2)\nc = slim.flatten(x)\n",
      "from tf1compat import slim\nb = tf1compat.nn.rnn_cell.GRUCell(2)\nc = slim.flatten(x)\n"),
