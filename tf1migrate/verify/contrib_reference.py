@@ -11,6 +11,7 @@ in ``tensorflow.contrib``'s place. What has no faithful counterpart (``contrib.s
 from __future__ import annotations
 
 import ast
+import importlib
 import json
 import sys
 import types
@@ -59,7 +60,6 @@ def genuine_tf_slim() -> Any:
     1.1.0 also spells ``tf.Tensor`` as ``ops.Tensor``, which TF 2.16+ dropped. Raises
     ``ImportError`` when tf-slim (or tf-keras) is not installed.
     """
-    import importlib
 
     from tensorflow.python.framework import ops
 
@@ -109,6 +109,27 @@ def install(v1: Any) -> list[str]:
     sys.modules["tensorflow.contrib.slim.nets"] = getattr(tf_slim, "nets", None) or _Delegating(
         "tensorflow.contrib.slim.nets"
     )
+    # tf.contrib's implementation modules, which TF1 code imports directly
+    # (`from tensorflow.contrib.framework.python.ops import arg_scope`)
+    for path, module in {
+        "framework.python": submodules["framework"],
+        "framework.python.ops": submodules["framework"],
+        "layers.python": submodules["layers"],
+        "layers.python.layers": submodules["layers"],
+        "layers.python.layers.layers": submodules["layers"],
+        "layers.python.layers.initializers": importlib.import_module("tf_slim.layers.initializers"),
+        "layers.python.layers.regularizers": importlib.import_module("tf_slim.layers.regularizers"),
+        "rnn.python": submodules["rnn"],
+        "rnn.python.ops": submodules["rnn"],
+        "rnn.python.ops.rnn_cell": submodules["rnn"],
+        "rnn.python.ops.core_rnn_cell": submodules["rnn"],
+        "training.python": submodules["training"],
+        "training.python.training": submodules["training"],
+        "training.python.training.hparam": submodules["training"],
+    }.items():
+        parent, _, leaf = f"tensorflow.contrib.{path}".rpartition(".")
+        sys.modules[f"{parent}.{leaf}"] = module
+        setattr(sys.modules[parent], leaf, module)  # for getattr-based importers too
     v1.contrib = contrib
     return sorted(submodules)
 
