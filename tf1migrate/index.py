@@ -54,6 +54,16 @@ NON_TENSOR_FIRST = frozenset(
 #: Scope calls whose `values` argument (at this position) lists the scope's input tensors:
 #: `tf.variable_scope(scope, "resnet_v1", [inputs])` marks `inputs` a tensor, not a size.
 TENSOR_LIST_POSITIONS = {"tf.variable_scope": 2, "tf.name_scope": 2, "tf.op_scope": 0}
+#: Positional arguments of non-creating TF calls that are hyperparameters: dropout's rate /
+#: keep_prob next to a training switch (transformer-xl's dropout, dropatt).
+CONFIG_POSITIONS = {
+    "tf.layers.dropout": (1,),
+    "tf1compat.layers.dropout": (1,),
+    "tf.contrib.layers.dropout": (1,),
+    "tf.contrib.slim.dropout": (1,),
+    "tf1compat.slim.dropout": (1,),
+    "tf1compat.contrib.layers.dropout": (1,),
+}
 #: Keyword arguments of TensorFlow calls that carry tensors.
 TENSOR_KEYWORDS = frozenset(
     {"inputs", "input", "x", "y", "value", "values", "tensor", "logits", "labels", "a", "b",

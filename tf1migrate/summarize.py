@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from tf1migrate.index import (
+    CONFIG_POSITIONS,
     MODULE_LEVEL,
     NON_TENSOR_FIRST,
     SKIP_FILE,
@@ -66,6 +67,8 @@ class _Frame:
     config: set[str] = field(default_factory=set)
     self_outputs: list[str] = field(default_factory=list)
     local_types: dict[str, str] = field(default_factory=dict)  # local var -> callee dotted
+    # local var -> the project functions assigned to it (`emb_func = mask_adaptive_lookup`)
+    local_functions: dict[str, set[str]] = field(default_factory=dict)
     placeholders: dict[str, str] = field(default_factory=dict)  # local var -> "dtype[shape]"
     returns_value: bool = False
     scopes: list[str | None] = field(default_factory=list)  # with variable_scope stack
@@ -364,6 +367,15 @@ class _Summarizer(ast.NodeVisitor):
     def visit_Assign(self, node: ast.Assign) -> None:
         frame = self.frame
         value = node.value
+        if frame is not self.module_frame:
+            functions = {
+                dotted for dotted in _function_candidates(value)
+                if dotted.split(".")[0] in self.top_level_names
+                or dotted.split(".")[0] in self.resolver.project_bindings
+            }
+            for target in node.targets:
+                if functions and isinstance(target, ast.Name):
+                    frame.local_functions.setdefault(target.id, set()).update(functions)
         if isinstance(value, ast.Call):
             symbol = self.tf1_symbol(value.func)
             callee = None if symbol else _dotted(value.func)
@@ -422,6 +434,11 @@ class _Summarizer(ast.NodeVisitor):
             return
         if isinstance(func, ast.Attribute) and func.attr in self.rules.methods:
             frame.training.append(("optimizer", "." + func.attr, line))
+        if isinstance(func, ast.Name) and func.id in frame.local_functions:
+            # `emb_func = a if cond else ...; emb_func(x=...)`: it calls each function assigned
+            for function in sorted(frame.local_functions[func.id]):
+                frame.calls.append(("@" + function, self._call_site(node, "@" + function, line)))
+            return
         target = self._call_target(func)
         if target is not None:
             frame.calls.append((target, self._call_site(node, target, line)))
@@ -475,7 +492,7 @@ class _Summarizer(ast.NodeVisitor):
             elif (
                 isinstance(value, ast.Name)
                 and value.id in frame.param_names
-                and (index == 0 or sizes_after_first)
+                and (index == 0 or sizes_after_first or index in CONFIG_POSITIONS.get(symbol, ()))
             ):
                 frame.config.add(value.id)
             elif isinstance(value, (ast.List, ast.Tuple)):
@@ -709,6 +726,18 @@ def _wrapper_target(node: ast.ClassDef) -> str | None:
 
 def _is_staticmethod(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in node.decorator_list)
+
+
+def _function_candidates(value: ast.expr) -> list[str]:
+    """The dotted names an assignment may bind: `f`, `a if use_tpu else b`, `a or b`."""
+    if isinstance(value, (ast.Name, ast.Attribute)):
+        dotted = _dotted(value)
+        return [dotted] if dotted else []
+    if isinstance(value, ast.IfExp):
+        return _function_candidates(value.body) + _function_candidates(value.orelse)
+    if isinstance(value, ast.BoolOp):
+        return [name for operand in value.values for name in _function_candidates(operand)]
+    return []
 
 
 def _is_self_attribute(target: ast.expr) -> bool:

@@ -141,6 +141,33 @@ def inference(images, keep_probability, phase_train=True):
     assert "keep_probability" in root.config_params
 
 
+def test_a_function_chosen_into_a_local_is_called_and_a_dropout_rate_is_configuration():
+    # transformer-xl: `lookup_fn = (tpu_lookup if use_tpu else gpu_lookup); lookup_fn(...)`
+    source = """
+import tensorflow as tf
+
+def gpu_lookup(x, n_token, d_embed, scope="emb"):
+    with tf.variable_scope(scope):
+        table = tf.get_variable("lookup_table", [n_token, d_embed])
+        return tf.nn.embedding_lookup(table, x)
+
+def tpu_lookup(x, n_token, d_embed, scope="emb"):
+    with tf.variable_scope(scope):
+        table = tf.get_variable("lookup_table", [n_token, d_embed])
+        return tf.matmul(tf.one_hot(x, n_token), table)
+
+def transformer(dec_inp, n_token, d_embed, dropout, is_training, use_tpu=False):
+    lookup_fn = tpu_lookup if use_tpu else gpu_lookup
+    embeddings = lookup_fn(x=dec_inp, n_token=n_token, d_embed=d_embed)
+    return tf.layers.dropout(embeddings, dropout, training=is_training)
+"""
+    index = index_of({"txl/__init__.py": "", "txl/model.py": source})
+    roots = {root.qualname: root for root in index.roots_in("txl.model")}
+    assert set(roots) == {"transformer"}  # both lookups run inside it
+    assert roots["transformer"].tensor_params == ("dec_inp",)
+    assert {"n_token", "d_embed", "dropout"} <= set(roots["transformer"].config_params)
+
+
 def test_common_call_site_scope_is_reproduced_only_when_every_site_agrees():
     index = index_of(GAN)
     roots = {r.qualname: r for r in index.roots_in("gan.model")}
