@@ -22,6 +22,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
 from tf1migrate import noqa
+from tf1migrate.feeds import rewrite_feeds
 from tf1migrate.generate import BASES, class_name_for, generate_wrapper, wrapped_name
 from tf1migrate.index import (
     Decision,
@@ -165,6 +166,15 @@ def _rewrite(
     upgraded, upgrade_count, imports = _upgrade(
         tree, resolver, rules, options, path, findings, applied, locate, muted
     )
+    fed = project.feeds_in(module_name)
+    if fed:  # placeholders of classes wrapped as a whole: fed from their layer's call
+        upgraded, count = rewrite_feeds(upgraded, [(m, k) for m, k, _ in fed], resolver)
+        if count:
+            imports.add(RUNTIME_MODULE)
+            applied.add("TFM303")
+            upgrade_count += count
+        lines = {line for _, _, line in fed}
+        findings[:] = [f for f in findings if not (f.rule == "TFM402" and f.line in lines)]
 
     roots = [
         root for root in project.roots_in(module_name)

@@ -12,6 +12,7 @@ import ast
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
+from tf1migrate.classflow import ClassFlow, class_flow
 from tf1migrate.index import (
     MODULE_LEVEL,
     NON_TENSOR_FIRST,
@@ -166,14 +167,36 @@ class _Summarizer(ast.NodeVisitor):
             self.frames.append(frame)
             self.generic_visit(node)
             self.frames.pop()
-            self.pending.append((frame, self._function_summary(frame, node)))
+            flow = ClassFlow()
+            if class_name is not None:  # what a model class keeps on self, its placeholders
+                flow = class_flow(node, self._flow_symbol, frame.param_names, self._numpy_names())
+            self.pending.append((frame, self._function_summary(frame, node, flow)))
         finally:
             self.functions_open.pop()
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
+    def _flow_symbol(self, node: ast.expr) -> str | None:
+        """A TF1 name, or `tf1compat.<name>` for the runtime (placeholders already migrated)."""
+        symbol = self.tf1_symbol(node)
+        if symbol is not None:
+            return symbol
+        dotted = _dotted(node)
+        bound = "tf1compat" in self.resolver.project_bindings
+        if dotted and dotted.startswith("tf1compat.") and bound:
+            return dotted
+        return None
+
+    def _numpy_names(self) -> frozenset[str]:
+        names = {"np", "numpy"}
+        names |= {
+            local for local, target in self.resolver.project_bindings.items()
+            if target == "numpy" or target.startswith("numpy.")
+        }
+        return frozenset(names)
+
     def _function_summary(
-        self, frame: _Frame, node: ast.FunctionDef | ast.AsyncFunctionDef
+        self, frame: _Frame, node: ast.FunctionDef | ast.AsyncFunctionDef, flow: ClassFlow
     ) -> FunctionSummary:
         return FunctionSummary(
             qualname=frame.qualname,
@@ -194,6 +217,11 @@ class _Summarizer(ast.NodeVisitor):
             eager_creators=frame.eager_creators,
             unscoped_variables=frame.unscoped_variables,
             opens_param_scope=frame.opens_param_scope,
+            placeholders=flow.placeholders,
+            self_values=flow.self_values,
+            self_reads=flow.self_reads,
+            return_deps=flow.return_deps,
+            return_kind=flow.return_kind,
         )
 
     def _params(self, arguments: ast.arguments, *, skip_self: bool) -> tuple[ParamInfo, ...]:
@@ -455,6 +483,8 @@ class _Summarizer(ast.NodeVisitor):
         ):
             frame.unscoped_variables = True  # `tf.Variable` in a helper: its caller's scope decides
         training = self.rules.training_kind(symbol)
+        if training == "placeholder" and frame.class_name is not None:
+            training = None  # a model class's own inputs (FunctionSummary.placeholders)
         if training is not None:
             frame.training.append((training, symbol, line))
         if not frame.param_names:
