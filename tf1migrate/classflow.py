@@ -349,6 +349,7 @@ class _Flow:
             and isinstance(func.value, ast.Name)
             and func.value.id == "self"
         ):  # another method of the object: its result is what it returns
+            self.reads.append(func.attr)
             return (f"={func.attr}()", deps | {f"@{func.attr}()"})
         if isinstance(func, ast.Attribute):
             receiver = func.value
