@@ -183,7 +183,7 @@ def _check_shape(value: Any, dims: list[int | None] | None, key: str) -> None:
     if dims is None:
         return
     if not tf.TensorShape(value.shape).is_compatible_with(tf.TensorShape(dims)):
-        shown = [d if d is not None else "None" for d in dims]
+        shown = "[" + ", ".join("None" if d is None else str(d) for d in dims) + "]"
         raise ValueError(
             f"placeholder {key!r} has shape {shown}; the value fed for it has shape "
             f"{tf.TensorShape(value.shape).as_list()}"
