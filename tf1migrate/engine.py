@@ -35,6 +35,7 @@ from tf1migrate.index import (
 from tf1migrate.resolve import COMPAT_V1, TF_ROOT, Resolver
 from tf1migrate.rulepacks import RuleSet, load_rule_packs
 from tf1migrate.types import (
+    CallableDecision,
     Finding,
     GeneratedLayer,
     InternalCheckError,
@@ -116,6 +117,7 @@ def migrate_source(
         layers=tuple(layers),
         upgrades=first.upgrades,
         tf1_debt=sum(1 for f in findings if f.severity == Severity.WARNING),
+        decisions=decision_records(project.decisions_in(module), first.tree, layers),
     )
 
 
@@ -416,6 +418,39 @@ def _training_findings(
             "loop in TF2 around that layer"
         ), Severity.WARNING))
     return found
+
+
+def decision_records(
+    decisions: Sequence[Decision], tree: cst.Module, layers: Sequence[GeneratedLayer]
+) -> tuple[CallableDecision, ...]:
+    """The plan's decisions for one file, with the class each wrapped callable got (made
+    by this run, or by an earlier one)."""
+    from tf1migrate.plan import THRESHOLD
+    from tf1migrate.types import Weighed
+
+    classes = {layer.function: layer.class_name for layer in layers}
+    for statement in tree.body:
+        if isinstance(statement, cst.ClassDef):
+            wraps = generated_wrapper_target(statement)
+            if wraps is not None:
+                classes.setdefault(wraps, statement.name.value)
+    records = []
+    for decision in decisions:
+        wrapped = decision.qualname.removesuffix(".__init__")
+        records.append(CallableDecision(
+            callable=decision.qualname,
+            line=decision.line,
+            wrapped=decision.wrapped,
+            verdict=decision.verdict,
+            score=decision.score,
+            threshold=THRESHOLD,
+            evidence=tuple(
+                Weighed(item.reason, item.points, item.veto, item.advice)
+                for item in decision.evidence
+            ),
+            layer=classes.get(wrapped) if decision.wrapped else None,
+        ))
+    return tuple(records)
 
 
 def _score_text(decision: Decision) -> str:

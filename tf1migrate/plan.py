@@ -122,7 +122,9 @@ class _Planner:
         evidence = self._vetoes(key, summary, function)
         closure = key in self.graph.closure_builders
         root = self._root_info(key, summary, function, forced, closure)
-        if not closure and not root.tensor_params and root.kind != "init" and not forced:
+        step = key in self.built_by  # part of a class's construction: its layer runs it
+        configuration_only = not closure and not root.tensor_params and root.kind != "init"
+        if configuration_only and not forced and not step:
             evidence.append(Evidence(
                 "no tensor input: every parameter is configuration (str/bool/number/dict/"
                 "hparams), so a layer's call would have nothing to run on", veto=True,
@@ -175,7 +177,7 @@ class _Planner:
         if key in self.graph.closure_builders:
             return found
         returns = set(function.returns)
-        if function.name != "__init__":
+        if function.name != "__init__" and key not in self.built_by:
             if not function.returns_value:
                 found.append(Evidence(
                     "returns nothing: a procedure, not a forward pass", veto=True,
