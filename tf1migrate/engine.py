@@ -191,6 +191,7 @@ def _rewrite(
             imports.add(TF_ROOT)
     findings += _training_findings(project, module_name, path, options)
     findings += _decision_findings(project, module_name, path, options)
+    findings += _blocker_findings(project, module_name, path, options)
     changed = bool(layers or upgrade_count)
     if imports and changed:
         upgraded = _add_imports(upgraded, imports)
@@ -451,6 +452,57 @@ def decision_records(
             layer=classes.get(wrapped) if decision.wrapped else None,
         ))
     return tuple(records)
+
+
+def _shown(items: Sequence[str], limit: int = 4) -> str:
+    return ", ".join(items[:limit]) + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def _blocker_findings(
+    project: ProjectIndex, module: str, path: str, options: Options
+) -> list[Finding]:
+    """TFM306: what keeps a wrapped model from running as migrated, and what to do."""
+    if not _enabled("TFM306", options):
+        return []
+    found = []
+    for blocker in project.import_blockers.get(module, ()):
+        uses = _shown([f"`{symbol}` (line {line})" for symbol, line in blocker.unmapped])
+        verb = "has" if len(blocker.unmapped) == 1 else "have"
+        layers = (
+            f"; the layers it keeps from running as migrated: {_shown(list(blocker.affected))}"
+            if blocker.affected else ""
+        )
+        found.append(Finding(path, blocker.line, 0, "TFM306", (
+            f"the tf.contrib import of `{blocker.local}` ({blocker.symbol}) stays: {uses} {verb} "
+            "no mapping, so importing this module fails on TF2 (there is no tensorflow.contrib), "
+            f"and so does importing any module that imports it{layers}. What to do: replace "
+            "those uses with TF2 code (their TFM403 findings say what they are), or import "
+            "the contrib module inside the function that needs it"
+        ), Severity.WARNING))
+    for root in project.roots_in(module):
+        reasons = []
+        for blocker in project.blocked_roots.get(root.key, ()):
+            where = (
+                "its module" if blocker.module == module
+                else f"`{blocker.module}`, which its module imports,"
+            )
+            symbol, line = blocker.unmapped[0]
+            reasons.append(
+                f"{where} keeps its tf.contrib import of `{blocker.local}` ({blocker.path}:"
+                f"{blocker.line}) for the unmapped `{symbol}` (line {line}), so it cannot be "
+                "imported on TF2"
+            )
+        calls = project.contrib_blockers.get(root.key, ())
+        if calls:
+            shown = _shown([f"`{symbol}` ({where}:{line})" for symbol, where, line in calls])
+            reasons.append(f"its code calls {shown}, which TF2 does not have")
+        if reasons:
+            found.append(Finding(path, project.lines.get(root.key, 1), 0, "TFM306", (
+                f"the layer of `{wrapped_name(root)}` cannot run as migrated: "
+                f"{'; '.join(reasons)}. What to do: replace the tf.contrib uses with TF2 code "
+                "(see their TFM403 findings), then migrate again"
+            ), Severity.WARNING))
+    return found
 
 
 def _score_text(decision: Decision) -> str:

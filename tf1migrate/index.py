@@ -211,6 +211,7 @@ class FunctionSummary:
     self_reads: tuple[str, ...] = ()
     return_deps: tuple[str, ...] = ()
     return_kind: str = "other"
+    contrib: tuple[tuple[str, int], ...] = ()  # tf.contrib symbols it calls, with their lines
 
     @property
     def name(self) -> str:
@@ -235,6 +236,9 @@ class ModuleSummary:
     wrapped: tuple[str, ...] = ()  # qualnames already wrapped by a generated class
     # class qualname -> its bases, resolved ("tf.train.Optimizer", "pkg.models.Model")
     class_bases: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # (line, local, "tf.contrib.rnn") of module-level imports binding a tf.contrib module
+    contrib_imports: tuple[tuple[int, str, str], ...] = ()
+    module_contrib: tuple[tuple[str, int], ...] = ()  # tf.contrib calls of module-level code
 
 
 SKIP_FILE = "tf1migrate: skip-file"
@@ -363,6 +367,20 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class ImportBlocker:
+    """A module-level tf.contrib import the migration keeps: the module cannot be imported on
+    TF2, nor can any module importing it (`tf.contrib` is gone), so their layers cannot run."""
+
+    module: str
+    path: str
+    line: int
+    local: str  # the name it binds ("slim")
+    symbol: str  # "tf.contrib.slim"
+    unmapped: tuple[tuple[str, int], ...]  # the uses that keep it: (symbol, line)
+    affected: tuple[str, ...] = ()  # "GAN.py: GAN.generator" for every layer it blocks
+
+
+@dataclass(frozen=True)
 class FeedInput:
     """A placeholder a model class makes while it is built, fed from the wrapper's call."""
 
@@ -429,6 +447,13 @@ class ProjectIndex:
     decisions: dict[str, Decision] = field(default_factory=dict)  # every creating callable
     # module -> (method qualname, feed key, line) of the placeholders wrapped classes feed
     feeds: dict[str, tuple[tuple[str, str, int], ...]] = field(default_factory=dict)
+    # what keeps a wrapped model from running as migrated (finding TFM306): the kept
+    # tf.contrib imports per module, and per root key the blocking imports of its module or
+    # of modules it imports, and the unmapped tf.contrib calls its code makes (symbol, path,
+    # line)
+    import_blockers: dict[str, tuple[ImportBlocker, ...]] = field(default_factory=dict)
+    blocked_roots: dict[str, tuple[ImportBlocker, ...]] = field(default_factory=dict)
+    contrib_blockers: dict[str, tuple[tuple[str, str, int], ...]] = field(default_factory=dict)
 
     def feeds_in(self, module: str) -> tuple[tuple[str, str, int], ...]:
         return self.feeds.get(module, ())
@@ -454,7 +479,7 @@ class ProjectIndex:
         from tf1migrate.plan import plan_project  # the later stage, imported when run
 
         graph = Linker(list(summaries), options, CreatorRules.coerce(rules)).link()
-        return plan_project(graph)
+        return plan_project(graph, rules)
 
 
 @dataclass
@@ -476,6 +501,7 @@ class CallGraph:
     forbidden: set[str]
     # "module:Class" -> {method name: "module:Owner.method"} through the project's bases
     class_methods: dict[str, dict[str, str]] = field(default_factory=dict)
+    summaries: list[ModuleSummary] = field(default_factory=list)
 
 
 class Linker:
@@ -715,6 +741,7 @@ class Linker:
             forced={self._key_of(name) for name in self.options.wrap} - {None},
             forbidden={self._key_of(name) for name in self.options.no_wrap} - {None},
             class_methods=self._class_methods(),
+            summaries=self.summaries,
         )
 
     def _class_methods(self) -> dict[str, dict[str, str]]:

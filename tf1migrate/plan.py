@@ -42,6 +42,7 @@ from tf1migrate.index import (
     Decision,
     Evidence,
     FeedInput,
+    ImportBlocker,
     FunctionSummary,
     ModuleSummary,
     ParamInfo,
@@ -56,8 +57,12 @@ THRESHOLD = 2
 BUILDING_BLOCK_SITES = 3
 
 
-def plan_project(graph: CallGraph) -> ProjectIndex:
-    """Score every variable-creating callable; the wrapped ones become the roots."""
+def plan_project(graph: CallGraph, rules: object = None) -> ProjectIndex:
+    """Score every variable-creating callable; the wrapped ones become the roots.
+
+    `rules` (a RuleSet; the packaged packs when None) says which tf.contrib symbols the
+    rewrite maps, so what keeps a wrapped model from running as migrated is known here.
+    """
     planner = _Planner(graph)
     roots: dict[str, list[RootInfo]] = {}
     decisions: dict[str, Decision] = {}
@@ -76,7 +81,11 @@ def plan_project(graph: CallGraph) -> ProjectIndex:
         for root in infos:
             for feed in root.feeds:
                 feeds.setdefault(feed.module, []).append((feed.method, feed.key, feed.line))
+    blockers = _Blockers(graph, _contrib_mapped(rules), roots)
     return ProjectIndex(
+        import_blockers=blockers.by_module,
+        blocked_roots=blockers.by_root,
+        contrib_blockers=blockers.calls_by_root,
         roots={module: tuple(infos) for module, infos in roots.items()},
         model_code=frozenset(model),
         training_code=frozenset(graph.training_keys & graph.creates),
@@ -640,3 +649,135 @@ def _describe(feed: FeedInput) -> str:
     if feed.default != "None":
         return f"`{feed.key}` (defaults to {feed.default})"
     return f"`{feed.key}` (optional; zeros of its shape when not given)"
+
+
+# ---------------------------------------------------------------------- what blocks a layer
+def _contrib_mapped(rules: object):
+    """`symbol -> bool`: does the rewrite map this tf.contrib symbol (so its use goes)?"""
+    from tf1migrate.rules_impl.names import longest_prefix
+
+    if not hasattr(rules, "layer_map"):
+        from tf1migrate.rulepacks import load_rule_packs
+
+        rules = load_rule_packs()
+    layer_map, renames = rules.layer_map, rules.renames  # type: ignore[attr-defined]
+
+    def mapped(symbol: str) -> bool:
+        return (
+            longest_prefix(symbol, layer_map) is not None
+            or longest_prefix(symbol, renames) is not None
+        )
+
+    return mapped
+
+
+class _Blockers:
+    """tf.contrib that stays after the rewrite, and the wrapped models it keeps from running.
+
+    A module-level `import tensorflow.contrib.x as y` (or `from tensorflow.contrib import
+    y`) goes when every use of `y` is mapped; one unmapped use keeps it, and then importing
+    the module fails on TF2, and so does importing any module that imports it. Unmapped
+    calls inside a model's own code fail when its layer runs.
+    """
+
+    def __init__(self, graph: CallGraph, mapped, roots: dict[str, list[RootInfo]]) -> None:
+        self.graph = graph
+        self.mapped = mapped
+        summaries = {s.module: s for s in graph.summaries}
+        kept: dict[str, list[ImportBlocker]] = {}
+        for summary in graph.summaries:
+            if not summary.contrib_imports:
+                continue
+            uses = list(summary.module_contrib)
+            uses += [use for f in summary.functions for use in f.contrib]
+            for line, local, symbol in summary.contrib_imports:
+                unmapped = sorted({
+                    (used, at) for used, at in uses
+                    if (used == symbol or used.startswith(symbol + ".")) and not mapped(used)
+                }, key=lambda item: item[1])
+                if unmapped:
+                    kept.setdefault(summary.module, []).append(ImportBlocker(
+                        summary.module, summary.path, line, local, symbol, tuple(unmapped)
+                    ))
+        reach = _import_closure(summaries)
+        by_root: dict[str, tuple[ImportBlocker, ...]] = {}
+        affected: dict[tuple[str, int], list[str]] = {}
+        for infos in roots.values():
+            for root in infos:
+                blocking = [
+                    blocker for module in sorted(reach.get(root.module, set()) | {root.module})
+                    for blocker in kept.get(module, ())
+                ]
+                if blocking:
+                    by_root[root.key] = tuple(blocking)
+                    path = summaries[root.module].path if root.module in summaries else root.module
+                    for blocker in blocking:
+                        affected.setdefault((blocker.module, blocker.line), []).append(
+                            f"{path}: {root.qualname.removesuffix('.__init__')}"
+                        )
+        self.by_module = {
+            module: tuple(
+                replace(b, affected=tuple(sorted(affected.get((module, b.line), ()))))
+                for b in blockers
+            )
+            for module, blockers in kept.items()
+        }
+        refreshed = {(b.module, b.line): b for bs in self.by_module.values() for b in bs}
+        self.by_root = {
+            key: tuple(refreshed[(b.module, b.line)] for b in blockers)
+            for key, blockers in by_root.items()
+        }
+        self.calls_by_root = {}
+        for infos in roots.values():
+            for root in infos:
+                calls = self._unmapped_calls(root.key)
+                if calls:
+                    self.calls_by_root[root.key] = calls
+
+    def _unmapped_calls(self, key: str) -> tuple[tuple[str, str, int], ...]:
+        """Unmapped tf.contrib calls made by `key` or anything it runs."""
+        seen, work, found = {key}, [key], set()
+        while work:
+            current = work.pop()
+            summary, function = self.graph.functions[current]
+            for symbol, line in function.contrib:
+                if not self.mapped(symbol):
+                    found.add((symbol, summary.path, line))
+            for callee, _ in self.graph.callees.get(current, ()):
+                if callee not in seen and callee not in self.graph.training_keys:
+                    seen.add(callee)
+                    work.append(callee)
+        return tuple(sorted(found, key=lambda item: (item[1], item[2])))
+
+
+def _import_closure(summaries: dict[str, ModuleSummary]) -> dict[str, set[str]]:
+    """Module -> every project module its module-level imports load, transitively."""
+    modules = set(summaries)
+    direct: dict[str, set[str]] = {}
+    for name, summary in summaries.items():
+        package = name.rpartition(".")[0]
+        found: set[str] = set(summary.star_imports) & modules
+        for _, target in summary.imports:
+            for candidate in (target, f"{package}.{target}" if package else target):
+                parts = candidate.split(".")
+                hit = next(
+                    (".".join(parts[:end]) for end in range(len(parts), 0, -1)
+                     if ".".join(parts[:end]) in modules),
+                    None,
+                )
+                if hit is not None and hit != name:
+                    found.add(hit)
+                    break
+        direct[name] = found
+    closure: dict[str, set[str]] = {}
+    for name in direct:
+        seen: set[str] = set()
+        work = list(direct[name])
+        while work:
+            current = work.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            work.extend(direct.get(current, ()))
+        closure[name] = seen
+    return closure

@@ -79,6 +79,7 @@ class _Frame:
     eager_creators: bool = False
     unscoped_variables: bool = False
     opens_param_scope: bool = False
+    contrib: list[tuple[str, int]] = field(default_factory=list)  # tf.contrib calls, lines
 
 
 class _Summarizer(ast.NodeVisitor):
@@ -97,6 +98,7 @@ class _Summarizer(ast.NodeVisitor):
         self.functions_open: list[ast.AST] = []  # innermost function node last (shadowing)
         self.class_stack: list[str] = []
         self.pending: list[tuple[_Frame, FunctionSummary]] = []
+        self.tree = tree
         self.top_level_names = {
             node.name for node in tree.body
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
@@ -222,6 +224,7 @@ class _Summarizer(ast.NodeVisitor):
             self_reads=flow.self_reads,
             return_deps=flow.return_deps,
             return_kind=flow.return_kind,
+            contrib=tuple(frame.contrib),
         )
 
     def _params(self, arguments: ast.arguments, *, skip_self: bool) -> tuple[ParamInfo, ...]:
@@ -470,6 +473,8 @@ class _Summarizer(ast.NodeVisitor):
         in_scope = any(scope != "" for scope in frame.scopes)
         in_scope = in_scope or frame.name_scopes > 0
         kind = self.rules.creator_kind(symbol, in_scope=in_scope)
+        if symbol.startswith("tf.contrib."):
+            frame.contrib.append((symbol, node.lineno))
         if kind is not None and frame is not self.module_frame:
             frame.creators.append(symbol)
             if self._in_own_body():
@@ -667,7 +672,38 @@ class _Summarizer(ast.NodeVisitor):
             star_imports=self.resolver.star_imports,
             wrapped=tuple(self.wrapped),
             class_bases=tuple(sorted(self.class_bases.items())),
+            contrib_imports=tuple(self._contrib_imports()),
+            module_contrib=tuple(self.module_frame.contrib),
         )
+
+    def _contrib_imports(self) -> list[tuple[int, str, str]]:
+        """(line, local, "tf.contrib.x") per module-level import binding a tf.contrib module.
+
+        `import tensorflow.contrib.x` binds `tensorflow` (the codemod keeps `import
+        tensorflow`); `import tensorflow.contrib.x as y` and `from tensorflow.contrib import
+        x` bind a contrib module, which fails at import time on TF2 unless the import goes.
+        """
+        found = []
+        statements = list(self.tree.body)
+        while statements:
+            node = statements.pop(0)
+            if isinstance(node, (ast.If, ast.Try)):  # `try: import ... except ImportError:`
+                statements[:0] = [*node.body, *getattr(node, "handlers", ()), *node.orelse]
+                continue
+            if isinstance(node, ast.ExceptHandler):
+                statements[:0] = node.body
+                continue
+            if not isinstance(node, (ast.Import, ast.ImportFrom)):
+                continue
+            for alias in node.names:
+                if alias.name == "*":
+                    continue
+                local = alias.asname or alias.name.split(".")[0]
+                qualname = self.resolver.tf_aliases.get(local, "")
+                symbol = canonical_tf1_name(qualname) if qualname else None
+                if local != "tensorflow" and symbol and symbol.startswith("tf.contrib"):
+                    found.append((node.lineno, local, symbol))
+        return found
 
 
 # ---------------------------------------------------------------------- source text

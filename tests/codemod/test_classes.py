@@ -266,3 +266,52 @@ class Holder(object):
     assert decision.verdict == "not-a-layer"
     assert "no public method that runs it on tensors" in decision.explain()
     assert "def predict(self, x)" in decision.advice
+
+
+CONTRIB_HELPERS = {
+    "utils.py": '''
+import tensorflow as tf
+import tensorflow.contrib.slim as slim
+
+def show_all_variables():
+    slim.model_analyzer.analyze_vars(tf.trainable_variables(), print_info=True)
+''',
+    "ops.py": '''
+import tensorflow as tf
+from tensorflow.contrib import layers
+
+def norm(x, name):
+    return layers.layer_norm(x, scope=name)
+''',
+    "model.py": '''
+import tensorflow as tf
+from utils import show_all_variables
+from ops import norm
+
+def generator(z, reuse=False):
+    with tf.variable_scope("generator", reuse=reuse):
+        h = tf.layers.dense(z, 8, name="fc")
+        return norm(h, "ln")
+
+def head(x):
+    with tf.variable_scope("head"):
+        return tf.contrib.seq2seq.hardmax(tf.layers.dense(x, 3, name="out"))
+''',
+}
+
+
+def test_what_keeps_a_layer_from_running_is_reported_at_the_import_and_at_the_layer():
+    results = _migrate(CONTRIB_HELPERS)
+    (kept,) = [f for f in results["utils.py"].findings if f.rule == "TFM306"]
+    assert kept.line == 3
+    assert "`tf.contrib.slim.model_analyzer.analyze_vars` (line 6) has no mapping" in kept.message
+    assert "model.py: generator, model.py: head" in kept.message
+    # ops.py's contrib use is mapped, so its import goes and blocks nothing
+    assert not [f for f in results["ops.py"].findings if f.rule == "TFM306"]
+    assert "tensorflow.contrib" not in results["ops.py"].code
+    blocked = {f.message.split("`")[1]: f for f in results["model.py"].findings
+               if f.rule == "TFM306"}
+    assert set(blocked) == {"generator", "head"}
+    assert "`utils`, which its module imports, keeps its tf.contrib import of `slim` " \
+           "(utils.py:3)" in blocked["generator"].message
+    assert "its code calls `tf.contrib.seq2seq.hardmax` (model.py:13)" in blocked["head"].message
