@@ -11,6 +11,8 @@ The scoring (a callable is wrapped at `THRESHOLD` points or more, unless a veto 
  +2   called from training code (a training loop, a model_fn, a sampler script)
  +2   called by module-level code (a script)
  +2   a class whose ``__init__`` builds the graph (wrapped as a whole)
+ +1   a class whose ``__init__`` only creates the variables a public forward method uses
+      (``predict(self, x)``, ``__call__``): wrapped as a whole, its call runs that method
  +2   a builder returning a nested function that creates variables (a closure)
  +1   a network (it calls other variable-creating code) called by model code of another
       module; an op that creates its variables directly gets no such point
@@ -18,15 +20,33 @@ The scoring (a callable is wrapped at `THRESHOLD` points or more, unless a veto 
  -1   called by model code of its own module (a helper of that code)
  -1   a building block: model code calls it at 3 or more sites (``conv2d``, ``linear``)
  -1   a private name (``_helper``)
+ -2   a step of building a class (a method its ``__init__`` runs): it runs in that layer
 veto  training code (placeholders, sessions, optimizers, summaries, global step, ...)
 veto  a method of an optimizer / estimator / TPU class (``tf.train.Optimizer`` subclass)
 veto  returns nothing, or only configuration (a dict, a literal): not a forward pass
 veto  no tensor input: a layer's ``call`` would have nothing to run on
 veto  ``# tf1migrate: skip``, or listed under ``no_wrap``
+veto  a class that keeps no tensor on self and has no forward method; a placeholder made
+      while it is built that is not assigned to a name (no call input can feed it)
  -3   ``__call__`` of a callable object (a batch-norm helper class): it runs in its caller
 ====  ======================================================================================
 
 ``wrap = [...]`` in the configuration forces a callable in, whatever its score.
+
+**Classes wrapped as a whole.** The layer's call builds the object (``__init__`` and the
+methods it runs, `_construction`), keeps it on the layer, and returns the tensors the object
+kept on ``self`` (`tf1migrate.classflow` tells tensors from placeholders, variables, numpy
+arrays and configuration), or, when it keeps none, the result of its forward method. Its
+other forward methods are exposed on the layer. Placeholders made while the object is built
+become call inputs named by the name each is assigned to (`_feed`): required when every
+output needs it; optional, with the outputs that need it left out when it is not given
+(labels); zeros of its shape when its shape is fully known (an LSTM state); 1.0 for a keep
+probability; Keras's ``training`` for a bool ``is_training``. `tf1migrate.feeds` rewrites
+them to ``tf1compat.placeholder(..., feed=<name>)``.
+
+**What blocks a layer** (`_Blockers`, finding TFM306): a module-level tf.contrib import kept
+for an unmapped use, in the layer's module or one it imports, and unmapped tf.contrib calls
+in the code the layer runs.
 """
 
 from __future__ import annotations
