@@ -236,9 +236,9 @@ class _Builder:
         name = self.root.qualname
         if self.root.kind == "init":
             return name.rsplit(".", 1)[0]
-        if self.root.kind == "method":
+        if self.root.kind == "method" and is_staticmethod(self.function):
             return f"self.{self.owner}.{name.rsplit('.', 1)[1]}"
-        return name
+        return name  # a method: `Model.generator(self.model, ...)`, the function it wraps
 
     def call_body(self) -> list[str]:
         i = self.indent
@@ -252,6 +252,9 @@ class _Builder:
             lines.append(f"self.{self.instance} = built")
             lines += self.returned(depth)
         else:
+            if self.root.kind == "method" and not is_staticmethod(self.function):
+                # the owner passed as self: the wrapped function runs on a stand-in object too
+                arguments = [f"self.{self.owner}", *arguments]
             lines = _fit(f"return {self.callee()}(", arguments, ")", depth, i)
         if self.scope_param:
             lines = [f"with {self.tf_v1}.variable_scope(self.{self.scope_param}):"] + [

@@ -280,7 +280,7 @@ def _argument_mapping(
     if finder.calls:
         positional = _original_parameters(wraps, definitions)
         index = 0
-        for arg in finder.calls[0].args:
+        for arg in _wrapped_arguments(finder.calls[0], wraps):
             value = arg.value
             stored = (
                 value.attr.value
@@ -381,7 +381,7 @@ def _training_mapping(method: cst.FunctionDef, wraps: str) -> tuple[str | None, 
     method.body.visit(finder)
     for call in finder.calls:
         positional = 0
-        for arg in call.args:
+        for arg in _wrapped_arguments(call, wraps):
             # `training`, or `False if training is None else training`
             uses_training = _mentions(arg.value, "training")
             if arg.keyword is not None:
@@ -392,6 +392,19 @@ def _training_mapping(method: cst.FunctionDef, wraps: str) -> tuple[str | None, 
                     return None, positional
                 positional += 1
     return None, None
+
+
+def _wrapped_arguments(call: cst.Call, wraps: str) -> list[cst.Arg]:
+    """The arguments for the wrapped callable's own parameters: `Model.generator(self.model,
+    z)` passes the owner as `self` first (methods are called through their class)."""
+    func = call.func
+    through_class = (
+        "." in wraps
+        and isinstance(func, cst.Attribute)
+        and isinstance(func.value, cst.Name)
+        and f"{func.value.value}.{func.attr.value}" == wraps
+    )
+    return list(call.args[1:] if through_class and call.args else call.args)
 
 
 def _mentions(node: cst.CSTNode, name: str) -> bool:
