@@ -22,6 +22,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
 from tf1migrate import noqa
+from tf1migrate.feeds import rewrite_feeds
 from tf1migrate.generate import BASES, class_name_for, generate_wrapper, wrapped_name
 from tf1migrate.index import (
     Decision,
@@ -34,6 +35,7 @@ from tf1migrate.index import (
 from tf1migrate.resolve import COMPAT_V1, TF_ROOT, Resolver
 from tf1migrate.rulepacks import RuleSet, load_rule_packs
 from tf1migrate.types import (
+    CallableDecision,
     Finding,
     GeneratedLayer,
     InternalCheckError,
@@ -115,6 +117,7 @@ def migrate_source(
         layers=tuple(layers),
         upgrades=first.upgrades,
         tf1_debt=sum(1 for f in findings if f.severity == Severity.WARNING),
+        decisions=decision_records(project.decisions_in(module), first.tree, layers),
     )
 
 
@@ -165,6 +168,15 @@ def _rewrite(
     upgraded, upgrade_count, imports = _upgrade(
         tree, resolver, rules, options, path, findings, applied, locate, muted
     )
+    fed = project.feeds_in(module_name)
+    if fed:  # placeholders of classes wrapped as a whole: fed from their layer's call
+        upgraded, count = rewrite_feeds(upgraded, [(m, k) for m, k, _ in fed], resolver)
+        if count:
+            imports.add(RUNTIME_MODULE)
+            applied.add("TFM303")
+            upgrade_count += count
+        lines = {line for _, _, line in fed}
+        findings[:] = [f for f in findings if not (f.rule == "TFM402" and f.line in lines)]
 
     roots = [
         root for root in project.roots_in(module_name)
@@ -179,6 +191,7 @@ def _rewrite(
             imports.add(TF_ROOT)
     findings += _training_findings(project, module_name, path, options)
     findings += _decision_findings(project, module_name, path, options)
+    findings += _blocker_findings(project, module_name, path, options)
     changed = bool(layers or upgrade_count)
     if imports and changed:
         upgraded = _add_imports(upgraded, imports)
@@ -405,6 +418,90 @@ def _training_findings(
             "move its model part into a function (which gets a layer) and write the training "
             "loop in TF2 around that layer"
         ), Severity.WARNING))
+    return found
+
+
+def decision_records(
+    decisions: Sequence[Decision], tree: cst.Module, layers: Sequence[GeneratedLayer]
+) -> tuple[CallableDecision, ...]:
+    """The plan's decisions for one file, with the class each wrapped callable got (made
+    by this run, or by an earlier one)."""
+    from tf1migrate.plan import THRESHOLD
+    from tf1migrate.types import Weighed
+
+    classes = {layer.function: layer.class_name for layer in layers}
+    for statement in tree.body:
+        if isinstance(statement, cst.ClassDef):
+            wraps = generated_wrapper_target(statement)
+            if wraps is not None:
+                classes.setdefault(wraps, statement.name.value)
+    records = []
+    for decision in decisions:
+        wrapped = decision.qualname.removesuffix(".__init__")
+        records.append(CallableDecision(
+            callable=decision.qualname,
+            line=decision.line,
+            wrapped=decision.wrapped,
+            verdict=decision.verdict,
+            score=decision.score,
+            threshold=THRESHOLD,
+            evidence=tuple(
+                Weighed(item.reason, item.points, item.veto, item.advice)
+                for item in decision.evidence
+            ),
+            layer=classes.get(wrapped) if decision.wrapped else None,
+        ))
+    return tuple(records)
+
+
+def _shown(items: Sequence[str], limit: int = 4) -> str:
+    return ", ".join(items[:limit]) + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def _blocker_findings(
+    project: ProjectIndex, module: str, path: str, options: Options
+) -> list[Finding]:
+    """TFM306: what keeps a wrapped model from running as migrated, and what to do."""
+    if not _enabled("TFM306", options):
+        return []
+    found = []
+    for blocker in project.import_blockers.get(module, ()):
+        uses = _shown([f"`{symbol}` (line {line})" for symbol, line in blocker.unmapped])
+        verb = "has" if len(blocker.unmapped) == 1 else "have"
+        layers = (
+            f"; the layers it keeps from running as migrated: {_shown(list(blocker.affected))}"
+            if blocker.affected else ""
+        )
+        found.append(Finding(path, blocker.line, 0, "TFM306", (
+            f"the tf.contrib import of `{blocker.local}` ({blocker.symbol}) stays: {uses} {verb} "
+            "no mapping, so importing this module fails on TF2 (there is no tensorflow.contrib), "
+            f"and so does importing any module that imports it{layers}. What to do: replace "
+            "those uses with TF2 code (their TFM403 findings say what they are), or import "
+            "the contrib module inside the function that needs it"
+        ), Severity.WARNING))
+    for root in project.roots_in(module):
+        reasons = []
+        for blocker in project.blocked_roots.get(root.key, ()):
+            where = (
+                "its module" if blocker.module == module
+                else f"`{blocker.module}`, which its module imports,"
+            )
+            symbol, line = blocker.unmapped[0]
+            reasons.append(
+                f"{where} keeps its tf.contrib import of `{blocker.local}` ({blocker.path}:"
+                f"{blocker.line}) for the unmapped `{symbol}` (line {line}), so it cannot be "
+                "imported on TF2"
+            )
+        calls = project.contrib_blockers.get(root.key, ())
+        if calls:
+            shown = _shown([f"`{symbol}` ({where}:{line})" for symbol, where, line in calls])
+            reasons.append(f"its code calls {shown}, which TF2 does not have")
+        if reasons:
+            found.append(Finding(path, project.lines.get(root.key, 1), 0, "TFM306", (
+                f"the layer of `{wrapped_name(root)}` cannot run as migrated: "
+                f"{'; '.join(reasons)}. What to do: replace the tf.contrib uses with TF2 code "
+                "(see their TFM403 findings), then migrate again"
+            ), Severity.WARNING))
     return found
 
 

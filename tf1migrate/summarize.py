@@ -12,6 +12,7 @@ import ast
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
+from tf1migrate.classflow import ClassFlow, class_flow
 from tf1migrate.index import (
     CONFIG_POSITIONS,
     MODULE_LEVEL,
@@ -81,6 +82,7 @@ class _Frame:
     eager_creators: bool = False
     unscoped_variables: bool = False
     opens_param_scope: bool = False
+    contrib: list[tuple[str, int]] = field(default_factory=list)  # tf.contrib calls, lines
 
 
 class _Summarizer(ast.NodeVisitor):
@@ -99,6 +101,7 @@ class _Summarizer(ast.NodeVisitor):
         self.functions_open: list[ast.AST] = []  # innermost function node last (shadowing)
         self.class_stack: list[str] = []
         self.pending: list[tuple[_Frame, FunctionSummary]] = []
+        self.tree = tree
         self.top_level_names = {
             node.name for node in tree.body
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
@@ -169,14 +172,36 @@ class _Summarizer(ast.NodeVisitor):
             self.frames.append(frame)
             self.generic_visit(node)
             self.frames.pop()
-            self.pending.append((frame, self._function_summary(frame, node)))
+            flow = ClassFlow()
+            if class_name is not None:  # what a model class keeps on self, its placeholders
+                flow = class_flow(node, self._flow_symbol, frame.param_names, self._numpy_names())
+            self.pending.append((frame, self._function_summary(frame, node, flow)))
         finally:
             self.functions_open.pop()
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
+    def _flow_symbol(self, node: ast.expr) -> str | None:
+        """A TF1 name, or `tf1compat.<name>` for the runtime (placeholders already migrated)."""
+        symbol = self.tf1_symbol(node)
+        if symbol is not None:
+            return symbol
+        dotted = _dotted(node)
+        bound = "tf1compat" in self.resolver.project_bindings
+        if dotted and dotted.startswith("tf1compat.") and bound:
+            return dotted
+        return None
+
+    def _numpy_names(self) -> frozenset[str]:
+        names = {"np", "numpy"}
+        names |= {
+            local for local, target in self.resolver.project_bindings.items()
+            if target == "numpy" or target.startswith("numpy.")
+        }
+        return frozenset(names)
+
     def _function_summary(
-        self, frame: _Frame, node: ast.FunctionDef | ast.AsyncFunctionDef
+        self, frame: _Frame, node: ast.FunctionDef | ast.AsyncFunctionDef, flow: ClassFlow
     ) -> FunctionSummary:
         return FunctionSummary(
             qualname=frame.qualname,
@@ -197,6 +222,12 @@ class _Summarizer(ast.NodeVisitor):
             eager_creators=frame.eager_creators,
             unscoped_variables=frame.unscoped_variables,
             opens_param_scope=frame.opens_param_scope,
+            placeholders=flow.placeholders,
+            self_values=flow.self_values,
+            self_reads=flow.self_reads,
+            return_deps=flow.return_deps,
+            return_kind=flow.return_kind,
+            contrib=tuple(frame.contrib),
         )
 
     def _params(self, arguments: ast.arguments, *, skip_self: bool) -> tuple[ParamInfo, ...]:
@@ -459,6 +490,8 @@ class _Summarizer(ast.NodeVisitor):
         in_scope = any(scope != "" for scope in frame.scopes)
         in_scope = in_scope or frame.name_scopes > 0
         kind = self.rules.creator_kind(symbol, in_scope=in_scope)
+        if symbol.startswith("tf.contrib."):
+            frame.contrib.append((symbol, node.lineno))
         if kind is not None and frame is not self.module_frame:
             frame.creators.append(symbol)
             if self._in_own_body():
@@ -472,6 +505,8 @@ class _Summarizer(ast.NodeVisitor):
         ):
             frame.unscoped_variables = True  # `tf.Variable` in a helper: its caller's scope decides
         training = self.rules.training_kind(symbol)
+        if training == "placeholder" and frame.class_name is not None:
+            training = None  # a model class's own inputs (FunctionSummary.placeholders)
         if training is not None:
             frame.training.append((training, symbol, line))
         if not frame.param_names:
@@ -654,7 +689,38 @@ class _Summarizer(ast.NodeVisitor):
             star_imports=self.resolver.star_imports,
             wrapped=tuple(self.wrapped),
             class_bases=tuple(sorted(self.class_bases.items())),
+            contrib_imports=tuple(self._contrib_imports()),
+            module_contrib=tuple(self.module_frame.contrib),
         )
+
+    def _contrib_imports(self) -> list[tuple[int, str, str]]:
+        """(line, local, "tf.contrib.x") per module-level import binding a tf.contrib module.
+
+        `import tensorflow.contrib.x` binds `tensorflow` (the codemod keeps `import
+        tensorflow`); `import tensorflow.contrib.x as y` and `from tensorflow.contrib import
+        x` bind a contrib module, which fails at import time on TF2 unless the import goes.
+        """
+        found = []
+        statements = list(self.tree.body)
+        while statements:
+            node = statements.pop(0)
+            if isinstance(node, (ast.If, ast.Try)):  # `try: import ... except ImportError:`
+                statements[:0] = [*node.body, *getattr(node, "handlers", ()), *node.orelse]
+                continue
+            if isinstance(node, ast.ExceptHandler):
+                statements[:0] = node.body
+                continue
+            if not isinstance(node, (ast.Import, ast.ImportFrom)):
+                continue
+            for alias in node.names:
+                if alias.name == "*":
+                    continue
+                local = alias.asname or alias.name.split(".")[0]
+                qualname = self.resolver.tf_aliases.get(local, "")
+                symbol = canonical_tf1_name(qualname) if qualname else None
+                if local != "tensorflow" and symbol and symbol.startswith("tf.contrib"):
+                    found.append((node.lineno, local, symbol))
+        return found
 
 
 # ---------------------------------------------------------------------- source text

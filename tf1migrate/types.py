@@ -111,6 +111,34 @@ class GeneratedLayer:
 
 
 @dataclass(frozen=True)
+class Weighed:
+    """One piece of evidence the plan weighed for or against wrapping a callable."""
+
+    reason: str
+    points: int = 0
+    veto: bool = False
+    advice: str = ""  # for a veto: what to do instead
+
+
+@dataclass(frozen=True)
+class CallableDecision:
+    """Why one variable-creating callable of a file is, or is not, a layer (`explain`)."""
+
+    callable: str  # qualname: "model", "TextCNN.__init__"
+    line: int
+    wrapped: bool
+    verdict: str  # "wrapped" | "helper" | "not-a-layer" | "skipped"
+    score: int
+    threshold: int
+    evidence: tuple[Weighed, ...] = ()
+    layer: str | None = None  # the generated class, when wrapped
+
+    @property
+    def advice(self) -> str:
+        return next((item.advice for item in self.evidence if item.veto and item.advice), "")
+
+
+@dataclass(frozen=True)
 class SourceResult:
     """The engine's answer for one source text (pure: text in, text out)."""
 
@@ -119,6 +147,7 @@ class SourceResult:
     layers: tuple[GeneratedLayer, ...] = ()
     upgrades: int = 0  # symbol upgrades and layer-call replacements applied
     tf1_debt: int = 0  # TF1 constructs left after the rewrite (for the CI report)
+    decisions: tuple[CallableDecision, ...] = ()  # every variable-creating callable's
 
 
 @dataclass(frozen=True)
@@ -134,6 +163,7 @@ class FileResult:
     upgrades: int = 0
     tf1_debt: int = 0
     cached: bool = False
+    decisions: tuple[CallableDecision, ...] = ()
 
 
 @dataclass

@@ -19,8 +19,9 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 # norm, dropout and make_template (cnn), RNN cells (lstm), methods with a `self` spec (dcgan),
 # a graph-building __init__ whose helpers read tensor.name (bert), every import alias with a
 # module-level tf.disable_v2_behavior() (aliases), slim nets with batch norm, repeat/stack,
-# arg_scope functions and end points (slimnets).
-REPOS = ("gpt2", "cnn", "lstm", "dcgan", "bert", "aliases", "slimnets")
+# arg_scope functions and end points (slimnets), classes wrapped as a whole: placeholders made
+# in __init__ fed from the call (classes), forward methods of variable-holding objects (graphs).
+REPOS = ("gpt2", "cnn", "lstm", "dcgan", "bert", "aliases", "slimnets", "classes", "graphs")
 # The slim layers (aliases/nets/slim_*.py, slimnets): their TF1 originals use tf.contrib, which
 # the reference binds to the genuine tf-slim; the migrated side runs on tf1compat.slim.
 SLIM_LAYERS = {

@@ -64,6 +64,14 @@ class WrapperTarget:
     # the wrapped callable builds a function that `call` then applies to the tensors
     # (`network = build(config)`, `return network(x)`)
     builder: bool = False
+    # a class wrapped as a whole: (feed key, call parameter or "@training") for each of its
+    # placeholders `call` feeds (`with tf1compat.feed_placeholders({...}):`)
+    feeds: tuple[tuple[str, str], ...] = ()
+    # (output key, call parameters it needs) for outputs `call` returns only when given them
+    output_needs: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # the method of the built object `call` returns the result of (`built.predict(x)`;
+    # "__call__" for `built(x)`)
+    forward: str | None = None
 
     def original_keyword(self, param: str) -> str:
         """The original's keyword for constructor parameter ``param`` (``tf1_name`` → ``name``)."""

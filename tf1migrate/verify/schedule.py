@@ -166,6 +166,9 @@ def build_job(plan: LayerPlan, kind: str, settings: RunSettings) -> dict[str, An
         "training_kwarg": target.training_kwarg,
         "training_position": target.training_position,
         "output_attributes": [list(pair) for pair in target.output_attributes],
+        "output_needs": {key: list(needs) for key, needs in target.output_needs},
+        "feeds": [list(pair) for pair in target.feeds],
+        "forward": target.forward,
         "seed": SEED,
         "numerics": settings.numerics,
         "rtol": settings.rtol,
@@ -179,6 +182,10 @@ def build_job(plan: LayerPlan, kind: str, settings: RunSettings) -> dict[str, An
             defaults=spec_mod.reference_defaults(target, spec),
             scope=spec_mod.scope_expression(target, spec),
             builder=target.builder,
+            feed_defaults={
+                p.name: p.default for p in target.call_params
+                if p.default is not None and any(source == p.name for _, source in target.feeds)
+            },
             import_root=root,
             cwd=root,
             graph_mode=settings.graph_mode,
