@@ -51,6 +51,7 @@ class WrapperTarget:
     init_params: tuple[Param, ...] = ()
     call_params: tuple[Param, ...] = ()  # tensor arguments (without self and training)
     has_training: bool = False  # the call method takes `training`
+    call_takes_kwargs: bool = False  # the call method has ``**kwargs``: any input name goes
     training_kwarg: str | None = None  # the wrapped callable's parameter fed from `training`
     training_position: int | None = None  # ... or its positional index in the wrapped call
     # (key, attribute) pairs when `call` returns attributes of an object the wrapped class built

@@ -63,6 +63,15 @@ def plan_layer(
         plan.result.status = Status.ERROR
         plan.result.messages.append(str(exc))
         return plan
+    unknown = spec_mod.unknown_inputs(target, spec) if spec is not None else []
+    if unknown:
+        takes = ", ".join(p.name for p in target.call_params) or "none"
+        plan.result.status = Status.ERROR
+        plan.result.messages.append(
+            f'[tool.tf1migrate.verify."{target.key}"] inputs: {target.class_name}.'
+            f"{target.method} takes no input {', '.join(unknown)} (its inputs: {takes})"
+        )
+        return plan
     missing = spec_mod.missing_arguments(target, spec or CallSpec(args={}, inputs={}))
     if spec is None or missing:
         plan.result.status = Status.NOT_VERIFIED

@@ -203,6 +203,15 @@ def missing_arguments(target: WrapperTarget, spec: CallSpec) -> list[str]:
     return missing
 
 
+def unknown_inputs(target: WrapperTarget, spec: CallSpec) -> list[str]:
+    """Inputs the spec gives that the wrapper's ``call`` does not take (a typo, or a nesting
+    the wrapper does not have): feeding them would fail inside the child with a TypeError."""
+    if target.call_takes_kwargs:
+        return []
+    names = {p.name for p in target.call_params}
+    return [name for name in spec.inputs if name not in names]
+
+
 def render_snippet(target: WrapperTarget, partial: CallSpec | None = None) -> str:
     """The exact TOML table to add to pyproject.toml, pre-filled with whatever is known."""
     args = dict(partial.args) if partial else {}
