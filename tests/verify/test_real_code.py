@@ -1,5 +1,6 @@
 """End to end on the shapes real TF1 repositories have: a tf.contrib / slim original, a `name`
-parameter the wrapper stores as `tf1_name`, estimator-style dict inputs, and a spec inferred
+parameter the wrapper stores as `tf1_name`, estimator-style dict inputs, configuration the
+wrapper takes in `call`, and a spec inferred
 from the placeholders a training class keeps as attributes. One run, so one child per side."""
 
 from __future__ import annotations
@@ -31,6 +32,13 @@ def classifier(x, hparams, is_training=False):
 def encoder(x, width, name=None):
     with tf.variable_scope(name, default_name="encoder"):
         return tf.layers.dense(x, width, name="proj")
+
+
+def mixer(x, mems, width):
+    """transformer-xl style: `mems` is None or the previous segment's memory."""
+    with tf.variable_scope("mixer"):
+        h = tf.layers.dense(x, width, name="proj")
+        return h if mems is None else h + mems
 
 
 def model_fn(features, vocab, width=4):
@@ -105,6 +113,26 @@ class EncoderLayer(tf1compat.MigratedLayer):
         return encoder(x, self.width, name=self.tf1_name)
 
 
+def mixer(x, mems, width):
+    with v1.variable_scope("mixer"):
+        h = tf1compat.layers.dense(x, width, name="proj")
+        return h if mems is None else h + mems
+
+
+class MixerLayer(tf1compat.MigratedLayer):
+    """The codemod took `mems` for a call input; the spec gives it as configuration."""
+
+    tf1migrate_wraps = "mixer"
+
+    def __init__(self, width, **kwargs):
+        super().__init__(**kwargs)
+        self.width = width
+
+    @tf1compat.track_tf1_style_variables
+    def call(self, x, mems, training=None):
+        return mixer(x, mems, self.width)
+
+
 def model_fn(features, vocab, width=4):
     with v1.variable_scope("bert"):
         table = v1.get_variable("word_embeddings", [vocab, width])
@@ -131,6 +159,10 @@ PYPROJECT = '''
 args = { hparams = "default_hparams()" }
 inputs = { x = "float32[2, 5]" }
 training = [false, true]
+
+[tool.tf1migrate.verify."nets:mixer"]
+args = { mems = "None", width = 3 }
+inputs = { x = "float32[2, 5]" }
 
 [tool.tf1migrate.verify."nets:model_fn"]
 args = { vocab = 20 }  # a TOML literal, not only Python source text
@@ -202,7 +234,14 @@ def test_dict_inputs_reach_both_sides_as_dicts(result):
 
 
 @pytest.mark.slow
+def test_configuration_the_wrapper_takes_in_call_is_passed_there(result):
+    mixer = layer(result, "nets:MixerLayer")
+    assert mixer.status is Status.VERIFIED, mixer.messages
+    assert mixer.variables == 2 and mixer.max_abs_diff is not None
+
+
+@pytest.mark.slow
 def test_the_run_is_one_batch_per_side(result):
-    """Three runnable layers, --jobs 2: one reference child and one migrated child in all."""
+    """Four runnable layers, --jobs 2: one reference child and one migrated child in all."""
     assert result.exit_code == 0, [(x.layer, x.status, x.messages) for x in result.layers]
-    assert result.batches == [3, 3]
+    assert result.batches == [4, 4]

@@ -186,6 +186,7 @@ def build_job(plan: LayerPlan, kind: str, settings: RunSettings) -> dict[str, An
     else:
         job.update(
             args=spec_mod.wrapper_args(target, spec),
+            call_args=spec_mod.call_args(target, spec),
             import_root=target.import_root,
             cwd=target.import_root,
             class_name=target.class_name,

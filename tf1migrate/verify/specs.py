@@ -159,6 +159,19 @@ def wrapper_args(target: WrapperTarget, spec: CallSpec) -> dict[str, str]:
     return result
 
 
+def call_args(target: WrapperTarget, spec: CallSpec) -> dict[str, str]:
+    """The spec's ``args`` that the wrapper takes in ``call`` rather than in its constructor
+    (the codemod judged ``mems=None`` or ``dropout`` a call input): passed to ``call`` as
+    those Python values, and to the original as its keywords, like any configuration."""
+    init = {p.name for p in target.init_params if not p.variadic}
+    calls = {p.name for p in target.call_params}
+    return {
+        name: expression
+        for name, expression in spec.args.items()
+        if name in calls and name not in init and name not in spec.inputs
+    }
+
+
 def reference_args(target: WrapperTarget, spec: CallSpec) -> dict[str, str]:
     """The spec's arguments as the original takes them: always the original's own keywords
     (a wrapper parameter name given in the spec, ``tf1_name``, becomes ``name``)."""
@@ -199,7 +212,8 @@ def missing_arguments(target: WrapperTarget, spec: CallSpec) -> list[str]:
         for p in target.init_params
         if p.required and not p.variadic and p.name not in given
     ]
-    missing += [p.name for p in target.call_params if p.required and p.name not in spec.inputs]
+    given_to_call = set(spec.inputs) | set(call_args(target, spec))
+    missing += [p.name for p in target.call_params if p.required and p.name not in given_to_call]
     return missing
 
 
@@ -227,8 +241,9 @@ def render_snippet(target: WrapperTarget, partial: CallSpec | None = None) -> st
     inputs = {
         name: _toml_input(spec) for name, spec in (partial.inputs.items() if partial else [])
     }
+    in_call = call_args(target, partial) if partial else {}
     for param in target.call_params:
-        if param.required and param.name not in inputs:
+        if param.required and param.name not in inputs and param.name not in in_call:
             inputs[param.name] = _toml_string("float32[2, 8]")
             guessed = True
     lines = [f'[tool.tf1migrate.verify."{target.key}"]']
