@@ -34,10 +34,10 @@ def encoder(x, width, name=None):
         return tf.layers.dense(x, width, name="proj")
 
 
-def mixer(x, mems, width):
+def mixer(x, mems, width, dropout=0.5):
     """transformer-xl style: `mems` is None or the previous segment's memory."""
     with tf.variable_scope("mixer"):
-        h = tf.layers.dense(x, width, name="proj")
+        h = tf.layers.dense(x, width, name="proj") * (1.0 - dropout)
         return h if mems is None else h + mems
 
 
@@ -113,9 +113,9 @@ class EncoderLayer(tf1compat.MigratedLayer):
         return encoder(x, self.width, name=self.tf1_name)
 
 
-def mixer(x, mems, width):
+def mixer(x, mems, width, dropout=0.5):
     with v1.variable_scope("mixer"):
-        h = tf1compat.layers.dense(x, width, name="proj")
+        h = tf1compat.layers.dense(x, width, name="proj") * (1.0 - dropout)
         return h if mems is None else h + mems
 
 
@@ -129,8 +129,8 @@ class MixerLayer(tf1compat.MigratedLayer):
         self.width = width
 
     @tf1compat.track_tf1_style_variables
-    def call(self, x, mems, training=None):
-        return mixer(x, mems, self.width)
+    def call(self, x, mems, dropout, training=None):
+        return mixer(x, mems, self.width, dropout=dropout)
 
 
 def model_fn(features, vocab, width=4):
@@ -161,7 +161,7 @@ inputs = { x = "float32[2, 5]" }
 training = [false, true]
 
 [tool.tf1migrate.verify."nets:mixer"]
-args = { mems = "None", width = 3 }
+args = { mems = "None", width = 3, dropout = 0.25 }
 inputs = { x = "float32[2, 5]" }
 
 [tool.tf1migrate.verify."nets:model_fn"]

@@ -109,7 +109,8 @@ def _wait_for_reference(job: dict[str, Any], stage) -> dict[str, Any]:
 
 class _Caller:
     """Calls the layer on the seeded inputs (and the configuration values ``call`` takes):
-    positional up to the first gap, then keywords."""
+    inputs positional up to the first gap, the rest by keyword (Keras 3 takes only tensors
+    by position)."""
 
     def __init__(
         self,
@@ -121,14 +122,14 @@ class _Caller:
     ):
         self.layer, self.has_training = layer, job["has_training"]
         constants = {path: tf.constant(array) for path, array in arrays.items()}
-        arguments = build_arguments(job, constants)  # dicts / lists as the spec nests them
-        arguments.update(values or {})
+        inputs = build_arguments(job, constants)  # dicts / lists as the spec nests them
         self.positional = []
         for name in job["call_params"]:
-            if name not in arguments:
+            if name not in inputs:
                 break
-            self.positional.append(arguments[name])
+            self.positional.append(inputs[name])
         given = set(job["call_params"][: len(self.positional)])
+        arguments = {**inputs, **(values or {})}
         self.keywords = {n: a for n, a in arguments.items() if n not in given}
 
     def __call__(self, training: bool) -> Any:
