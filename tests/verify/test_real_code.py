@@ -15,6 +15,9 @@ from tf1migrate.verify.workers import run_batch
 ORIGINAL = '''
 import tensorflow as tf
 import tensorflow.contrib.slim as slim
+from tensorflow.contrib import tpu  # for the training loop: the model never touches it
+from tensorflow.contrib.framework.python.ops import add_arg_scope
+from tensorflow.contrib.training.python.training import hparam
 
 
 def default_hparams():
@@ -32,6 +35,21 @@ def classifier(x, hparams, is_training=False):
 def encoder(x, width, name=None):
     with tf.variable_scope(name, default_name="encoder"):
         return tf.layers.dense(x, width, name="proj")
+
+
+@add_arg_scope
+def gated(x, width, mode=tf.contrib.learn.ModeKeys.TRAIN):
+    """contrib's internal import paths, contrib.learn's ModeKeys, contrib.framework.nest."""
+    config = hparam.HParams(scale=2.0)
+    parts = tf.contrib.framework.nest.flatten({"a": x, "b": x})
+    with tf.variable_scope("gated"):
+        h = tf.layers.dense(tf.concat(parts, -1), width, name="proj")
+        return h * config.scale if mode == tf.contrib.learn.ModeKeys.TRAIN else h
+
+
+def decoder(x):
+    """contrib.seq2seq has no counterpart in the reference: this layer is an error, alone."""
+    return tf.contrib.seq2seq.dynamic_decode(x)
 
 
 def mixer(x, mems, width, dropout=0.5):
@@ -99,6 +117,37 @@ class ClassifierLayer(tf1compat.MigratedLayer):
         return classifier(x, self.hparams, is_training=False if training is None else training)
 
 
+def gated(x, width, mode="train"):
+    parts = tf.nest.flatten({"a": x, "b": x})
+    with v1.variable_scope("gated"):
+        h = tf1compat.layers.dense(tf.concat(parts, -1), width, name="proj")
+        return h * 2.0 if mode == "train" else h
+
+
+class GatedLayer(tf1compat.MigratedLayer):
+    tf1migrate_wraps = "gated"
+
+    def __init__(self, width, **kwargs):
+        super().__init__(**kwargs)
+        self.width = width
+
+    @tf1compat.track_tf1_style_variables
+    def call(self, x, training=None):
+        return gated(x, self.width)
+
+
+def decoder(x):
+    return x
+
+
+class DecoderLayer(tf1compat.MigratedLayer):
+    tf1migrate_wraps = "decoder"
+
+    @tf1compat.track_tf1_style_variables
+    def call(self, x, training=None):
+        return decoder(x)
+
+
 class EncoderLayer(tf1compat.MigratedLayer):
     tf1migrate_wraps = "encoder"
     tf1migrate_renames = {"tf1_name": "name"}
@@ -159,6 +208,13 @@ PYPROJECT = '''
 args = { hparams = "default_hparams()" }
 inputs = { x = "float32[2, 5]" }
 training = [false, true]
+
+[tool.tf1migrate.verify."nets:gated"]
+args = { width = 3 }
+inputs = { x = "float32[2, 5]" }
+
+[tool.tf1migrate.verify."nets:decoder"]
+inputs = { x = "float32[2, 5]" }
 
 [tool.tf1migrate.verify."nets:mixer"]
 args = { mems = "None", width = 3, dropout = 0.25 }
@@ -241,7 +297,32 @@ def test_configuration_the_wrapper_takes_in_call_is_passed_there(result):
 
 
 @pytest.mark.slow
-def test_the_run_is_one_batch_per_side(result):
-    """Four runnable layers, --jobs 2: one reference child and one migrated child in all."""
-    assert result.exit_code == 0, [(x.layer, x.status, x.messages) for x in result.layers]
-    assert result.batches == [4, 4]
+def test_contrib_internal_paths_learn_and_nest_are_bound(result):
+    gated = layer(result, "nets:GatedLayer")
+    assert gated.status is Status.VERIFIED, gated.messages
+    assert gated.variables == 2 and gated.max_abs_diff is not None
+
+
+@pytest.mark.slow
+def test_unmapped_contrib_symbol_is_one_layer_error_naming_it(result):
+    decoder = layer(result, "nets:DecoderLayer")
+    assert decoder.status is Status.ERROR
+    (message,) = decoder.messages
+    headline = message.splitlines()[0]
+    assert headline.startswith("reference child failed while building the graph: AttributeError: ")
+    assert "tf.contrib.seq2seq.dynamic_decode has no counterpart" in headline
+    # the line of `decoder` that used it, in the original's nets.py
+    line = ORIGINAL.lstrip().splitlines().index("    return tf.contrib.seq2seq.dynamic_decode(x)") + 1
+    assert f"(nets.py:{line})" in headline
+
+
+@pytest.mark.slow
+def test_the_run_is_one_batch_per_side_and_goes_on_past_an_error(result):
+    """Six runnable layers, --jobs 2: one reference child and one migrated child in all; the
+    decoder's error is its own, and the exit code says there was one."""
+    statuses = {x.layer: x.status for x in result.layers}
+    assert [name for name, status in statuses.items() if status is not Status.VERIFIED] == [
+        "nets:DecoderLayer"
+    ]
+    assert result.exit_code == 2
+    assert result.batches == [6, 6]
