@@ -398,3 +398,73 @@ def test_docstring_shape_before_dtype(tmp_path):
     ''')
     spec = infer_from_docstring(net_target(call_params=(Param("images", True),)), tmp_path)
     assert spec is not None and spec.inputs == {"images": TensorSpec("float32", (BATCH_DIM, 224, 224, 3))}
+
+
+from tf1migrate.verify.infer_body import IMAGE_DIM, infer_from_body  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("assert x.shape[-1] == 3\n    tf.debugging.assert_rank(x, 4)", TensorSpec("float32", (BATCH_DIM, FREE_DIM, FREE_DIM, 3))),
+        ("x.get_shape().assert_has_rank(2)\n    assert x.dtype == tf.int32", TensorSpec("int32", (BATCH_DIM, FREE_DIM))),
+        ("x.set_shape([None, 28, 28, 1])", TensorSpec("float32", (BATCH_DIM, 28, 28, 1))),
+        ("assert x.get_shape().as_list()[1:] == [28, 28, 1]", TensorSpec("float32", (BATCH_DIM, 28, 28, 1))),
+        ("assert len(x.shape) == 3 and x.shape[1].value == 5", TensorSpec("float32", (BATCH_DIM, 5, FREE_DIM))),
+        ("_, h, w, c = x.get_shape().as_list()\n    assert c == 3", TensorSpec("float32", (BATCH_DIM, FREE_DIM, FREE_DIM, FREE_DIM))),
+        ("assert x.shape[-1] == 3\n    return tf.layers.conv2d(x, 8, 3)", TensorSpec("float32", (BATCH_DIM, IMAGE_DIM, IMAGE_DIM, 3))),
+        ("return tf.nn.embedding_lookup(table, x)", None),  # ids, but of no known rank
+        ("tf.debugging.assert_integer(x)\n    x.shape.assert_has_rank(2)", TensorSpec("int32", (BATCH_DIM, FREE_DIM))),
+        ("outputs, state = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)", TensorSpec("float32", (BATCH_DIM, FREE_DIM, FREE_DIM))),
+        ("assert x.shape[-1] == 3", None),  # a dimension without a rank: nothing is guessed
+        ("def inner(x):\n        x.set_shape([1, 2])\n    return x", None),  # another function's x
+    ],
+)
+def test_shape_asserts_and_uses_in_the_body(tmp_path, body, expected):
+    write(tmp_path, "model.py", f"import tensorflow as tf\n\ndef net(x, num_actions=6):\n    {body}\n")
+    spec = infer_from_body(net_target(), tmp_path)
+    assert (spec.inputs["x"] if spec else None) == expected
+    if spec is not None:
+        assert spec.source == "body"
+
+
+def test_dict_argument_keys_come_from_the_feature_specs(tmp_path):
+    """An estimator model_fn reads features["..."]: its dict input is those keys' specs."""
+    write(tmp_path, "model.py", '''
+        import tensorflow as tf
+
+        def model_fn(features, labels, mode, params):
+            ids = features["input_ids"]
+            return tf.layers.dense(tf.to_float(features["dense"]), 2)
+    ''')
+    write(tmp_path, "data.py", '''
+        import tensorflow as tf
+        FEATURES = {"input_ids": tf.io.FixedLenFeature([16], tf.int64),
+                    "dense": tf.io.FixedLenFeature(shape=[4], dtype=tf.float32),
+                    "tokens": tf.io.FixedLenSequenceFeature([], tf.int64, allow_missing=True)}
+    ''')
+    target = net_target(wraps="model_fn", init_params=(Param("params", True),),
+                        call_params=(Param("features", True), Param("labels", False)))
+    spec = infer_from_body(target, tmp_path)
+    assert spec is not None
+    assert spec.inputs == {"features": {"dense": TensorSpec("float32", (BATCH_DIM, 4)),
+                                        "input_ids": TensorSpec("int64", (BATCH_DIM, 16))}}
+
+
+def test_body_fills_what_the_docstring_and_call_sites_leave(tmp_path):
+    write(tmp_path, "model.py", '''
+        import tensorflow as tf
+
+        def default_hparams():
+            return {}
+
+        def model(hparams, X, mask):
+            """X: int32 [batch, 16]"""
+            mask.get_shape().assert_has_rank(2)
+            return X
+    ''')
+    target_ = target(call_params=(Param("X", True), Param("mask", True)), has_training=False, training_kwarg=None)
+    spec = resolve_spec(target_, tmp_path, tmp_path)
+    assert spec is not None and spec.source == "docstring+body"
+    assert spec.inputs == {"X": TensorSpec("int32", (BATCH_DIM, 16)), "mask": TensorSpec("float32", (BATCH_DIM, FREE_DIM))}
+    assert spec.args == {"hparams": "default_hparams()"}  # the repository's defaults function

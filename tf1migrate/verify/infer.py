@@ -37,7 +37,7 @@ from tf1migrate.verify.specs import DTYPES, normalise_dtype
 
 __all__ = [
     "BATCH_DIM", "FLAGS_EXPRESSION", "FREE_DIM", "clear_caches", "defaults_expression",
-    "infer_from_call_sites", "infer_from_docstring", "placeholder_spec",
+    "infer_from_call_sites", "infer_from_docstring", "placeholder_spec", "with_defaults",
 ]  # fmt: skip
 
 # Dimension names in docstrings whose size is free to choose (any other name is unknown).
@@ -95,11 +95,21 @@ def infer_from_call_sites(target: WrapperTarget, original_root: Path) -> CallSpe
                         args[name] = expression
     if not inputs:
         return None
+    return with_defaults(CallSpec(args=args, inputs=inputs, source="call-site"), target, original_root)
+
+
+def with_defaults(spec: CallSpec, target: WrapperTarget, original_root: Path) -> CallSpec:
+    """``spec`` plus the configuration it lacks that the repository's own defaults build
+    (`defaults_expression`)."""
+    args = dict(spec.args)
+    config_names = {target.original_keyword(p.name) for p in target.init_params if not p.variadic}
     for name in sorted(config_names - set(args)):
         expression = defaults_expression(name, target, original_root)
         if expression is not None:
             args[name] = expression
-    return CallSpec(args=args, inputs=inputs, source="call-site")
+    if args == spec.args:
+        return spec
+    return CallSpec(args=args, inputs=spec.inputs, training=spec.training, source=spec.source)
 
 
 def _config_expression(

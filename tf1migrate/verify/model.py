@@ -121,7 +121,7 @@ class CallSpec:
     args: dict[str, str]  # configuration argument -> Python expression (module namespace)
     inputs: dict[str, InputSpec]  # tensor argument -> spec (nested for dict/list arguments)
     training: tuple[bool, ...] = (False,)
-    source: str = "pyproject"  # "pyproject" | "call-site" | "docstring"
+    source: str = "pyproject"  # "pyproject" | "call-site" | "docstring" | "body", joined by +
 
 
 @dataclass(frozen=True)

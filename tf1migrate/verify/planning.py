@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tf1migrate.verify import specs as spec_mod
-from tf1migrate.verify.infer import infer_from_call_sites, infer_from_docstring
+from tf1migrate.verify.infer import infer_from_call_sites, infer_from_docstring, with_defaults
+from tf1migrate.verify.infer_body import infer_from_body
 from tf1migrate.verify.model import CallSpec, LayerResult, Status, WrapperTarget
 from tf1migrate.verify.original import OriginalTree
 from tf1migrate.verify.workers import ChildOutcome
@@ -95,7 +96,8 @@ def resolve_spec(
     target: WrapperTarget, migrated_root: Path, original_root: Path | None
 ) -> CallSpec | None:
     """A pyproject table (migrated, then original) as written; else what placeholder call
-    sites and then docstrings say, merged (an earlier source wins per argument); else None."""
+    sites, docstrings and the function's own body (shape asserts, the ops its inputs flow
+    into) say, merged (an earlier source wins per argument); else None."""
     for pyproject in _pyprojects(migrated_root, original_root, target):
         tables = spec_mod.load_verify_tables(pyproject)
         if target.key in tables:
@@ -104,7 +106,7 @@ def resolve_spec(
     candidates = [original_root] if original_root is not None else [Path(target.import_root)]
     roots = [r for r in candidates if r.is_dir()]
     merged: CallSpec | None = None
-    for infer in (infer_from_call_sites, infer_from_docstring):
+    for infer in (infer_from_call_sites, infer_from_docstring, infer_from_body):
         for root in roots:
             found = infer(target, root)
             if found is None:
@@ -112,8 +114,11 @@ def resolve_spec(
             if merged is None:
                 merged = found
                 continue
+            added = (set(found.inputs) - set(merged.inputs)) | (set(found.args) - set(merged.args))
+            if not added:
+                continue
             sources = merged.source
-            if found.source not in sources:
+            if found.source not in sources.split("+"):
                 sources = f"{sources}+{found.source}"
             merged = CallSpec(
                 args={**found.args, **merged.args},
@@ -121,7 +126,9 @@ def resolve_spec(
                 training=merged.training,
                 source=sources,
             )
-    return merged
+    if merged is None or not roots:
+        return merged
+    return with_defaults(merged, target, roots[0])
 
 
 def _pyprojects(
