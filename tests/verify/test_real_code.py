@@ -47,6 +47,13 @@ def gated(x, width, mode=tf.contrib.learn.ModeKeys.TRAIN):
         return h * config.scale if mode == tf.contrib.learn.ModeKeys.TRAIN else h
 
 
+def normed(x, is_training=False):
+    """facenet style: slim batch norm as the normalizer, fed the training flag (tf-slim 1.1.0
+    reads ops.Tensor there, which TF 2.21 lacks: the reference fits it back)."""
+    return slim.fully_connected(x, 4, normalizer_fn=slim.batch_norm, scope="fc",
+                                normalizer_params={"is_training": is_training, "scale": True})
+
+
 def decoder(x):
     """contrib.seq2seq has no counterpart in the reference: this layer is an error, alone."""
     return tf.contrib.seq2seq.dynamic_decode(x)
@@ -72,6 +79,7 @@ def model_fn(features, vocab, width=4):
 MIGRATED = '''
 import tensorflow as tf
 import tf1compat
+import tf1compat.slim as tslim
 
 v1 = tf.compat.v1
 
@@ -134,6 +142,19 @@ class GatedLayer(tf1compat.MigratedLayer):
     @tf1compat.track_tf1_style_variables
     def call(self, x, training=None):
         return gated(x, self.width)
+
+
+def normed(x, is_training=False):
+    return tslim.fully_connected(x, 4, normalizer_fn=tslim.batch_norm, scope="fc",
+                                 normalizer_params={"is_training": is_training, "scale": True})
+
+
+class NormedLayer(tf1compat.MigratedLayer):
+    tf1migrate_wraps = "normed"
+
+    @tf1compat.track_tf1_style_variables
+    def call(self, x, training=None):
+        return normed(x, is_training=False if training is None else training)
 
 
 def decoder(x):
@@ -212,6 +233,10 @@ training = [false, true]
 [tool.tf1migrate.verify."nets:gated"]
 args = { width = 3 }
 inputs = { x = "float32[2, 5]" }
+
+[tool.tf1migrate.verify."nets:normed"]
+inputs = { x = "float32[4, 5]" }
+training = [false, true]
 
 [tool.tf1migrate.verify."nets:decoder"]
 inputs = { x = "float32[2, 5]" }
@@ -304,6 +329,13 @@ def test_contrib_internal_paths_learn_and_nest_are_bound(result):
 
 
 @pytest.mark.slow
+def test_slim_batch_norm_with_a_training_flag(result):
+    normed = layer(result, "nets:NormedLayer")
+    assert normed.status is Status.VERIFIED, normed.messages
+    assert normed.variables == 5 and normed.max_abs_diff is not None  # weights, BN x4
+
+
+@pytest.mark.slow
 def test_unmapped_contrib_symbol_is_one_layer_error_naming_it(result):
     decoder = layer(result, "nets:DecoderLayer")
     assert decoder.status is Status.ERROR
@@ -318,11 +350,11 @@ def test_unmapped_contrib_symbol_is_one_layer_error_naming_it(result):
 
 @pytest.mark.slow
 def test_the_run_is_one_batch_per_side_and_goes_on_past_an_error(result):
-    """Six runnable layers, --jobs 2: one reference child and one migrated child in all; the
+    """Seven runnable layers, --jobs 2: one reference child and one migrated child in all; the
     decoder's error is its own, and the exit code says there was one."""
     statuses = {x.layer: x.status for x in result.layers}
     assert [name for name, status in statuses.items() if status is not Status.VERIFIED] == [
         "nets:DecoderLayer"
     ]
     assert result.exit_code == 2
-    assert result.batches == [6, 6]
+    assert result.batches == [7, 7]
