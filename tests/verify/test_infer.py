@@ -468,3 +468,25 @@ def test_body_fills_what_the_docstring_and_call_sites_leave(tmp_path):
     assert spec is not None and spec.source == "docstring+body"
     assert spec.inputs == {"X": TensorSpec("int32", (BATCH_DIM, 16)), "mask": TensorSpec("float32", (BATCH_DIM, FREE_DIM))}
     assert spec.args == {"hparams": "default_hparams()"}  # the repository's defaults function
+
+
+def test_flag_definitions_with_literal_defaults_are_what_the_child_defines(tmp_path):
+    from tf1migrate.verify.source import literal_flags
+
+    write(tmp_path, "train.py", '''
+        import os
+        import tensorflow as tf
+        from absl import flags
+
+        flags.DEFINE_integer("hidden1", 16, "units")
+        tf.app.flags.DEFINE_float("learning_rate", default=0.01, help="lr")
+        tf.flags.DEFINE_boolean("use_tpu", False, "tpu")
+        flags.DEFINE_enum("model", "gcn", ["gcn", "dense"], "which")
+        flags.DEFINE_list("layers", "3,4", "sizes")
+        flags.DEFINE_string("data_dir", os.path.join("a", "b"), "not a literal: left out")
+        flags.DEFINE_integer("steps", "many", "the wrong type: left out")
+    ''')
+    assert literal_flags(tmp_path) == {
+        "hidden1": ["integer", 16], "learning_rate": ["float", 0.01], "use_tpu": ["boolean", False],
+        "model": ["string", "gcn"], "layers": ["list", ["3", "4"]],
+    }

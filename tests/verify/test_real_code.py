@@ -20,8 +20,16 @@ from tensorflow.contrib.framework.python.ops import add_arg_scope
 from tensorflow.contrib.training.python.training import hparam
 
 
+FLAGS = tf.app.flags.FLAGS  # the flags are defined in train.py, never imported by verify
+
+
 def default_hparams():
     return tf.contrib.training.HParams(n_hidden=6, n_out=3)
+
+
+def flagged(x):
+    """gcn style: the width comes from a flag another script defines."""
+    return tf.layers.dense(x, FLAGS.hidden_units, name="flagged")
 
 
 def classifier(x, hparams, is_training=False):
@@ -82,6 +90,21 @@ import tf1compat
 import tf1compat.slim as tslim
 
 v1 = tf.compat.v1
+
+
+FLAGS = v1.flags.FLAGS
+
+
+def flagged(x):
+    return tf1compat.layers.dense(x, FLAGS.hidden_units, name="flagged")
+
+
+class FlaggedLayer(tf1compat.MigratedLayer):
+    tf1migrate_wraps = "flagged"
+
+    @tf1compat.track_tf1_style_variables
+    def call(self, x, training=None):
+        return flagged(x)
 
 
 class _HParams:
@@ -238,6 +261,9 @@ inputs = { x = "float32[2, 5]" }
 inputs = { x = "float32[4, 5]" }
 training = [false, true]
 
+[tool.tf1migrate.verify."nets:flagged"]
+inputs = { x = "float32[2, 5]" }
+
 [tool.tf1migrate.verify."nets:decoder"]
 inputs = { x = "float32[2, 5]" }
 
@@ -254,6 +280,9 @@ TRAIN = '''
 import tensorflow as tf
 
 from nets import encoder
+
+tf.app.flags.DEFINE_integer("hidden_units", 3, "width of the flagged layer")
+tf.app.flags.DEFINE_string("data_dir", None, "where the data is")
 
 
 class Trainer:
@@ -336,6 +365,13 @@ def test_slim_batch_norm_with_a_training_flag(result):
 
 
 @pytest.mark.slow
+def test_flags_defined_in_a_training_script_hold_their_defaults(result):
+    flagged = layer(result, "nets:FlaggedLayer")
+    assert flagged.status is Status.VERIFIED, flagged.messages
+    assert flagged.params == 5 * 3 + 3  # FLAGS.hidden_units = 3, its default in train.py
+
+
+@pytest.mark.slow
 def test_unmapped_contrib_symbol_is_one_layer_error_naming_it(result):
     decoder = layer(result, "nets:DecoderLayer")
     assert decoder.status is Status.ERROR
@@ -350,11 +386,11 @@ def test_unmapped_contrib_symbol_is_one_layer_error_naming_it(result):
 
 @pytest.mark.slow
 def test_the_run_is_one_batch_per_side_and_goes_on_past_an_error(result):
-    """Seven runnable layers, --jobs 2: one reference child and one migrated child in all; the
+    """Eight runnable layers, --jobs 2: one reference child and one migrated child in all; the
     decoder's error is its own, and the exit code says there was one."""
     statuses = {x.layer: x.status for x in result.layers}
     assert [name for name, status in statuses.items() if status is not Status.VERIFIED] == [
         "nets:DecoderLayer"
     ]
     assert result.exit_code == 2
-    assert result.batches == [7, 7]
+    assert result.batches == [8, 8]

@@ -31,13 +31,49 @@ def apply_memory_limit(limit_mb: int | None) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def import_user_module(import_root: str, module: str, argv0: str) -> Any:
-    """Import the user's module the way a script in its repository would see it."""
+def import_user_module(
+    import_root: str, module: str, argv0: str, flags: dict[str, list[Any]] | None = None
+) -> Any:
+    """Import the user's module the way a script in its repository would see it: with every
+    flag the repository defines (``flags``: ``{name: [kind, default]}``, read from its
+    ``DEFINE_*`` calls) holding its default, parsed, so ``FLAGS.hidden1`` reads the same
+    whether the flag is defined in this module or in a training script never imported."""
     sys.path.insert(0, import_root)
     sys.argv = [argv0]  # user code often parses argv at import time
+    if flags:
+        define_flags(flags)
     imported = importlib.import_module(module)
     _mark_absl_flags_parsed()
     return imported
+
+
+_DEFINERS = {
+    "integer": "DEFINE_integer", "float": "DEFINE_float", "boolean": "DEFINE_boolean",
+    "string": "DEFINE_string", "list": "DEFINE_list",
+}  # fmt: skip
+
+
+def define_flags(flags: dict[str, list[Any]]) -> list[str]:
+    """Define each absl flag not yet defined with its default (overridable: the module's own
+    definition, when it is imported, replaces it), then mark FLAGS parsed. Returns the names
+    defined here."""
+    try:
+        from absl import flags as absl_flags
+    except ImportError:  # no absl, no FLAGS to fill
+        return []
+    defined = []
+    for name, (kind, default) in sorted(flags.items()):
+        if name in absl_flags.FLAGS:
+            continue
+        definer = getattr(absl_flags, _DEFINERS.get(kind, "DEFINE_string"))
+        value = list(default) if isinstance(default, list | tuple) else default
+        try:
+            definer(name, value, f"{name} (defined by tf1migrate verify)", allow_override=True)
+        except (absl_flags.Error, TypeError, ValueError):
+            continue  # a flag absl refuses is left to the user's own definition
+        defined.append(name)
+    _mark_absl_flags_parsed()
+    return defined
 
 
 def _mark_absl_flags_parsed() -> None:
@@ -45,6 +81,7 @@ def _mark_absl_flags_parsed() -> None:
     flags = sys.modules.get("absl.flags")
     if flags is not None and not flags.FLAGS.is_parsed():
         flags.FLAGS(sys.argv[:1], known_only=True)
+
 
 
 def resolve_qualname(module: Any, qualname: str) -> Any:

@@ -11,6 +11,7 @@ from tf1migrate.verify.infer import infer_from_call_sites, infer_from_docstring,
 from tf1migrate.verify.infer_body import infer_from_body
 from tf1migrate.verify.model import CallSpec, LayerResult, Status, WrapperTarget
 from tf1migrate.verify.original import OriginalTree
+from tf1migrate.verify.source import literal_flags
 from tf1migrate.verify.workers import ChildOutcome
 
 NO_REFERENCE = "not verified: no reference; pass --base REV, --original DIR or --checkpoint PATH"
@@ -28,6 +29,9 @@ class LayerPlan:
     migrated: ChildOutcome | None = None
     workdir: Path | None = None
     reference_dir: Path | None = None  # the (possibly shared) reference child's directory
+    # the repository's flags with literal defaults ({name: [kind, default]}), defined in both
+    # children before user code is imported (see childlib.define_flags)
+    flags: dict[str, list] | None = None
 
     @property
     def runnable(self) -> bool:
@@ -89,6 +93,7 @@ def plan_layer(
         plan.result.messages.append(NO_REFERENCE)
         return plan
     plan.spec = spec
+    plan.flags = literal_flags(tree.root if tree is not None else migrated_root) or None
     return plan
 
 

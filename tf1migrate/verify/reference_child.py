@@ -140,7 +140,9 @@ def run_reference(job: dict[str, Any], stage) -> dict[str, Any]:
     stage("importing TensorFlow")
     tf, v1 = load_tf1(job["graph_mode"])
     stage(f"importing {job['module']}")
-    module = import_user_module(job["import_root"], job["module"], job.get("argv0", job["module"]))
+    module = import_user_module(
+        job["import_root"], job["module"], job.get("argv0", job["module"]), job.get("flags")
+    )
     fn = resolve_qualname(module, job["wraps"])
     arrays = make_inputs(job["inputs"], job["seed"])
     flag = training_keyword(fn, job)

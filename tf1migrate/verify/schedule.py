@@ -170,6 +170,7 @@ def build_job(plan: LayerPlan, kind: str, settings: RunSettings) -> dict[str, An
         "numerics": settings.numerics,
         "rtol": settings.rtol,
         "atol": settings.atol,
+        "flags": plan.flags,
     }
     if kind == "reference":
         assert plan.original_root is not None
