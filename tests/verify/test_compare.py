@@ -72,3 +72,23 @@ def test_layer_variable_absent_from_checkpoint_is_missing():
     assert result.messages == [
         "missing from the checkpoint: model/dense/bias [8] (closest checkpoint entry: model/dense/kernel [4, 8])"
     ]
+
+
+def test_trainable_collection_that_disagrees_with_the_flag_is_a_note_not_a_mismatch():
+    """facenet's squeezenet puts its batch-norm moving averages in TF1's trainable collection
+    (variables_collections=[TRAINABLE_VARIABLES]) though they are created not trainable; a
+    frozen variable is taken out of it. The migrated layer follows the created flag."""
+    moving = VariableInfo("net/bn/moving_mean", (8,), "float32", False, in_trainable_collection=True)
+    frozen = VariableInfo("net/dense/kernel", (4, 8), "float32", True, in_trainable_collection=False)
+    migrated = [var("net/bn/moving_mean", [8], trainable=False), var("net/dense/kernel", [4, 8])]
+    result = compare_variables([moving, frozen], migrated)
+    assert result.ok
+    assert result.notes == [
+        "net/bn/moving_mean: created not trainable but in the TF1 graph's trainable collection "
+        "(variables_collections?); the migrated layer keeps it not trainable",
+        "net/dense/kernel: created trainable but not in the TF1 graph's trainable collection "
+        "(removed to freeze it?); the migrated layer trains it: freeze it there if that was meant",
+    ]
+    assert VariableInfo.from_json(
+        {"name": "a", "shape": [1], "dtype": "float32", "trainable": False, "in_trainable_collection": True}
+    ) == VariableInfo("a", (1,), "float32", False, True)

@@ -156,9 +156,18 @@ def flatten_outputs(value: Any, is_tensor, path: str = "") -> Iterator[tuple[str
         yield path, value
 
 
-def variable_record(name: str, shape: Any, dtype: str, trainable: bool | None) -> dict[str, Any]:
+def variable_record(
+    name: str,
+    shape: Any,
+    dtype: str,
+    trainable: bool | None,
+    in_trainable_collection: bool | None = None,
+) -> dict[str, Any]:
     dims = [-1 if d is None else int(d) for d in shape]
-    return {"name": name, "shape": dims, "dtype": dtype, "trainable": trainable}
+    record = {"name": name, "shape": dims, "dtype": dtype, "trainable": trainable}
+    if in_trainable_collection is not None and in_trainable_collection != trainable:
+        record["in_trainable_collection"] = in_trainable_collection
+    return record
 
 
 def compare_outputs(

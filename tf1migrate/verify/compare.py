@@ -30,6 +30,7 @@ class Comparison:
     #   unexpected = entries in the layer's scopes that no variable asks for
     messages: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)  # checkpoint entries outside this layer
+    notes: list[str] = field(default_factory=list)  # differences that are not mismatches
 
     @property
     def ok(self) -> bool:
@@ -64,7 +65,27 @@ def compare_variables(
         result.messages.append(f"unexpected variable {name}{_describe(new[name])}{near}")
     for name in sorted(set(ref) & set(new)):
         result.messages += _attribute_differences(ref[name], new[name], reference_label)
+        note = _collection_note(ref[name], new[name])
+        if note:
+            result.notes.append(note)
     return result
+
+
+def _collection_note(ref: VariableInfo, new: VariableInfo) -> str | None:
+    """A variable created with one trainable flag but put in (or taken out of) TF1's trainable
+    collection: the migrated layer follows the flag it was created with, the TF1 optimizer
+    followed the collection. Worth saying, not a mismatch (a checkpoint holds neither)."""
+    if ref.in_trainable_collection is None or new.trainable != ref.trainable:
+        return None
+    if ref.in_trainable_collection:
+        return (
+            f"{ref.name}: created not trainable but in the TF1 graph's trainable collection "
+            "(variables_collections?); the migrated layer keeps it not trainable"
+        )
+    return (
+        f"{ref.name}: created trainable but not in the TF1 graph's trainable collection "
+        "(removed to freeze it?); the migrated layer trains it: freeze it there if that was meant"
+    )
 
 
 def compare_with_checkpoint(

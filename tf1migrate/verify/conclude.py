@@ -42,7 +42,7 @@ def conclude(plan: LayerPlan, settings: RunSettings) -> None:
         comparison = compare_variables(variables(plan.reference.result["variables"]), migrated)
     result.missing, result.unexpected = comparison.missing, comparison.unexpected
     result.names_ok = not comparison.missing and not comparison.unexpected
-    result.messages += comparison.messages
+    result.messages += comparison.messages + comparison.notes
     numerics = answer.get("numerics")
     if numerics is not None:
         result.max_abs_diff = numerics.get("max_abs_diff")

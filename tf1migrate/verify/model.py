@@ -131,11 +131,20 @@ class VariableInfo:
     name: str
     shape: tuple[int, ...]
     dtype: str
-    trainable: bool | None  # None: unknown (a checkpoint does not record it)
+    trainable: bool | None  # as created; None: unknown (a checkpoint does not record it)
+    # the TF1 graph's trainable collection, when it disagrees with `trainable`
+    # (`variables_collections=[TRAINABLE_VARIABLES]`, or a variable removed to freeze it)
+    in_trainable_collection: bool | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> VariableInfo:
-        return cls(data["name"], tuple(data["shape"]), data["dtype"], data.get("trainable"))
+        return cls(
+            data["name"],
+            tuple(data["shape"]),
+            data["dtype"],
+            data.get("trainable"),
+            data.get("in_trainable_collection"),
+        )
 
 
 @dataclass

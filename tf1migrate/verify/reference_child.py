@@ -182,9 +182,13 @@ def run_reference(job: dict[str, Any], stage) -> dict[str, Any]:
             graph_variables = v1.global_variables()
             if index == 0:
                 trainable = {id(v) for v in v1.trainable_variables()}
-                variables = [
+                variables = [  # trainable as created; the collection can say otherwise
                     variable_record(
-                        v.op.name, v.shape.as_list(), v.dtype.base_dtype.name, id(v) in trainable
+                        v.op.name,
+                        v.shape.as_list(),
+                        v.dtype.base_dtype.name,
+                        bool(getattr(v, "trainable", id(v) in trainable)),
+                        id(v) in trainable,
                     )
                     for v in graph_variables
                 ]
