@@ -84,10 +84,14 @@ def test_trainable_collection_that_disagrees_with_the_flag_is_a_note_not_a_misma
     result = compare_variables([moving, frozen], migrated)
     assert result.ok
     assert result.notes == [
-        "net/bn/moving_mean: created not trainable but in the TF1 graph's trainable collection "
-        "(variables_collections?); the migrated layer keeps it not trainable",
-        "net/dense/kernel: created trainable but not in the TF1 graph's trainable collection "
-        "(removed to freeze it?); the migrated layer trains it: freeze it there if that was meant",
+        (
+            "net/bn/moving_mean: created not trainable but in the TF1 graph's trainable "
+            "collection (variables_collections?); the migrated layer keeps it not trainable"
+        ),
+        (
+            "net/dense/kernel: created trainable but not in the TF1 graph's trainable collection "
+            "(removed to freeze it?); the migrated layer trains it: freeze it there if that was meant"
+        ),
     ]
     assert VariableInfo.from_json(
         {"name": "a", "shape": [1], "dtype": "float32", "trainable": False, "in_trainable_collection": True}

@@ -15,6 +15,7 @@ from tf1migrate.verify.infer import (
     infer_from_docstring,
     placeholder_spec,
 )
+from tf1migrate.verify.infer_body import IMAGE_DIM, infer_from_body
 from tf1migrate.verify.model import Param, TensorSpec, WrapperTarget
 from tf1migrate.verify.planning import resolve_spec
 
@@ -216,11 +217,11 @@ def net(x, num_actions=6):
 
 
 def net_target(**overrides) -> WrapperTarget:
-    fields = dict(
-        path="/m/model.py", module="model", import_root="/m", class_name="NetLayer", wraps="net",
-        line=1, method="call", init_params=(Param("num_actions", False),),
-        call_params=(Param("x", True),),
-    )
+    fields = {
+        "path": "/m/model.py", "module": "model", "import_root": "/m", "class_name": "NetLayer",
+        "wraps": "net", "line": 1, "method": "call", "init_params": (Param("num_actions", False),),
+        "call_params": (Param("x", True),),
+    }
     fields.update(overrides)
     return WrapperTarget(**fields)
 
@@ -398,9 +399,6 @@ def test_docstring_shape_before_dtype(tmp_path):
     ''')
     spec = infer_from_docstring(net_target(call_params=(Param("images", True),)), tmp_path)
     assert spec is not None and spec.inputs == {"images": TensorSpec("float32", (BATCH_DIM, 224, 224, 3))}
-
-
-from tf1migrate.verify.infer_body import IMAGE_DIM, infer_from_body  # noqa: E402
 
 
 @pytest.mark.parametrize(

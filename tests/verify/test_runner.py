@@ -4,8 +4,7 @@ a malformed or misspelled spec, a layer without spec."""
 from __future__ import annotations
 
 from tests.verify.repos import write, write_pair
-from tf1migrate.verify import run_verify, schedule
-from tf1migrate.verify import workers
+from tf1migrate.verify import run_verify, schedule, workers
 from tf1migrate.verify.discover import discover_wrappers
 from tf1migrate.verify.model import Status
 from tf1migrate.verify.runner import unused_spec_messages

@@ -185,8 +185,10 @@ def test_snippet_pasted_with_its_blanks_left_in_is_an_error_naming_each():
     snippet = render_snippet(TARGET, partial)
     assert snippet.splitlines()[1:3] == [
         "# found in the code (call-site): check what is filled in",
-        '# fill in the blanks: args.hparams, inputs.X (args: a Python expression evaluated in model; '
-        'inputs: "dtype[d0, d1, ...]", e.g. "float32[2, 8]")',
+        (
+            "# fill in the blanks: args.hparams, inputs.X (args: a Python expression evaluated "
+            'in model; inputs: "dtype[d0, d1, ...]", e.g. "float32[2, 8]")'
+        ),
     ]
     table = tomllib.loads(snippet)["tool"]["tf1migrate"]["verify"]["model:model"]
     assert table["args"] == {"scope": "'gpt'", "hparams": "<python expression>"}
