@@ -96,3 +96,26 @@ def test_spec_input_the_wrapper_does_not_take_is_named_without_a_child(tmp_path,
     assert layer.messages == [
         '[tool.tf1migrate.verify."net:mlp"] inputs: MlpLayer.call takes no input pair (its inputs: x)'
     ]
+
+
+def test_cli_exit_codes_of_runs_that_verify_nothing(tmp_path):
+    """The real command (no stand-in): no wrappers -> 1 unless --allow-empty; layers that all
+    cannot be checked -> 1 with a message saying nothing was verified."""
+    from click.testing import CliRunner
+
+    from tf1migrate.cli import main
+
+    empty = tmp_path / "empty"
+    write(empty / "plain.py", "x = 1\n")
+    runner = CliRunner()
+    result = runner.invoke(main, ["verify", str(empty)])
+    assert result.exit_code == 1
+    assert "nothing verified: no generated wrappers found under" in result.output
+    assert "--allow-empty" in result.output
+    assert runner.invoke(main, ["verify", str(empty), "--allow-empty"]).exit_code == 0
+    original, migrated = write_pair(tmp_path / "pair")
+    args = ["verify", str(migrated), "--original", str(original), "--select", "net:HeadLayer"]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 1
+    assert "nothing verified: none of the 1 layer(s) could be checked" in result.output
+    assert 'add to' in result.output and '[tool.tf1migrate.verify."net:head"]' in result.output
