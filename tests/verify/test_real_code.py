@@ -63,6 +63,12 @@ def normed(x, is_training=False):
                                 "variables_collections": [tf.GraphKeys.TRAINABLE_VARIABLES]})
 
 
+def shaped(x):
+    """Its body says rank 2, nothing says 6 columns: the inferred [2, 8] cannot be reshaped."""
+    x.shape.assert_has_rank(2)
+    return tf.layers.dense(tf.reshape(x, [-1, 6]), 2, name="shaped")
+
+
 def decoder(x):
     """contrib.seq2seq has no counterpart in the reference: this layer is an error, alone."""
     return tf.contrib.seq2seq.dynamic_decode(x)
@@ -180,6 +186,18 @@ class NormedLayer(tf1compat.MigratedLayer):
     @tf1compat.track_tf1_style_variables
     def call(self, x, training=None):
         return normed(x, is_training=False if training is None else training)
+
+
+def shaped(x):
+    return tf1compat.layers.dense(tf.reshape(x, [-1, 6]), 2, name="shaped")
+
+
+class ShapedLayer(tf1compat.MigratedLayer):
+    tf1migrate_wraps = "shaped"
+
+    @tf1compat.track_tf1_style_variables
+    def call(self, x, training=None):
+        return shaped(x)
 
 
 def decoder(x):
@@ -390,12 +408,23 @@ def test_unmapped_contrib_symbol_is_one_layer_error_naming_it(result):
 
 
 @pytest.mark.slow
+def test_failure_with_an_inferred_spec_offers_the_table_to_correct(result):
+    shaped = layer(result, "nets:ShapedLayer")
+    assert shaped.status is Status.ERROR and shaped.spec_source == "body"
+    hint = shaped.messages[-1]
+    assert hint.startswith("the inputs were inferred from the code (body); if they are what failed, add a spec to ")
+    assert hint.splitlines()[1:] == ['[tool.tf1migrate.verify."nets:shaped"]',
+                                     "# found in the code (body): check what is filled in",
+                                     'inputs = { x = "float32[2, 8]" }']
+
+
+@pytest.mark.slow
 def test_the_run_is_one_batch_per_side_and_goes_on_past_an_error(result):
-    """Eight runnable layers, --jobs 2: one reference child and one migrated child in all; the
-    decoder's error is its own, and the exit code says there was one."""
+    """Nine runnable layers, --jobs 2: one reference child and one migrated child in all; each
+    error is its layer's own, and the exit code says there was one."""
     statuses = {x.layer: x.status for x in result.layers}
     assert [name for name, status in statuses.items() if status is not Status.VERIFIED] == [
-        "nets:DecoderLayer"
+        "nets:ShapedLayer", "nets:DecoderLayer"
     ]
     assert result.exit_code == 2
-    assert result.batches == [8, 8]
+    assert result.batches == [9, 9]

@@ -32,6 +32,7 @@ class LayerPlan:
     # the repository's flags with literal defaults ({name: [kind, default]}), defined in both
     # children before user code is imported (see childlib.define_flags)
     flags: dict[str, list] | None = None
+    pyproject: Path | None = None  # where a spec for this layer belongs
 
     @property
     def runnable(self) -> bool:
@@ -54,6 +55,7 @@ def plan_layer(
 ) -> LayerPlan:
     """Resolve the original's location and the spec; a plan that cannot run says why."""
     plan = LayerPlan(target, layer_result(target, Status.VERIFIED, []))
+    plan.pyproject = migrated_root / "pyproject.toml"
     if tree is not None:
         try:
             plan.original_root = tree.counterpart(Path(target.import_root))
