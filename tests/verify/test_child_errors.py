@@ -60,3 +60,10 @@ def test_migrated_side_contrib_error_points_at_the_codemod(tmp_path):
     headline = describe_exception(exc, "importing nets", side="migrated").splitlines()[0]
     assert "the migrated code still uses tensorflow.contrib" in headline
     assert "tf1compat.contrib" in headline
+
+
+def test_tf1compat_contrib_used_without_its_import_says_so():
+    exc = AttributeError("module 'tf1compat' has no attribute 'contrib'")
+    headline = describe_exception(exc, "calling GANLayer", side="migrated").splitlines()[0]
+    assert headline.endswith("(tf1compat.contrib is a subpackage: the migrated module needs `import tf1compat.contrib`)")
+    assert "still uses tensorflow.contrib" not in headline

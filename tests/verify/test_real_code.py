@@ -63,6 +63,20 @@ def normed(x, is_training=False):
                                 "variables_collections": [tf.GraphKeys.TRAINABLE_VARIABLES]})
 
 
+class Gan(object):
+    """The GAN zoo's shape: __init__ loads MNIST, so a spec's `self` is a stand-in namespace."""
+
+    def __init__(self, data_dir):
+        raise IOError("loads MNIST from " + data_dir)
+
+    def generator(self, z, is_training=True, reuse=False):
+        with tf.variable_scope("generator", reuse=reuse):
+            return self.project(z, self.width)
+
+    def project(self, z, width):
+        return tf.layers.dense(z, width, name="fc")
+
+
 def shaped(x):
     """Its body says rank 2, nothing says 6 columns: the inferred [2, 8] cannot be reshaped."""
     x.shape.assert_has_rank(2)
@@ -188,6 +202,31 @@ class NormedLayer(tf1compat.MigratedLayer):
         return normed(x, is_training=False if training is None else training)
 
 
+class Gan(object):
+    def __init__(self, data_dir):
+        raise IOError("loads MNIST from " + data_dir)
+
+    def generator(self, z, is_training=True, reuse=False):
+        with v1.variable_scope("generator", reuse=reuse):
+            return self.project(z, self.width)
+
+    def project(self, z, width):
+        return tf1compat.layers.dense(z, width, name="fc")
+
+
+class GanGeneratorLayer(tf1compat.MigratedLayer):
+    tf1migrate_wraps = "Gan.generator"
+
+    def __init__(self, gan, reuse=False, **kwargs):
+        super().__init__(**kwargs)
+        self.gan = gan
+        self.reuse = reuse
+
+    @tf1compat.track_tf1_style_variables
+    def call(self, z, training=None):
+        return self.gan.generator(z, is_training=True if training is None else training, reuse=self.reuse)
+
+
 def shaped(x):
     return tf1compat.layers.dense(tf.reshape(x, [-1, 6]), 2, name="shaped")
 
@@ -283,6 +322,10 @@ training = [false, true]
 
 [tool.tf1migrate.verify."nets:flagged"]
 inputs = { x = "float32[2, 5]" }
+
+[tool.tf1migrate.verify."nets:Gan.generator"]
+args = { self = "__import__('types').SimpleNamespace(width=3)", reuse = "False" }
+inputs = { z = "float32[2, 4]" }
 
 [tool.tf1migrate.verify."nets:decoder"]
 inputs = { x = "float32[2, 5]" }
@@ -408,6 +451,15 @@ def test_unmapped_contrib_symbol_is_one_layer_error_naming_it(result):
 
 
 @pytest.mark.slow
+def test_method_with_a_stand_in_self_is_called_on_an_instance_of_its_class(result):
+    """The wrapper calls self.gan.generator(...), the method calls self.project(...): a
+    SimpleNamespace `self` becomes an instance of Gan with its attributes, __init__ not run."""
+    gan = layer(result, "nets:GanGeneratorLayer")
+    assert gan.status is Status.VERIFIED, gan.messages
+    assert gan.variables == 2 and gan.max_abs_diff is not None
+
+
+@pytest.mark.slow
 def test_failure_with_an_inferred_spec_offers_the_table_to_correct(result):
     shaped = layer(result, "nets:ShapedLayer")
     assert shaped.status is Status.ERROR and shaped.spec_source == "body"
@@ -420,11 +472,11 @@ def test_failure_with_an_inferred_spec_offers_the_table_to_correct(result):
 
 @pytest.mark.slow
 def test_the_run_is_one_batch_per_side_and_goes_on_past_an_error(result):
-    """Nine runnable layers, --jobs 2: one reference child and one migrated child in all; each
+    """Ten runnable layers, --jobs 2: one reference child and one migrated child in all; each
     error is its layer's own, and the exit code says there was one."""
     statuses = {x.layer: x.status for x in result.layers}
     assert [name for name, status in statuses.items() if status is not Status.VERIFIED] == [
         "nets:ShapedLayer", "nets:DecoderLayer"
     ]
     assert result.exit_code == 2
-    assert result.batches == [9, 9]
+    assert result.batches == [10, 10]

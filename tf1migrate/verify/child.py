@@ -107,7 +107,13 @@ def describe_exception(
     where = user_location(exc, user_root)
     if where:
         headline += f" ({where})"
-    if "contrib" in str(exc) and isinstance(exc, AttributeError | ImportError):
+    text = str(exc)
+    if "'tf1compat' has no attribute 'contrib'" in text:
+        headline += (
+            " (tf1compat.contrib is a subpackage: the migrated module needs `import "
+            "tf1compat.contrib`)"
+        )
+    elif "contrib" in text and isinstance(exc, AttributeError | ImportError):
         if side == "migrated":
             headline += (
                 " (the migrated code still uses tensorflow.contrib, which TF 2 does not have: "

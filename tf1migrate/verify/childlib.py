@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+import types
 from collections.abc import Iterator
 from typing import Any
 
@@ -103,6 +104,30 @@ def evaluate_args(module: Any, args: dict[str, str]) -> dict[str, Any]:
             problem = f"{type(exc).__name__}: {exc}"
             raise ValueError(f"argument {name} = {expression!r} failed: {problem}") from exc
     return values
+
+
+def as_instance(module: Any, job: dict[str, Any], kwargs: dict[str, Any]) -> None:
+    """A method's ``self`` given as a stand-in (a ``SimpleNamespace`` or dict of the attributes
+    the method reads, for a class whose ``__init__`` loads data) becomes an instance of the
+    method's class with those attributes and no ``__init__`` run, on both sides alike: the
+    wrapper calls ``self.gan.generator(...)``, which a namespace does not have, and the
+    method's own calls of ``self.<other method>`` need the class too."""
+    receiver, owner = job.get("receiver"), job.get("owner_class")
+    if not receiver or not owner or receiver not in kwargs:
+        return
+    cls = resolve_qualname(module, owner)
+    value = kwargs[receiver]
+    if not isinstance(cls, type) or isinstance(value, cls):
+        return
+    if isinstance(value, types.SimpleNamespace):
+        attributes = vars(value)
+    elif isinstance(value, dict):
+        attributes = value
+    else:
+        return
+    instance = cls.__new__(cls)
+    instance.__dict__.update(attributes)
+    kwargs[receiver] = instance
 
 
 def make_inputs(inputs: dict[str, dict[str, Any]], seed: int) -> dict[str, np.ndarray]:

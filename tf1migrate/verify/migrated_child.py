@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from tf1migrate.verify.childlib import (
+    as_instance,
     build_arguments,
     compare_outputs,
     evaluate_args,
@@ -48,6 +49,7 @@ def run_migrated(job: dict[str, Any], stage) -> dict[str, Any]:
     stage("evaluating the configuration arguments")
     wanted = {name: expr for name, expr in job["args"].items() if name in job["init_params"]}
     kwargs = evaluate_args(module, wanted)
+    as_instance(module, job, kwargs)
     values = evaluate_args(module, job.get("call_args") or {})  # configuration `call` takes
     arrays = make_inputs(job["inputs"], job["seed"])  # the reference makes the same ones
     stage(f"constructing {job['class_name']}")

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from tf1migrate.verify.childlib import (
+    as_instance,
     build_arguments,
     evaluate_args,
     flatten_outputs,
@@ -163,6 +164,7 @@ def run_reference(job: dict[str, Any], stage) -> dict[str, Any]:
                 **evaluate_defaults(module, job.get("defaults") or {}),
                 **evaluate_args(module, job["args"]),
             }
+            as_instance(module, job, kwargs)
             scope = evaluate_args(module, {"scope": job["scope"]})["scope"] if job.get("scope") else None
             with v1.name_scope("tf1migrate_inputs"):
                 feeds = {

@@ -171,6 +171,8 @@ def build_job(plan: LayerPlan, kind: str, settings: RunSettings) -> dict[str, An
         "rtol": settings.rtol,
         "atol": settings.atol,
         "flags": plan.flags,
+        # the class of a method target, whose instance `self` (or the wrapper's receiver) is
+        "owner_class": target.wraps.rsplit(".", 1)[0] if "." in target.wraps else None,
     }
     if kind == "reference":
         assert plan.original_root is not None
@@ -183,11 +185,13 @@ def build_job(plan: LayerPlan, kind: str, settings: RunSettings) -> dict[str, An
             import_root=root,
             cwd=root,
             graph_mode=settings.graph_mode,
+            receiver="self" if "." in target.wraps and "self" in spec.args else None,
         )
     else:
         job.update(
             args=spec_mod.wrapper_args(target, spec),
             call_args=spec_mod.call_args(target, spec),
+            receiver=spec_mod.receiver_param(target, spec),
             import_root=target.import_root,
             cwd=target.import_root,
             class_name=target.class_name,

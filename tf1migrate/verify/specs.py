@@ -163,8 +163,7 @@ def wrapper_args(target: WrapperTarget, spec: CallSpec) -> dict[str, str]:
     args = dict(spec.args)
     names = [p.name for p in target.init_params if not p.variadic]
     if "self" in args and "self" not in names and "." in target.wraps:
-        forwarded = {param for param, _ in target.arguments}
-        receiver = next((n for n in names if n not in args and n not in forwarded), None)
+        receiver = receiver_param(target, spec)
         expression = args.pop("self")
         if receiver is not None:
             args[receiver] = expression
@@ -175,6 +174,16 @@ def wrapper_args(target: WrapperTarget, spec: CallSpec) -> dict[str, str]:
         if param in names:
             result[param] = expression
     return result
+
+
+def receiver_param(target: WrapperTarget, spec: CallSpec) -> str | None:
+    """For a method's wrapper, the constructor parameter that takes the instance the spec
+    builds as ``self`` (the generated ``dcgan``), else None."""
+    names = [p.name for p in target.init_params if not p.variadic]
+    if "self" not in spec.args or "self" in names or "." not in target.wraps:
+        return None
+    forwarded = {param for param, _ in target.arguments}
+    return next((n for n in names if n not in spec.args and n not in forwarded), None)
 
 
 def call_args(target: WrapperTarget, spec: CallSpec) -> dict[str, str]:
