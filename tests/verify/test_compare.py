@@ -85,14 +85,21 @@ def test_trainable_collection_that_disagrees_with_the_flag_is_a_note_not_a_misma
     assert result.ok
     assert result.notes == [
         (
-            "net/bn/moving_mean: created not trainable but in the TF1 graph's trainable "
-            "collection (variables_collections?); the migrated layer keeps it not trainable"
+            "1 variable created not trainable but in the TF1 graph's trainable collection "
+            "(variables_collections?); the migrated layer keeps them not trainable: "
+            "net/bn/moving_mean"
         ),
         (
-            "net/dense/kernel: created trainable but not in the TF1 graph's trainable collection "
-            "(removed to freeze it?); the migrated layer trains it: freeze it there if that was meant"
+            "1 variable created trainable but not in the TF1 graph's trainable collection "
+            "(removed to freeze them?); the migrated layer trains them, freeze them there if "
+            "that was meant: net/dense/kernel"
         ),
     ]
+    many = [VariableInfo(f"bn{i}/moving_mean", (2,), "float32", False, True) for i in range(6)]
+    (note,) = compare_variables(many, [var(v.name, [2], trainable=False) for v in many]).notes
+    assert note.startswith("6 variables created not trainable") and note.endswith(
+        "bn0/moving_mean, bn1/moving_mean, bn2/moving_mean, bn3/moving_mean and 2 more"
+    )
     assert VariableInfo.from_json(
         {"name": "a", "shape": [1], "dtype": "float32", "trainable": False, "in_trainable_collection": True}
     ) == VariableInfo("a", (1,), "float32", False, True)
