@@ -20,7 +20,9 @@ from tensorflow.contrib.framework.python.ops import add_arg_scope
 from tensorflow.contrib.training.python.training import hparam
 
 
-FLAGS = tf.app.flags.FLAGS  # the flags are defined in train.py, never imported by verify
+FLAGS = tf.app.flags.FLAGS  # hidden_units is defined in train.py, never imported by verify
+# defined here too: verify's own definition (from the repository's DEFINE_* calls) yields to it
+tf.app.flags.DEFINE_float("keep_prob", 0.5, "dropout keep probability")
 
 
 def default_hparams():
@@ -29,7 +31,7 @@ def default_hparams():
 
 def flagged(x):
     """gcn style: the width comes from a flag another script defines."""
-    return tf.layers.dense(x, FLAGS.hidden_units, name="flagged")
+    return tf.layers.dense(x, FLAGS.hidden_units, name="flagged") * FLAGS.keep_prob
 
 
 def classifier(x, hparams, is_training=False):
@@ -114,10 +116,11 @@ v1 = tf.compat.v1
 
 
 FLAGS = v1.flags.FLAGS
+v1.flags.DEFINE_float("keep_prob", 0.5, "dropout keep probability")
 
 
 def flagged(x):
-    return tf1compat.layers.dense(x, FLAGS.hidden_units, name="flagged")
+    return tf1compat.layers.dense(x, FLAGS.hidden_units, name="flagged") * FLAGS.keep_prob
 
 
 class FlaggedLayer(tf1compat.MigratedLayer):
