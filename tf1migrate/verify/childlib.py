@@ -7,6 +7,7 @@ reference binds ``tensorflow`` to ``tensorflow.compat.v1`` before user code is i
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
 import types
 from collections.abc import Iterator
@@ -33,19 +34,46 @@ def apply_memory_limit(limit_mb: int | None) -> None:
 
 
 def import_user_module(
-    import_root: str, module: str, argv0: str, flags: dict[str, list[Any]] | None = None
+    import_root: str,
+    module: str,
+    argv0: str,
+    flags: dict[str, list[Any]] | None = None,
+    package: list[str] | None = None,
 ) -> Any:
     """Import the user's module the way a script in its repository would see it: with every
     flag the repository defines (``flags``: ``{name: [kind, default]}``, read from its
     ``DEFINE_*`` calls) holding its default, parsed, so ``FLAGS.hidden1`` reads the same
-    whether the flag is defined in this module or in a training script never imported."""
+    whether the flag is defined in this module or in a training script never imported; and,
+    for a repository whose root is a package (``package``: ``[name, root]``), that package
+    importable by its name (see `alias_root_package`)."""
     sys.path.insert(0, import_root)
     sys.argv = [argv0]  # user code often parses argv at import time
     if flags:
         define_flags(flags)
+    if package:
+        alias_root_package(*package)
     imported = importlib.import_module(module)
     _mark_absl_flags_parsed()
     return imported
+
+
+def alias_root_package(name: str, root: str) -> None:
+    """Make ``import <name>`` the repository root, for a repository whose root holds an
+    ``__init__.py`` and whose own modules import each other through it (ALBERT's ``from albert
+    import modeling``, run from a checkout named ``albert``): the root is imported as a package
+    of that name, whatever the directory holding it is called (a temporary export)."""
+    if name in sys.modules or not name.isidentifier():
+        return
+    init = f"{root}/__init__.py"
+    spec = importlib.util.spec_from_file_location(name, init, submodule_search_locations=[root])
+    if spec is None or spec.loader is None:
+        return
+    package = importlib.util.module_from_spec(spec)
+    sys.modules[name] = package
+    try:
+        spec.loader.exec_module(package)
+    except Exception:  # noqa: BLE001 - the user's own import will fail and say why
+        del sys.modules[name]
 
 
 _DEFINERS = {

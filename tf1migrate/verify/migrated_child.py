@@ -32,7 +32,11 @@ from tf1migrate.verify.childlib import (
 def run_migrated(job: dict[str, Any], stage) -> dict[str, Any]:
     stage(f"importing {job['module']}")  # first: it imports TensorFlow and tf1compat itself
     module = import_user_module(
-        job["import_root"], job["module"], job.get("argv0", job["module"]), job.get("flags")
+        job["import_root"],
+        job["module"],
+        job.get("argv0", job["module"]),
+        job.get("flags"),
+        job.get("package"),
     )
     stage("importing TensorFlow")
     import tensorflow as tf

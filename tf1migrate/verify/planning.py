@@ -33,6 +33,8 @@ class LayerPlan:
     # children before user code is imported (see childlib.define_flags)
     flags: dict[str, list] | None = None
     pyproject: Path | None = None  # where a spec for this layer belongs
+    # a tree root that is a package: (its name, the migrated root, the original root)
+    package: tuple[str, Path, Path | None] | None = None
 
     @property
     def runnable(self) -> bool:
@@ -96,6 +98,9 @@ def plan_layer(
         return plan
     plan.spec = spec
     plan.flags = literal_flags(tree.root if tree is not None else migrated_root) or None
+    mirrored = tree.mirror_of if tree is not None else migrated_root
+    if (mirrored / "__init__.py").is_file():
+        plan.package = (mirrored.name, mirrored, tree.root if tree is not None else None)
     return plan
 
 

@@ -142,7 +142,11 @@ def run_reference(job: dict[str, Any], stage) -> dict[str, Any]:
     tf, v1 = load_tf1(job["graph_mode"])
     stage(f"importing {job['module']}")
     module = import_user_module(
-        job["import_root"], job["module"], job.get("argv0", job["module"]), job.get("flags")
+        job["import_root"],
+        job["module"],
+        job.get("argv0", job["module"]),
+        job.get("flags"),
+        job.get("package"),
     )
     fn = resolve_qualname(module, job["wraps"])
     arrays = make_inputs(job["inputs"], job["seed"])

@@ -186,12 +186,14 @@ def build_job(plan: LayerPlan, kind: str, settings: RunSettings) -> dict[str, An
             cwd=root,
             graph_mode=settings.graph_mode,
             receiver="self" if "." in target.wraps and "self" in spec.args else None,
+            package=_package(plan, original=True),
         )
     else:
         job.update(
             args=spec_mod.wrapper_args(target, spec),
             call_args=spec_mod.call_args(target, spec),
             receiver=spec_mod.receiver_param(target, spec),
+            package=_package(plan, original=False),
             import_root=target.import_root,
             cwd=target.import_root,
             class_name=target.class_name,
@@ -206,6 +208,15 @@ def build_job(plan: LayerPlan, kind: str, settings: RunSettings) -> dict[str, An
             ),
         )
     return job
+
+
+def _package(plan: LayerPlan, *, original: bool) -> list[str] | None:
+    """``[name, root]`` of the tree root as a package, on the side's own tree."""
+    if plan.package is None:
+        return None
+    name, migrated, original_root = plan.package
+    root = original_root if original else migrated
+    return [name, str(root)] if root is not None else None
 
 
 def _tensor_json(spec: Any) -> dict[str, Any]:
