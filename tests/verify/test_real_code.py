@@ -18,6 +18,7 @@ import tensorflow.contrib.slim as slim
 from tensorflow.contrib import tpu  # for the training loop: the model never touches it
 from tensorflow.contrib.framework.python.ops import add_arg_scope
 from tensorflow.contrib.training.python.training import hparam
+from tensorflow.compat.v1 import estimator as tf_estimator  # TF 2.16 dropped it
 
 
 FLAGS = tf.app.flags.FLAGS  # hidden_units is defined in train.py, never imported by verify
@@ -49,12 +50,14 @@ def encoder(x, width, name=None):
 
 @add_arg_scope
 def gated(x, width, mode=tf.contrib.learn.ModeKeys.TRAIN):
-    """contrib's internal import paths, contrib.learn's ModeKeys, contrib.framework.nest."""
+    """contrib's internal import paths, contrib.learn's ModeKeys, contrib.framework.nest, and
+    tf.estimator's ModeKeys."""
     config = hparam.HParams(scale=2.0)
     parts = tf.contrib.framework.nest.flatten({"a": x, "b": x})
     with tf.variable_scope("gated"):
         h = tf.layers.dense(tf.concat(parts, -1), width, name="proj")
-        return h * config.scale if mode == tf.contrib.learn.ModeKeys.TRAIN else h
+        train = mode in (tf.contrib.learn.ModeKeys.TRAIN, tf_estimator.ModeKeys.TRAIN)
+        return h * config.scale if train else h
 
 
 def normed(x, is_training=False):
