@@ -149,6 +149,7 @@ class _WrapperCollector(cst.CSTVisitor):
                 init_params=init_params,
                 call_params=call_params,
                 has_training=has_training,
+                call_takes_kwargs=method.params.star_kwarg is not None,
                 training_kwarg=kwarg,
                 training_position=position,
                 output_attributes=tuple(sorted(outputs.items())),

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from tf1migrate.verify.childlib import (
+    as_instance,
     build_arguments,
     evaluate_args,
     flatten_outputs,
@@ -164,7 +165,13 @@ def run_reference(job: dict[str, Any], stage) -> dict[str, Any]:
     stage("importing TensorFlow")
     tf, v1 = load_tf1(job["graph_mode"])
     stage(f"importing {job['module']}")
-    module = import_user_module(job["import_root"], job["module"], job.get("argv0", job["module"]))
+    module = import_user_module(
+        job["import_root"],
+        job["module"],
+        job.get("argv0", job["module"]),
+        job.get("flags"),
+        job.get("package"),
+    )
     fn = resolve_qualname(module, job["wraps"])
     arrays = make_inputs(job["inputs"], job["seed"])
     flag = training_keyword(fn, job)
@@ -185,6 +192,7 @@ def run_reference(job: dict[str, Any], stage) -> dict[str, Any]:
                 **evaluate_defaults(module, job.get("defaults") or {}),
                 **evaluate_args(module, job["args"]),
             }
+            as_instance(module, job, kwargs)
             scope = evaluate_args(module, {"scope": job["scope"]})["scope"] if job.get("scope") else None
             with v1.name_scope("tf1migrate_inputs"):
                 feeds = {
@@ -209,9 +217,13 @@ def run_reference(job: dict[str, Any], stage) -> dict[str, Any]:
             graph_variables = v1.global_variables()
             if index == 0:
                 trainable = {id(v) for v in v1.trainable_variables()}
-                variables = [
+                variables = [  # trainable as created; the collection can say otherwise
                     variable_record(
-                        v.op.name, v.shape.as_list(), v.dtype.base_dtype.name, id(v) in trainable
+                        v.op.name,
+                        v.shape.as_list(),
+                        v.dtype.base_dtype.name,
+                        bool(getattr(v, "trainable", id(v) in trainable)),
+                        id(v) in trainable,
                     )
                     for v in graph_variables
                 ]

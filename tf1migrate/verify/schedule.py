@@ -173,6 +173,9 @@ def build_job(plan: LayerPlan, kind: str, settings: RunSettings) -> dict[str, An
         "numerics": settings.numerics,
         "rtol": settings.rtol,
         "atol": settings.atol,
+        "flags": plan.flags,
+        # the class of a method target, whose instance `self` (or the wrapper's receiver) is
+        "owner_class": target.wraps.rsplit(".", 1)[0] if "." in target.wraps else None,
     }
     if kind == "reference":
         assert plan.original_root is not None
@@ -189,10 +192,15 @@ def build_job(plan: LayerPlan, kind: str, settings: RunSettings) -> dict[str, An
             import_root=root,
             cwd=root,
             graph_mode=settings.graph_mode,
+            receiver="self" if "." in target.wraps and "self" in spec.args else None,
+            package=_package(plan, original=True),
         )
     else:
         job.update(
             args=spec_mod.wrapper_args(target, spec),
+            call_args=spec_mod.call_args(target, spec),
+            receiver=spec_mod.receiver_param(target, spec),
+            package=_package(plan, original=False),
             import_root=target.import_root,
             cwd=target.import_root,
             class_name=target.class_name,
@@ -207,6 +215,15 @@ def build_job(plan: LayerPlan, kind: str, settings: RunSettings) -> dict[str, An
             ),
         )
     return job
+
+
+def _package(plan: LayerPlan, *, original: bool) -> list[str] | None:
+    """``[name, root]`` of the tree root as a package, on the side's own tree."""
+    if plan.package is None:
+        return None
+    name, migrated, original_root = plan.package
+    root = original_root if original else migrated
+    return [name, str(root)] if root is not None else None
 
 
 def _tensor_json(spec: Any) -> dict[str, Any]:
