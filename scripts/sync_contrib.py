@@ -40,6 +40,7 @@ MODULES: dict[str, str] = {
     "tf.contrib.slim.initializers": "tf1compat.slim.layers.initializers",
     "tf.contrib.slim.regularizers": "tf1compat.slim.layers.regularizers",
     "tf.contrib.slim.utils": "tf1compat.slim.layers.utils",
+    "tf.contrib.slim.model_analyzer": "tf1compat.slim.model_analyzer",
     "tf.contrib.slim.ops.arg_scope": "tf1compat.slim.ops.arg_scope",
     "tf.contrib.slim.ops.variables": "tf1compat.slim.ops.variables",
     "tf.contrib.layers": "tf1compat.contrib.layers",

@@ -26,6 +26,7 @@ from tf1compat.slim import layers, ops
 from tf1compat.slim.layers import *
 from tf1compat.slim.layers import __all__ as _layers_all
 from tf1compat.slim.layers import initializers, regularizers, utils
+from tf1compat.slim import model_analyzer
 from tf1compat.slim.ops import arg_scope as arg_scope_lib
 from tf1compat.slim.ops.variables import *
 from tf1compat.slim.ops.variables import __all__ as _variables_all
@@ -48,6 +49,7 @@ __all__ = [
     "arg_scope_func_key",
     "initializers",
     "layers",
+    "model_analyzer",
     "ops",
     "regularizers",
     "utils",
