@@ -224,6 +224,20 @@ STAGE_RULES: tuple[RuleDoc, ...] = (
         after="(not wrapped: returns only configuration)",
     ),
     _doc(
+        "TFM306",
+        "layer-cannot-run",
+        "A generated layer cannot run as migrated: a tf.contrib construct the codemod cannot "
+        "map blocks it (the message names it and where).",
+        "TF2 has no tf.contrib. A contrib import kept for one unmapped use makes its module, "
+        "and every module importing it, fail at import time; an unmapped contrib call fails "
+        "when the layer runs. The finding is at the import (naming the layers it blocks) and "
+        "at each blocked layer's def (naming what blocks it), so no model fails silently.",
+        stage="engine",
+        before="import tensorflow.contrib.slim as slim\n\n"
+        "def show():\n    slim.model_analyzer.analyze_vars(tf.trainable_variables())\n",
+        after="(reported at the import: every layer importing this module cannot run)",
+    ),
+    _doc(
         "TFM410",
         "training-creates-variables",
         "Training code creates variables, so it is not wrapped (see the message).",

@@ -116,7 +116,8 @@ def main() -> None:
     "--verbose",
     "-v",
     is_flag=True,
-    help="Tracebacks for internal errors, cache statistics.",
+    help="Tracebacks for internal errors, cache statistics, and why each variable-creating "
+    "callable is or is not wrapped.",
 )
 @click.option(
     "--allow-dirty",
@@ -262,7 +263,9 @@ def _run(
         for file in changed_files(result.files):
             text_report.print_diff(stdout, unified_diff(file))
     if not (machine and quiet):
-        text_report.report(result, console, quiet=quiet, statistics=statistics)
+        text_report.report(
+            result, console, quiet=quiet, statistics=statistics, decisions=verbose and not machine
+        )
     if verbose:
         cached = sum(1 for f in result.files if f.cached)
         click.echo(f"cache: {cached}/{len(result.files)} results reused", err=True)
@@ -474,9 +477,17 @@ def list_rules() -> None:
 
 
 @main.command()
-@click.argument("rule")
+@click.argument("rule", metavar="RULE | FILE[::CALLABLE]")
 def explain(rule: str) -> None:
-    """What RULE does, why, and a before/after example."""
+    """What RULE does, why, and a before/after example; or, for FILE[::CALLABLE], why each
+    variable-creating callable of FILE (or just CALLABLE) is or is not wrapped, with the
+    evidence and its score."""
+    from pathlib import Path
+
+    path, separator, name = rule.partition("::")
+    if separator or Path(path).suffix in (".py", ".ipynb") or Path(path).exists():
+        _explain_callables(path, name)
+        return
     catalog = _catalog()
     try:
         entry = catalog.get(rule.upper())
@@ -497,6 +508,45 @@ def explain(rule: str) -> None:
         if example:
             lines += [label, *("    " + line for line in example.rstrip().splitlines()), ""]
     click.echo("\n".join(lines).rstrip())
+
+
+def _explain_callables(path: str, name: str) -> None:
+    """The plan's decisions for one file of its project (nothing is written)."""
+    from pathlib import Path
+
+    from tf1migrate.config import ConfigError, load_config
+    from tf1migrate.reporters.decisions import render
+    from tf1migrate.runner import run_migrate
+    from tf1migrate.types import Severity
+
+    if not Path(path).is_file():
+        raise UsageFailure(f"{path}: no such file")
+    try:
+        config = load_config((path,), None)
+    except ConfigError as exc:
+        raise UsageFailure(f"TFM008 {exc}") from None
+    result = run_migrate([path], config.options(), mode="check", jobs=1, config=config)
+    files = [f for f in result.files if f.decisions or f.findings]
+    errors = [
+        f for file in result.files for f in file.findings if f.severity == Severity.ERROR
+    ] + [f for f in result.findings if f.severity == Severity.ERROR]
+    if errors:
+        raise UsageFailure("; ".join(f"{f.path}:{f.line}: {f.rule} {f.message}" for f in errors))
+    decisions = [(file.path, d) for file in files for d in file.decisions]
+    if name:
+        wanted = [(p, d) for p, d in decisions if name in (d.callable, d.callable.removesuffix(".__init__"))]
+        if not wanted:
+            known = ", ".join(d.callable for _, d in decisions) or "none"
+            raise UsageFailure(
+                f"{path}: `{name}` creates no TF1 variables, or is not defined there "
+                f"(callables that do: {known})"
+            )
+        decisions = wanted
+    if not decisions:
+        click.echo(f"{path}: no callable creates TF1 variables: nothing to wrap")
+        return
+    for file_path, decision in decisions:
+        click.echo("\n".join(render(file_path, decision)))
 
 
 if __name__ == "__main__":  # pragma: no cover

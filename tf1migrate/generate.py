@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from tf1migrate.index import WRAPS_ATTRIBUTE, RootInfo, is_staticmethod
+from tf1migrate.index import WRAPS_ATTRIBUTE, FeedInput, ParamInfo, RootInfo, is_staticmethod
 
 #: Attributes a Keras 3 Layer or tf.Module already defines: configuration stored under one of
 #: these names would break the base class, so it is stored as `tf1_<name>` instead.
@@ -39,6 +39,15 @@ INPUT_DTYPE_ATTRIBUTE = "tf1migrate_input_dtype"
 #: `{constructor argument: original keyword}` for configuration stored under another name
 #: (`tf1_name` for a `name` parameter): verify reads it to call the original the same way.
 RENAMES_ATTRIBUTE = "tf1migrate_renames"
+#: Methods and attributes of a Keras 3 Layer an exposed forward method must not replace.
+LAYER_MEMBERS = RESERVED_ATTRIBUTES | frozenset(
+    {"add_loss", "add_metric", "add_variable", "add_weight", "build_from_config",
+     "compute_mask", "compute_output_shape", "compute_output_spec", "count_params",
+     "get_build_config", "get_weights", "set_weights", "load_own_variables",
+     "save_own_variables", "stateless_call", "quantize", "quantized_call", "enable_lora",
+     "rematerialized_call", "input_dtype", "metrics_variables", "tf1_variables",
+     "regularization_losses", "trainable_variables", "non_trainable_weights"}
+)
 #: Keyword arguments of a Keras Layer / tf.Module constructor a builder's `**kwargs` must not eat.
 LAYER_KWARGS = ("name", "dtype", "trainable", "autocast", "dtype_policy")
 WIDTH = 99  # generated lines longer than this are split one argument per line
@@ -134,9 +143,15 @@ class _Builder:
         taken = {p.name for p in self.params} | {p.name for p in self.closure}
         if self.var_keyword:
             taken.add(self.var_keyword)
+        self.feeds = [f for f in root.feeds if not f.from_training]
+        self.forward_params = [
+            Param(p.name, p.default, p.kind == "keyword_only") for p in root.forward_params
+        ]
+        taken |= {f.key for f in root.feeds} | {p.name for p in self.forward_params}
         self.attributes = {p.name: _attribute_name(p.name, taken) for p in self.configs}
         self.owner = _owner_name(root, taken) if root.kind == "method" else None
         self.scope_param = _free_name(SCOPE_ATTRIBUTE, taken) if root.outer_scope else None
+        self.instance = _owner_name(root, taken) if root.kind == "init" else None
 
     # ------------------------------------------------------------------ pieces
     def ctor_params(self) -> list[str]:
@@ -171,9 +186,13 @@ class _Builder:
         return names
 
     def call_params(self) -> list[str]:
-        positional = [p.signature() for p in self.tensors if not p.keyword_only]
-        keyword_only = [p.signature() for p in self.tensors if p.keyword_only]
-        params = positional + (["*", *keyword_only] if keyword_only else [])
+        feeds = [Param(f.key, f.default) for f in self.feeds]
+        inputs = [*self.tensors, *feeds, *self.forward_params]
+        required = [p for p in inputs if not p.keyword_only and p.default is None]
+        optional = [p for p in inputs if not p.keyword_only and p.default is not None]
+        keyword_only = [p.signature() for p in inputs if p.keyword_only]
+        params = [p.signature() for p in [*required, *optional]]
+        params += ["*", *keyword_only] if keyword_only else []
         params.append("training=None")
         return params
 
@@ -209,7 +228,7 @@ class _Builder:
             return "False if training is None else training"
         if param.name in self.attributes:
             return f"self.{self.attributes[param.name]}"
-        if any(param is tensor for tensor in self.tensors):
+        if any(param is tensor for tensor in [*self.tensors, *self.forward_params]):
             return param.name
         return None  # *args/**kwargs and anything we did not classify: keep its default
 
@@ -217,9 +236,9 @@ class _Builder:
         name = self.root.qualname
         if self.root.kind == "init":
             return name.rsplit(".", 1)[0]
-        if self.root.kind == "method":
+        if self.root.kind == "method" and is_staticmethod(self.function):
             return f"self.{self.owner}.{name.rsplit('.', 1)[1]}"
-        return name
+        return name  # a method: `Model.generator(self.model, ...)`, the function it wraps
 
     def call_body(self) -> list[str]:
         i = self.indent
@@ -229,18 +248,88 @@ class _Builder:
             lines = _fit(f"network = {self.callee()}(", arguments, ")", depth, i)
             lines += _fit("return network(", self.closure_arguments(), ")", depth, i)
         elif self.root.kind == "init":
-            lines = _fit(f"built = {self.callee()}(", arguments, ")", depth, i)
-            if self.root.outputs:
-                items = [f"{name!r}: built.{name}" for name in self.root.outputs]
-                lines += _fit("return {", items, "}", depth, i)
-            else:
-                lines.append("return built")
+            lines = self.build_instance(arguments, depth)
+            lines.append(f"self.{self.instance} = built")
+            lines += self.returned(depth)
         else:
+            if self.root.kind == "method" and not is_staticmethod(self.function):
+                # the owner passed as self: the wrapped function runs on a stand-in object too
+                arguments = [f"self.{self.owner}", *arguments]
             lines = _fit(f"return {self.callee()}(", arguments, ")", depth, i)
         if self.scope_param:
             lines = [f"with {self.tf_v1}.variable_scope(self.{self.scope_param}):"] + [
                 i + line for line in lines
             ]
+        return lines
+
+    def build_instance(self, arguments: list[str], depth: str) -> list[str]:
+        """`built = Model(...)`, inside `feed_placeholders` when the class makes placeholders."""
+        i = self.indent
+        lines = _fit(f"built = {self.callee()}(", arguments, ")", depth, i)
+        if not self.root.feeds:
+            return lines
+        items = [f"{f.key!r}: {_fed_value(f)}" for f in self.root.feeds]
+        head = _fit("with tf1compat.feed_placeholders({", items, "}):", depth, i)
+        inner = _fit(f"built = {self.callee()}(", arguments, ")", depth + i, i)
+        return head + [i + line for line in inner]
+
+    def returned(self, depth: str) -> list[str]:
+        """The outputs (those needing an input not given left out), or the forward method's."""
+        i = self.indent
+        if self.root.forward is not None:
+            arguments = self._arguments(self.forward_params)
+            call = "built(" if self.root.forward == "__call__" else f"built.{self.root.forward}("
+            return _fit(f"return {call}", arguments, ")", depth, i)
+        if not self.root.outputs:
+            return ["return built"]
+        needs: dict[str, tuple[str, ...]] = {}
+        for feed in self.root.feeds:
+            for name in feed.omits:
+                needs[name] = (*needs.get(name, ()), feed.key)
+        always = [name for name in self.root.outputs if name not in needs]
+        items = [f"{name!r}: built.{name}" for name in always]
+        if len(always) == len(self.root.outputs):
+            return _fit("return {", items, "}", depth, i)
+        lines = _fit("outputs = {", items, "}", depth, i)
+        groups: dict[tuple[str, ...], list[str]] = {}
+        for name in self.root.outputs:
+            if name in needs:
+                groups.setdefault(needs[name], []).append(name)
+        for keys, names in groups.items():
+            test = " and ".join(f"{key} is not None" for key in keys)
+            lines.append(f"if {test}:")
+            lines += [f"{i}outputs[{name!r}] = built.{name}" for name in names]
+        lines.append("return outputs")
+        return lines
+
+    def exposed_methods(self) -> list[str]:
+        """The class's other forward methods, run on the object the layer builds."""
+        i = self.indent
+        lines: list[str] = []
+        taken = {p.name for p in self.params} | {"call"}
+        for name, params in self.root.methods:
+            method = name if name not in LAYER_MEMBERS and name not in taken else f"tf1_{name}"
+            taken.add(method)
+            signature = _fit(f"def {method}(", ["self", *_method_signature(params)], "):", i, i)
+            lines += ["", f"{i}@tf1compat.track_tf1_style_variables"]
+            lines += [i + line for line in signature]
+            depth = i + i
+            forwarded = _method_arguments(params)
+            if self.root.builds_without_inputs:
+                body = _fit(f"built = {self.callee()}(", self.inner_arguments(), ")", depth, i)
+                body.append(f"self.{self.instance} = built")
+            else:
+                wrapped = wrapped_name(self.root)
+                body = [
+                    f"if self.{self.instance} is None:",
+                    f"{i}raise ValueError(",
+                    f"{i}{i}\"call the layer first: `{name}` runs on the `{wrapped}` \"",
+                    f"{i}{i}\"its call builds\"",
+                    f"{i})",
+                    f"built = self.{self.instance}",
+                ]
+            body += _fit(f"return built.{name}(", forwarded, ")", depth, i)
+            lines += [depth + line for line in body]
         return lines
 
     def input_dtype(self) -> str | None:
@@ -249,9 +338,14 @@ class _Builder:
         Keras builds a layer from a shape only; the runtime reads this to build it on an
         input of the right dtype (int32 token ids, for instance) before the first call.
         """
-        if self.target != "keras" or not self.tensors:
+        if self.target != "keras":
             return None
-        spec = dict(self.root.placeholder_inputs).get(self.tensors[0].name)
+        if self.tensors:
+            spec = dict(self.root.placeholder_inputs).get(self.tensors[0].name)
+        elif self.feeds:  # the first call input feeds a placeholder: its dtype is written there
+            spec = next((f.spec for f in self.feeds if f.default is None), self.feeds[0].spec)
+        else:
+            return None
         if not spec:
             return None
         dtype = spec.partition("[")[0]
@@ -304,6 +398,8 @@ class _Builder:
         lines.append(f"{i}{i}super().__init__({forwarded})")
         for attribute in self.stored():
             lines.append(f"{i}{i}self.{attribute} = {attribute}")
+        if self.instance is not None:
+            lines.append(f"{i}{i}self.{self.instance} = None  # the object the last call built")
         if self.stored():
             lines += ["", f"{i}def get_config(self):"]
             if self.target == "keras":
@@ -320,6 +416,8 @@ class _Builder:
         signature = _fit(f"def {method}(", ["self", *self.call_params()], "):", i, i)
         lines += [i + line for line in signature]
         lines += [f"{i}{i}{line}" for line in self.call_body()]
+        if self.root.kind == "init":
+            lines += self.exposed_methods()
         newline = self.module.default_newline
         code = newline.join(lines) + newline
         statement = cst.parse_statement(code, config=self.module.config_for_parsing)
@@ -329,6 +427,42 @@ class _Builder:
 
 
 # ---------------------------------------------------------------------- helpers
+def _fed_value(feed: FeedInput) -> str:
+    return "False if training is None else training" if feed.from_training else feed.key
+
+
+def _method_signature(params: tuple[ParamInfo, ...]) -> list[str]:
+    """A method's parameters as written (defaults verbatim), without `self`."""
+    result: list[str] = []
+    starred = False
+    for param in params:
+        if param.kind == "var_positional":
+            result.append(f"*{param.name}")
+            starred = True
+        elif param.kind == "var_keyword":
+            result.append(f"**{param.name}")
+        else:
+            if param.kind == "keyword_only" and not starred:
+                result.append("*")
+                starred = True
+            result.append(param.name if param.default is None else f"{param.name}={param.default}")
+    return result
+
+
+def _method_arguments(params: tuple[ParamInfo, ...]) -> list[str]:
+    result: list[str] = []
+    for param in params:
+        if param.kind == "var_positional":
+            result.append(f"*{param.name}")
+        elif param.kind == "var_keyword":
+            result.append(f"**{param.name}")
+        elif param.kind == "keyword_only":
+            result.append(f"{param.name}={param.name}")
+        else:
+            result.append(param.name)
+    return result
+
+
 def _signature(function: cst.FunctionDef, module: cst.Module, *, skip_self: bool) -> list[Param]:
     params = function.params
     positional = [*params.posonly_params, *params.params]
@@ -358,7 +492,8 @@ def _camel(name: str) -> str:
 
 
 def _snake(name: str) -> str:
-    snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+    """`BertModel` → `bert_model`, `LSTMPolicy` → `lstm_policy`, `DCGAN` → `dcgan`."""
+    snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
     return snake if snake.isidentifier() and not keyword.iskeyword(snake) else f"{snake}_obj"
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from tf1migrate.classflow import PlaceholderInfo, SelfValue
 from tf1migrate.resolve import canonical_tf1_name
 from tf1migrate.types import Options
 
@@ -51,6 +52,19 @@ NON_TENSOR_FIRST = frozenset(
      "tf.Variable", "tf.device", "tf.control_dependencies", "tf.py_func", "tf.cond",
      "tf.while_loop", "tf.map_fn", "tf.scan"}
 )
+#: Scope calls whose `values` argument (at this position) lists the scope's input tensors:
+#: `tf.variable_scope(scope, "resnet_v1", [inputs])` marks `inputs` a tensor, not a size.
+TENSOR_LIST_POSITIONS = {"tf.variable_scope": 2, "tf.name_scope": 2, "tf.op_scope": 0}
+#: Positional arguments of non-creating TF calls that are hyperparameters: dropout's rate /
+#: keep_prob next to a training switch (transformer-xl's dropout, dropatt).
+CONFIG_POSITIONS = {
+    "tf.layers.dropout": (1,),
+    "tf1compat.layers.dropout": (1,),
+    "tf.contrib.layers.dropout": (1,),
+    "tf.contrib.slim.dropout": (1,),
+    "tf1compat.slim.dropout": (1,),
+    "tf1compat.contrib.layers.dropout": (1,),
+}
 #: Keyword arguments of TensorFlow calls that carry tensors.
 TENSOR_KEYWORDS = frozenset(
     {"inputs", "input", "x", "y", "value", "values", "tensor", "logits", "labels", "a", "b",
@@ -200,6 +214,14 @@ class FunctionSummary:
     eager_creators: bool = False  # some creator call is in the callable's own body
     unscoped_variables: bool = False  # `tf.Variable` outside any scope (a variable helper)
     opens_param_scope: bool = False  # `variable_scope(<a parameter>)`: scope/name/reuse
+    # methods of classes only (tf1migrate.classflow): placeholders made, `self.x = ...` kept,
+    # `self.x` read, and what the returned values are computed from
+    placeholders: tuple[PlaceholderInfo, ...] = ()
+    self_values: tuple[SelfValue, ...] = ()
+    self_reads: tuple[str, ...] = ()
+    return_deps: tuple[str, ...] = ()
+    return_kind: str = "other"
+    contrib: tuple[tuple[str, int], ...] = ()  # tf.contrib symbols it calls, with their lines
 
     @property
     def name(self) -> str:
@@ -225,6 +247,9 @@ class ModuleSummary:
     # class qualname -> its bases, resolved ("tf.train.Optimizer", "pkg.models.Model")
     class_bases: tuple[tuple[str, tuple[str, ...]], ...] = ()
     uses_compat_v1: bool = False  # imports from tensorflow.compat.v1 (`Resolver.uses_compat_v1`)
+    # (line, local, "tf.contrib.rnn") of module-level imports binding a tf.contrib module
+    contrib_imports: tuple[tuple[int, str, str], ...] = ()
+    module_contrib: tuple[tuple[str, int], ...] = ()  # tf.contrib calls of module-level code
 
 
 SKIP_FILE = "tf1migrate: skip-file"
@@ -353,6 +378,38 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class ImportBlocker:
+    """A module-level tf.contrib import the migration keeps: the module cannot be imported on
+    TF2, nor can any module importing it (`tf.contrib` is gone), so their layers cannot run."""
+
+    module: str
+    path: str
+    line: int
+    local: str  # the name it binds ("slim")
+    symbol: str  # "tf.contrib.slim"
+    unmapped: tuple[tuple[str, int], ...]  # the uses that keep it: (symbol, line)
+    affected: tuple[str, ...] = ()  # "GAN.py: GAN.generator" for every layer it blocks
+
+
+@dataclass(frozen=True)
+class FeedInput:
+    """A placeholder a model class makes while it is built, fed from the wrapper's call."""
+
+    key: str  # the call parameter, and the placeholder's feed key (tf1migrate.classflow)
+    spec: str  # "int32[None, ?]" as written
+    default: str | None = None  # source of the call parameter's default; None: required
+    omits: tuple[str, ...] = ()  # outputs left out when it is not given (they need it)
+    from_training: bool = False  # a bool `is_training` placeholder: fed Keras's `training`
+    line: int = 0
+    module: str = ""  # where the placeholder is made (a base class may live elsewhere)
+    method: str = ""  # "Model.__init__", "Model._build_inputs"
+
+    @property
+    def dtype(self) -> str:
+        return self.spec.partition("[")[0]
+
+
+@dataclass(frozen=True)
 class RootInfo:
     """A callable the engine wraps, with everything the generator needs to know."""
 
@@ -372,6 +429,15 @@ class RootInfo:
     # builder takes `**kwargs` (forwarded from the constructor)
     closure_params: tuple[ParamInfo, ...] = ()
     evidence: str = ""  # `Decision.explain()`, quoted in the wrap finding
+    # for "init" (a class wrapped as a whole): placeholders fed from the call, the method
+    # the call runs when __init__ keeps no outputs (with its tensor parameters), and the
+    # other forward methods the layer exposes (name, parameters)
+    feeds: tuple[FeedInput, ...] = ()
+    forward: str | None = None
+    forward_params: tuple[ParamInfo, ...] = ()
+    methods: tuple[tuple[str, tuple[ParamInfo, ...]], ...] = ()
+    #: the instance's class keeps no inputs of its own: exposed methods build it themselves
+    builds_without_inputs: bool = False
 
     @property
     def key(self) -> str:
@@ -393,6 +459,18 @@ class ProjectIndex:
     # module -> the dotted targets its imports bind (to know which re-exports it can reach)
     imports: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _by_module: dict[str, tuple[Decision, ...]] | None = field(default=None, repr=False)
+    # module -> (method qualname, feed key, line) of the placeholders wrapped classes feed
+    feeds: dict[str, tuple[tuple[str, str, int], ...]] = field(default_factory=dict)
+    # what keeps a wrapped model from running as migrated (finding TFM306): the kept
+    # tf.contrib imports per module, and per root key the blocking imports of its module or
+    # of modules it imports, and the unmapped tf.contrib calls its code makes (symbol, path,
+    # line)
+    import_blockers: dict[str, tuple[ImportBlocker, ...]] = field(default_factory=dict)
+    blocked_roots: dict[str, tuple[ImportBlocker, ...]] = field(default_factory=dict)
+    contrib_blockers: dict[str, tuple[tuple[str, str, int], ...]] = field(default_factory=dict)
+
+    def feeds_in(self, module: str) -> tuple[tuple[str, str, int], ...]:
+        return self.feeds.get(module, ())
 
     def roots_in(self, module: str) -> tuple[RootInfo, ...]:
         return self.roots.get(module, ())
@@ -446,7 +524,7 @@ class ProjectIndex:
 
         summaries = list(summaries)
         graph = Linker(summaries, options, CreatorRules.coerce(rules)).link()
-        index = plan_project(graph)
+        index = plan_project(graph, rules)
         index.imports = {
             s.module: tuple(sorted({target for _, target in s.imports})) for s in summaries
         }
@@ -533,6 +611,9 @@ class CallGraph:
     reexports: dict[str, str]
     forced: set[str]
     forbidden: set[str]
+    # "module:Class" -> {method name: "module:Owner.method"} through the project's bases
+    class_methods: dict[str, dict[str, str]] = field(default_factory=dict)
+    summaries: list[ModuleSummary] = field(default_factory=list)
 
 
 class Linker:
@@ -734,6 +815,8 @@ class Linker:
                 if callee is not None:
                     module_callers.setdefault(callee, []).append(site)
 
+        for key in self._placeholders_outside_construction(edges):
+            training.setdefault(key, set()).add("placeholder")
         _propagate_helpers(helpers, creates, callers)
         full = set(creates)
         _propagate_to_callers(full, callers)
@@ -769,7 +852,46 @@ class Linker:
             reexports=self.reexports,
             forced={self._key_of(name) for name in self.options.wrap} - {None},
             forbidden={self._key_of(name) for name in self.options.no_wrap} - {None},
+            class_methods=self._class_methods(),
+            summaries=self.summaries,
         )
+
+    def _class_methods(self) -> dict[str, dict[str, str]]:
+        own: dict[str, dict[str, str]] = {}
+        for function_key, (summary, function) in self.functions.items():
+            if function.class_name is not None:
+                owner = f"{summary.module}:{function.class_name}"
+                own.setdefault(owner, {})[function.name] = function_key
+        by_class: dict[str, dict[str, str]] = {}
+        for key in own:
+            table: dict[str, str] = {}
+            for owner in reversed(self.mro(key)):  # a subclass's own method wins
+                table.update(own.get(owner, {}))
+            by_class[key] = table
+        return by_class
+
+    def _placeholders_outside_construction(
+        self, edges: Mapping[str, list[tuple[str, CallSite]]]
+    ) -> list[str]:
+        """Methods making placeholders that no `__init__` runs: those feed a Session (training).
+
+        Placeholders made while an object is constructed (`__init__` and the methods it calls)
+        are that model class's inputs, which its wrapper feeds from its call.
+        """
+        reached: set[str] = set()
+        work = [key for key, (_, f) in self.functions.items() if f.name == "__init__"]
+        while work:
+            key = work.pop()
+            if key in reached:
+                continue
+            reached.add(key)
+            for callee, _ in edges.get(key, ()):
+                if self.functions[callee][1].class_name is not None:
+                    work.append(callee)
+        return [
+            key for key, (_, function) in self.functions.items()
+            if function.placeholders and key not in reached
+        ]
 
     def _key_of(self, name: str) -> str | None:
         if ":" in name:
@@ -785,7 +907,12 @@ class Linker:
         configs: dict[str, set[str]] = {}
         for key, (_, function) in self.functions.items():
             tensors[key] = set(function.tensor_evidence)
-            configs[key] = set(function.config_evidence)
+            # a literal default (0.8, True, "VGG") is configuration whatever the body does
+            # (`_is_tensor_param`), and so is what a caller passes there
+            configs[key] = set(function.config_evidence) | {
+                p.name for p in function.params
+                if p.default_is_literal and p.name not in tensors[key]
+            }
         for _ in range(4):
             changed = False
             for key, calls in edges.items():

@@ -48,19 +48,57 @@ PRIVATE_MODULES: dict[str, str] = {
     "tensorflow.python.platform.flags": "tf.flags",
     "tensorflow.python.ops": "tf",
     "tensorflow.python": "tf",
+    # tf.contrib's implementation modules, which TF1 code imported directly
+    # (`from tensorflow.contrib.framework.python.ops import arg_scope`, pixel-cnn)
+    "tensorflow.contrib.framework.python.ops.arg_scope": "tf.contrib.framework",
+    "tensorflow.contrib.framework.python.ops.variables": "tf.contrib.framework",
+    "tensorflow.contrib.framework.python.ops": "tf.contrib.framework",
+    "tensorflow.contrib.layers.python.layers.layers": "tf.contrib.layers",
+    "tensorflow.contrib.layers.python.layers.initializers": "tf.contrib.layers",
+    "tensorflow.contrib.layers.python.layers.regularizers": "tf.contrib.layers",
+    "tensorflow.contrib.layers.python.layers": "tf.contrib.layers",
+    "tensorflow.contrib.rnn.python.ops.rnn_cell": "tf.contrib.rnn",
+    "tensorflow.contrib.rnn.python.ops.lstm_ops": "tf.contrib.rnn",
+    "tensorflow.contrib.rnn.python.ops.gru_ops": "tf.contrib.rnn",
+    "tensorflow.contrib.rnn.python.ops.core_rnn_cell": "tf.contrib.rnn",
+    "tensorflow.contrib.slim.python.slim.nets": "tf.contrib.slim.nets",
+    "tensorflow.contrib.training.python.training.hparam": "tf.contrib.training",
 }
 
 
 _PRIVATE_LONGEST_FIRST = sorted(PRIVATE_MODULES, key=len, reverse=True)
 
+#: Names of PRIVATE_MODULES whose package attribute is a function, not the module of that
+#: name (`ops/__init__.py` star-imports `arg_scope.arg_scope` over the submodule).
+PRIVATE_NAMES: dict[str, str] = {
+    "tensorflow.contrib.framework.python.ops.arg_scope": "tf.contrib.framework.arg_scope",
+}
+
+#: Packages that are a TF1 module under another name: `import tf_slim as slim` is
+#: `tf.contrib.slim` (tf-slim 1.1.0 is its extraction, and is as TF1-bound: its layers need
+#: `tf.compat.v1.layers`, which Keras 3 removed). Their names resolve as that module's.
+ALIAS_PACKAGES: dict[str, str] = {"tf_slim": "tensorflow.contrib.slim"}
+
+
+def _unalias(qualname: str) -> str:
+    root, dot, rest = qualname.partition(".")
+    target = ALIAS_PACKAGES.get(root)
+    return qualname if target is None else target + dot + rest
+
 
 def canonical_tf1_name(qualname: str) -> str | None:
-    """"tensorflow.compat.v1.layers.dense" -> "tf.layers.dense"; None if not TensorFlow."""
+    """"tensorflow.compat.v1.layers.dense" -> "tf.layers.dense"; None if not TensorFlow.
+
+    "tf_slim.conv2d" -> "tf.contrib.slim.conv2d" (see `ALIAS_PACKAGES`).
+    """
+    qualname = _unalias(qualname)
     if qualname == TF_ROOT or qualname == COMPAT_V1:
         return "tf"
     if qualname.startswith(COMPAT_V1 + "."):
         return "tf." + qualname[len(COMPAT_V1) + 1 :]
-    if qualname.startswith("tensorflow.python"):
+    if qualname in PRIVATE_NAMES:
+        return PRIVATE_NAMES[qualname]
+    if qualname.startswith("tensorflow.python") or ".python" in qualname:
         for prefix in _PRIVATE_LONGEST_FIRST:
             if qualname == prefix:
                 return PRIVATE_MODULES[prefix]
@@ -72,7 +110,9 @@ def canonical_tf1_name(qualname: str) -> str | None:
 
 
 def is_tf_qualname(qualname: str) -> bool:
-    return qualname == TF_ROOT or qualname.startswith(TF_ROOT + ".")
+    """Rooted at TensorFlow, or at a package that stands for a TF1 module (`tf_slim`)."""
+    root = qualname.partition(".")[0]
+    return root == TF_ROOT or root in ALIAS_PACKAGES
 
 
 def absolute_module(

@@ -61,7 +61,7 @@ class LayerMapping:
     """A TF1 layer/cell name moved to a runtime name (`import_` is what the file must import)."""
 
     target: str
-    rule: str  # "TFM201" for layers, "TFM202" for cells
+    rule: str  # "TFM201" for layers, "TFM202" for cells, "TFM203" for tf.contrib / tf_slim
     import_: str
 
 
@@ -306,6 +306,9 @@ class _Builder:
 
     def _section_cells(self, where: _Where, value: Any) -> None:
         self._mappings(where, value, "TFM202")
+
+    def _section_contrib(self, where: _Where, value: Any) -> None:
+        self._mappings(where, value, "TFM203")
 
     def _mappings(self, where: _Where, value: Any, rule: str) -> None:
         for name, spec in where.table(value).items():

@@ -373,6 +373,7 @@ def _file_result(unit: _Unit, result: SourceResult, cached: bool) -> FileResult:
         upgrades=result.upgrades,
         tf1_debt=result.tf1_debt,
         cached=cached,
+        decisions=result.decisions,
     )
 
 

@@ -12,12 +12,15 @@ import ast
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
+from tf1migrate.classflow import ClassFlow, class_flow
 from tf1migrate.index import (
+    CONFIG_POSITIONS,
     MODULE_LEVEL,
     NON_TENSOR_FIRST,
     SKIP_FILE,
     TENSOR_ATTRIBUTES,
     TENSOR_KEYWORDS,
+    TENSOR_LIST_POSITIONS,
     WRAPS_ATTRIBUTE,
     CallSite,
     CreatorRules,
@@ -70,6 +73,8 @@ class _Frame:
     config: set[str] = field(default_factory=set)
     self_outputs: list[str] = field(default_factory=list)
     local_types: dict[str, str] = field(default_factory=dict)  # local var -> callee dotted
+    # local var -> the project functions assigned to it (`emb_func = mask_adaptive_lookup`)
+    local_functions: dict[str, set[str]] = field(default_factory=dict)
     placeholders: dict[str, str] = field(default_factory=dict)  # local var -> "dtype[shape]"
     returns_value: bool = False
     scopes: list[str | None] = field(default_factory=list)  # with variable_scope stack
@@ -82,6 +87,7 @@ class _Frame:
     eager_creators: bool = False
     unscoped_variables: bool = False
     opens_param_scope: bool = False
+    contrib: list[tuple[str, int]] = field(default_factory=list)  # tf.contrib calls, lines
 
 
 class _Summarizer(ast.NodeVisitor):
@@ -100,6 +106,7 @@ class _Summarizer(ast.NodeVisitor):
         self.functions_open: list[ast.AST] = []  # innermost function node last (shadowing)
         self.class_stack: list[str] = []
         self.pending: list[tuple[_Frame, FunctionSummary]] = []
+        self.tree = tree
         self.top_level_names = {
             node.name for node in tree.body
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
@@ -170,14 +177,36 @@ class _Summarizer(ast.NodeVisitor):
             self.frames.append(frame)
             self.generic_visit(node)
             self.frames.pop()
-            self.pending.append((frame, self._function_summary(frame, node)))
+            flow = ClassFlow()
+            if class_name is not None:  # what a model class keeps on self, its placeholders
+                flow = class_flow(node, self._flow_symbol, frame.param_names, self._numpy_names())
+            self.pending.append((frame, self._function_summary(frame, node, flow)))
         finally:
             self.functions_open.pop()
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
+    def _flow_symbol(self, node: ast.expr) -> str | None:
+        """A TF1 name, or `tf1compat.<name>` for the runtime (placeholders already migrated)."""
+        symbol = self.tf1_symbol(node)
+        if symbol is not None:
+            return symbol
+        dotted = _dotted(node)
+        bound = "tf1compat" in self.resolver.project_bindings
+        if dotted and dotted.startswith("tf1compat.") and bound:
+            return dotted
+        return None
+
+    def _numpy_names(self) -> frozenset[str]:
+        names = {"np", "numpy"}
+        names |= {
+            local for local, target in self.resolver.project_bindings.items()
+            if target == "numpy" or target.startswith("numpy.")
+        }
+        return frozenset(names)
+
     def _function_summary(
-        self, frame: _Frame, node: ast.FunctionDef | ast.AsyncFunctionDef
+        self, frame: _Frame, node: ast.FunctionDef | ast.AsyncFunctionDef, flow: ClassFlow
     ) -> FunctionSummary:
         return FunctionSummary(
             qualname=frame.qualname,
@@ -198,6 +227,12 @@ class _Summarizer(ast.NodeVisitor):
             eager_creators=frame.eager_creators,
             unscoped_variables=frame.unscoped_variables,
             opens_param_scope=frame.opens_param_scope,
+            placeholders=flow.placeholders,
+            self_values=flow.self_values,
+            self_reads=flow.self_reads,
+            return_deps=flow.return_deps,
+            return_kind=flow.return_kind,
+            contrib=tuple(frame.contrib),
         )
 
     def _params(self, arguments: ast.arguments, *, skip_self: bool) -> tuple[ParamInfo, ...]:
@@ -368,6 +403,15 @@ class _Summarizer(ast.NodeVisitor):
     def visit_Assign(self, node: ast.Assign) -> None:
         frame = self.frame
         value = node.value
+        if frame is not self.module_frame:
+            functions = {
+                dotted for dotted in _function_candidates(value)
+                if dotted.split(".")[0] in self.top_level_names
+                or dotted.split(".")[0] in self.resolver.project_bindings
+            }
+            for target in node.targets:
+                if functions and isinstance(target, ast.Name):
+                    frame.local_functions.setdefault(target.id, set()).update(functions)
         if isinstance(value, ast.Call):
             symbol = self.tf1_symbol(value.func)
             callee = None if symbol else _dotted(value.func)
@@ -426,6 +470,11 @@ class _Summarizer(ast.NodeVisitor):
             return
         if isinstance(func, ast.Attribute) and func.attr in self.rules.methods:
             frame.training.append(("optimizer", "." + func.attr, line))
+        if isinstance(func, ast.Name) and func.id in frame.local_functions:
+            # `emb_func = a if cond else ...; emb_func(x=...)`: it calls each function assigned
+            for function in sorted(frame.local_functions[func.id]):
+                frame.calls.append(("@" + function, self._call_site(node, "@" + function, line)))
+            return
         target = self._call_target(func)
         if target is not None:
             frame.calls.append((target, self._call_site(node, target, line)))
@@ -446,6 +495,8 @@ class _Summarizer(ast.NodeVisitor):
         in_scope = any(scope != "" for scope in frame.scopes)
         in_scope = in_scope or frame.name_scopes > 0
         kind = self.rules.creator_kind(symbol, in_scope=in_scope)
+        if symbol.startswith("tf.contrib."):
+            frame.contrib.append((symbol, node.lineno))
         if kind is not None and frame is not self.module_frame:
             frame.creators.append(symbol)
             if self._in_own_body():
@@ -459,6 +510,8 @@ class _Summarizer(ast.NodeVisitor):
         ):
             frame.unscoped_variables = True  # `tf.Variable` in a helper: its caller's scope decides
         training = self.rules.training_kind(symbol)
+        if training == "placeholder" and frame.class_name is not None:
+            training = None  # a model class's own inputs (FunctionSummary.placeholders)
         if training is not None:
             frame.training.append((training, symbol, line))
         if not frame.param_names:
@@ -472,10 +525,14 @@ class _Summarizer(ast.NodeVisitor):
                 for name in _names_in_tensor_position(value):
                     if name in frame.param_names:
                         frame.tensor.add(name)
+            elif index == TENSOR_LIST_POSITIONS.get(symbol) and isinstance(
+                value, (ast.List, ast.Tuple)
+            ):
+                self._tensors_in_list(value)
             elif (
                 isinstance(value, ast.Name)
                 and value.id in frame.param_names
-                and (index == 0 or sizes_after_first)
+                and (index == 0 or sizes_after_first or index in CONFIG_POSITIONS.get(symbol, ()))
             ):
                 frame.config.add(value.id)
             elif isinstance(value, (ast.List, ast.Tuple)):
@@ -486,8 +543,15 @@ class _Summarizer(ast.NodeVisitor):
                 continue
             if isinstance(value, ast.Name) and value.id in frame.param_names:
                 (frame.tensor if keyword.arg in TENSOR_KEYWORDS else frame.config).add(value.id)
+            elif keyword.arg == "values" and isinstance(value, (ast.List, ast.Tuple)):
+                self._tensors_in_list(value)  # a scope's `values=[x, y]`
             if keyword.arg == "shape":
                 self._config_in_list(value)
+
+    def _tensors_in_list(self, value: ast.List | ast.Tuple) -> None:
+        for element in value.elts:
+            if isinstance(element, ast.Name) and element.id in self.frame.param_names:
+                self.frame.tensor.add(element.id)
 
     def _config_in_list(self, value: ast.expr) -> None:
         """Shape lists (`[nx, nf]`) hold sizes: configuration."""
@@ -631,7 +695,38 @@ class _Summarizer(ast.NodeVisitor):
             wrapped=tuple(self.wrapped),
             class_bases=tuple(sorted(self.class_bases.items())),
             uses_compat_v1=self.resolver.uses_compat_v1,
+            contrib_imports=tuple(self._contrib_imports()),
+            module_contrib=tuple(self.module_frame.contrib),
         )
+
+    def _contrib_imports(self) -> list[tuple[int, str, str]]:
+        """(line, local, "tf.contrib.x") per module-level import binding a tf.contrib module.
+
+        `import tensorflow.contrib.x` binds `tensorflow` (the codemod keeps `import
+        tensorflow`); `import tensorflow.contrib.x as y` and `from tensorflow.contrib import
+        x` bind a contrib module, which fails at import time on TF2 unless the import goes.
+        """
+        found = []
+        statements = list(self.tree.body)
+        while statements:
+            node = statements.pop(0)
+            if isinstance(node, (ast.If, ast.Try)):  # `try: import ... except ImportError:`
+                statements[:0] = [*node.body, *getattr(node, "handlers", ()), *node.orelse]
+                continue
+            if isinstance(node, ast.ExceptHandler):
+                statements[:0] = node.body
+                continue
+            if not isinstance(node, (ast.Import, ast.ImportFrom)):
+                continue
+            for alias in node.names:
+                if alias.name == "*":
+                    continue
+                local = alias.asname or alias.name.split(".")[0]
+                qualname = self.resolver.tf_aliases.get(local, "")
+                symbol = canonical_tf1_name(qualname) if qualname else None
+                if local != "tensorflow" and symbol and symbol.startswith("tf.contrib"):
+                    found.append((node.lineno, local, symbol))
+        return found
 
 
 # ---------------------------------------------------------------------- source text
@@ -703,6 +798,18 @@ def _wrapper_target(node: ast.ClassDef) -> str | None:
 
 def _is_staticmethod(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in node.decorator_list)
+
+
+def _function_candidates(value: ast.expr) -> list[str]:
+    """The dotted names an assignment may bind: `f`, `a if use_tpu else b`, `a or b`."""
+    if isinstance(value, (ast.Name, ast.Attribute)):
+        dotted = _dotted(value)
+        return [dotted] if dotted else []
+    if isinstance(value, ast.IfExp):
+        return _function_candidates(value.body) + _function_candidates(value.orelse)
+    if isinstance(value, ast.BoolOp):
+        return [name for operand in value.values for name in _function_candidates(operand)]
+    return []
 
 
 def _is_self_attribute(target: ast.expr) -> bool:

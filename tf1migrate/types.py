@@ -122,6 +122,31 @@ class Fixpoint:
     wrapped: frozenset[str] = frozenset()
     # every project re-export the rewrite looked up, and what it found (None: absent)
     reexports: tuple[tuple[str, str | None], ...] = ()
+class Weighed:
+    """One piece of evidence the plan weighed for or against wrapping a callable."""
+
+    reason: str
+    points: int = 0
+    veto: bool = False
+    advice: str = ""  # for a veto: what to do instead
+
+
+@dataclass(frozen=True)
+class CallableDecision:
+    """Why one variable-creating callable of a file is, or is not, a layer (`explain`)."""
+
+    callable: str  # qualname: "model", "TextCNN.__init__"
+    line: int
+    wrapped: bool
+    verdict: str  # "wrapped" | "helper" | "not-a-layer" | "skipped"
+    score: int
+    threshold: int
+    evidence: tuple[Weighed, ...] = ()
+    layer: str | None = None  # the generated class, when wrapped
+
+    @property
+    def advice(self) -> str:
+        return next((item.advice for item in self.evidence if item.veto and item.advice), "")
 
 
 @dataclass(frozen=True)
@@ -136,6 +161,7 @@ class SourceResult:
     compiled: bool = False  # the rewrite compiled `code` itself (CPython accepts it)
     # set by a rewrite asked to learn (runs that write); not part of the answer itself
     fixpoint: Fixpoint | None = field(default=None, compare=False)
+    decisions: tuple[CallableDecision, ...] = ()  # every variable-creating callable's
 
 
 @dataclass(frozen=True)
@@ -151,6 +177,7 @@ class FileResult:
     upgrades: int = 0
     tf1_debt: int = 0
     cached: bool = False
+    decisions: tuple[CallableDecision, ...] = ()
 
 
 @dataclass

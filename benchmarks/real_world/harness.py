@@ -64,14 +64,6 @@ class ModelSpec:
             table["training"] = list(self.training)
         return table
 
-    def nested_inputs(self) -> list[str]:
-        """Inputs given as nested tables (a dict of tensors), which verify cannot feed."""
-        return [
-            name
-            for name, value in self.inputs.items()
-            if isinstance(value, dict) and "dtype" not in value
-        ]
-
 
 @dataclass
 class Manifest:
@@ -683,10 +675,6 @@ def run_repo(
             continue
         if file.relative_to(migrated).as_posix() in result.compile_failures:
             model.reason = "migrated module does not compile"
-        nested = spec.nested_inputs()
-        if nested:
-            model.reason = f"verify cannot feed nested inputs ({', '.join(nested)})"
-            continue
         key = keys.get((str(file.resolve()), spec.qualname))
         if key is not None:
             coordinates[model.name] = (key[2], key[3])
@@ -752,7 +740,7 @@ def direct_runs(
     coordinates: dict[str, tuple[str, str]],
     log: Any,
 ) -> None:
-    """Step 2 for wrapped models verify did not run (nested inputs, spec it refused)."""
+    """Step 2 for wrapped models verify did not run (a spec it refused, no discovery)."""
     jobs = {}
     for spec, model in zip(manifest.models, models):
         if model.wrapper and model.runs is None:

@@ -21,8 +21,13 @@ __all__ = [
     "MigratedModule",
     "DeterministicRandomTestTool",
     "tensor_name",
+    "placeholder",
+    "placeholder_with_default",
+    "feed_placeholders",
     "layers",
     "nn",
+    "contrib",
+    "slim",
 ]
 
 # public name -> submodule that defines it (filled in by the modules' owners)
@@ -38,8 +43,12 @@ _EXPORTS = {
     "MigratedModule": "tf1compat.migrated",
     "DeterministicRandomTestTool": "tf1compat.determinism",
     "tensor_name": "tf1compat.utils",
+    "placeholder": "tf1compat.placeholders",
+    "placeholder_with_default": "tf1compat.placeholders",
+    "feed_placeholders": "tf1compat.placeholders",
 }
-_SUBMODULES = {"layers", "nn"}
+_SUBMODULES = {"layers", "nn", "contrib", "slim"}  # ``tf1compat.contrib.layers.x`` after
+# a bare ``import tf1compat`` works, as ``tf.contrib.layers.x`` did after ``import tensorflow``
 
 
 def __getattr__(name: str):

@@ -71,6 +71,10 @@ def run_job(job):
         try:
             args = {name: eval(expr, vars(module)) for name, expr in spec.get("args", {}).items()}
             owner = [args.pop("self")] if "self" in args else []
+            # spec args name the original's parameters; `tf1migrate_renames` says which the
+            # wrapper stores under another name (`name` -> `tf1_name`)
+            renamed = {old: new for new, old in getattr(cls, "tf1migrate_renames", {}).items()}
+            args = {renamed.get(name, name): value for name, value in args.items()}
             layer = cls(*owner, **args)
             rng = np.random.RandomState(0)
             specs = sorted(spec.get("inputs", {}).items())

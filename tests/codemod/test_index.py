@@ -93,6 +93,81 @@ def test_tensor_and_configuration_parameters():
     assert discriminator.config_params == ("reuse",)
 
 
+def test_a_scope_values_list_marks_its_entries_as_tensors():
+    # slim's resnet_v1 shape: `inputs` only reaches the scope's values list and helpers the
+    # index cannot see into, so the values list is its one evidence of being a tensor
+    source = """
+import tensorflow as tf
+from tensorflow.contrib.slim.nets import resnet_utils
+
+def resnet(inputs, blocks, num_classes=None, scope=None):
+    with tf.variable_scope(scope, "resnet", [inputs]) as sc:
+        net = resnet_utils.stack_blocks_dense(inputs, blocks)
+        w = tf.get_variable("w", [8, num_classes])
+        return tf.matmul(net, w)
+
+def resnet_50(inputs, num_classes=None, scope="resnet_50"):
+    return resnet(inputs, [1, 2], num_classes=num_classes, scope=scope)
+
+def head(features, units, scope=None):
+    with tf.name_scope(scope, "head", values=[features]):
+        return tf.layers.dense(units, 3)
+"""
+    index = index_of({"nets/__init__.py": "", "nets/resnet.py": source})
+    roots = {root.qualname: root for root in index.roots_in("nets.resnet")}
+    assert roots["resnet_50"].tensor_params == ("inputs",)  # flows into the values list
+    assert roots["resnet_50"].config_params == ("num_classes", "scope")
+    assert "features" in roots["head"].tensor_params
+
+
+def test_what_a_caller_passes_to_a_literal_defaulted_parameter_is_configuration():
+    # facenet's inference(images, keep_probability, ...) hands keep_probability to the net's
+    # dropout_keep_prob=0.8: a hyperparameter, so a constructor argument, not a call input
+    source = """
+import tensorflow as tf
+import tensorflow.contrib.slim as slim
+
+def net(inputs, is_training=True, dropout_keep_prob=0.8, scope="Net"):
+    with tf.variable_scope(scope, "Net", [inputs]):
+        x = slim.conv2d(inputs, 8, 3)
+        return slim.dropout(x, dropout_keep_prob, is_training=is_training)
+
+def inference(images, keep_probability, phase_train=True):
+    return net(images, is_training=phase_train, dropout_keep_prob=keep_probability)
+"""
+    index = index_of({"models/__init__.py": "", "models/net.py": source})
+    root = next(r for r in index.roots_in("models.net") if r.qualname == "inference")
+    assert root.tensor_params == ("images",)
+    assert "keep_probability" in root.config_params
+
+
+def test_a_function_chosen_into_a_local_is_called_and_a_dropout_rate_is_configuration():
+    # transformer-xl: `lookup_fn = (tpu_lookup if use_tpu else gpu_lookup); lookup_fn(...)`
+    source = """
+import tensorflow as tf
+
+def gpu_lookup(x, n_token, d_embed, scope="emb"):
+    with tf.variable_scope(scope):
+        table = tf.get_variable("lookup_table", [n_token, d_embed])
+        return tf.nn.embedding_lookup(table, x)
+
+def tpu_lookup(x, n_token, d_embed, scope="emb"):
+    with tf.variable_scope(scope):
+        table = tf.get_variable("lookup_table", [n_token, d_embed])
+        return tf.matmul(tf.one_hot(x, n_token), table)
+
+def transformer(dec_inp, n_token, d_embed, dropout, is_training, use_tpu=False):
+    lookup_fn = tpu_lookup if use_tpu else gpu_lookup
+    embeddings = lookup_fn(x=dec_inp, n_token=n_token, d_embed=d_embed)
+    return tf.layers.dropout(embeddings, dropout, training=is_training)
+"""
+    index = index_of({"txl/__init__.py": "", "txl/model.py": source})
+    roots = {root.qualname: root for root in index.roots_in("txl.model")}
+    assert set(roots) == {"transformer"}  # both lookups run inside it
+    assert roots["transformer"].tensor_params == ("dec_inp",)
+    assert {"n_token", "d_embed", "dropout"} <= set(roots["transformer"].config_params)
+
+
 def test_common_call_site_scope_is_reproduced_only_when_every_site_agrees():
     index = index_of(GAN)
     roots = {r.qualname: r for r in index.roots_in("gan.model")}

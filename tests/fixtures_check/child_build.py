@@ -107,7 +107,81 @@ def build_root(module, key, spec, training, seed=0):
     tensors = {name: make_input(s, rng) for name, s in sorted(spec.get("inputs", {}).items())}
     if spec.get("builder"):  # a builder returns the network function: call it on the inputs
         return fetches_of(target(**config)(**tensors))
+    if inspect.isclass(target):
+        return fetches_of(build_object(target, config, tensors))
     return fetches_of(target(**config, **tensors))
+
+
+def build_object(cls, config, tensors):
+    """A model class: the inputs its constructor takes go there; the others are either its
+    own placeholders, which the inputs replace by the name each is assigned to (the feed key
+    of ``tf1migrate.classflow``; a placeholder of known shape the spec does not give is zeros,
+    as in the wrapper), or the inputs of the forward method the wrapper's call runs
+    (``predict(waveform)``, ``__call__(inputs)``). Without a forward method the result is the
+    object's tensor attributes that no unfed placeholder feeds."""
+    import sys
+
+    from tf1migrate.verify.feeding import assigned_key
+
+    accepted = inspect.signature(cls).parameters
+    rest = {n: t for n, t in tensors.items() if n not in accepted}
+    v1 = tf.compat.v1
+    original = v1.placeholder
+    replaced = []
+
+    def placeholder(dtype, shape=None, name=None):
+        caller = sys._getframe(1)
+        key = assigned_key(caller.f_code.co_filename, caller.f_lineno)
+        if key in rest:
+            replaced.append(tf.identity(tf.cast(rest[key], dtype)))
+            return replaced[-1]
+        known = shape is not None and tf.TensorShape(shape).is_fully_defined()
+        if key is not None and known:  # a state input the wrapper feeds zeros by default
+            replaced.append(tf.zeros(shape, dtype))
+            return replaced[-1]
+        return original(dtype, shape=shape, name=name)
+
+    v1.placeholder = placeholder
+    try:
+        obj = cls(**config, **{n: t for n, t in tensors.items() if n in accepted})
+    finally:
+        v1.placeholder = original
+    if replaced:
+        return _fed_attributes(obj, {id(t) for t in replaced})
+    for name in ("__call__", *sorted(dir(obj))):
+        method = getattr(obj, name, None)
+        if (name.startswith("_") and name != "__call__") or not callable(method):
+            continue
+        try:
+            parameters = inspect.signature(method).parameters
+        except (TypeError, ValueError):
+            continue
+        if rest and set(rest) <= set(parameters):
+            return method(**rest)
+    return obj
+
+
+def _fed_attributes(obj, inputs):
+    """``{attribute: tensor}`` for the object's tensors that need no placeholder left unfed
+    (the inputs themselves left out)."""
+    found = {}
+    for name, value in sorted(vars(obj).items()):
+        if isinstance(value, tf.Tensor) and id(value) not in inputs and not _needs_feed(value):
+            found[name] = value
+    return found
+
+
+def _needs_feed(tensor):
+    seen, stack = set(), [tensor.op]
+    while stack:
+        op = stack.pop()
+        if id(op) in seen:
+            continue
+        seen.add(id(op))
+        if op.type in ("Placeholder", "PlaceholderWithDefault"):
+            return True
+        stack.extend(t.op for t in op.inputs)
+    return False
 
 
 def summarize(report):

@@ -87,3 +87,30 @@ def test_lstm_cell_names_under_dynamic_rnn(oracle):
 )
 def test_alias_modules_all_reach_tensorflow(oracle, key, expected):
     assert list(variables(oracle, f"aliases:{key}")) == expected
+
+
+def test_slim_vgg_uses_slim_checkpoint_names_and_end_points(oracle):
+    names = variables(oracle, "slimnets:nets.vgg:vgg_small", "training=true")
+    assert names["vgg_small/conv1/conv1_1/weights"][0] == [3, 3, 3, 8]
+    assert "vgg_small/conv1/conv1_1/biases" not in names  # batch norm replaces the bias
+    assert names["vgg_small/conv1/conv1_2/BatchNorm/moving_mean"][2] is False
+    assert names["vgg_small/conv3/conv3_2/weights"][0] == [1, 1, 32, 32]
+    assert names["vgg_small/fc/fc_1/weights"][0] == [2 * 2 * 32, 64]
+    assert names["vgg_small/logits/biases"][0] == [5]
+    reports = oracle["fixture:slimnets:nets.vgg:vgg_small"]
+    assert [reports[label]["update_ops"] for label in ("training=false", "training=true")] == [0, 12]
+    assert reports["training=true"]["regularization_losses"] == 6 + 3  # convs, fc_1, fc_2, logits
+    outputs = reports["training=true"]["outputs"]
+    assert outputs["0"] == [[2, 5], "float32"]
+    assert {"1/vgg_small/conv1/conv1_2", "1/vgg_small/pool3", "1/predictions"} <= set(outputs)
+
+
+def test_slim_resnet_stacks_units_with_projection_shortcuts(oracle):
+    names = variables(oracle, "slimnets:nets.resnet:resnet_small", "training=true")
+    assert names["resnet_small/conv1/weights"][0] == [3, 3, 3, 16]
+    assert "resnet_small/block1/unit/unit_1/shortcut/weights" not in names  # same depth, stride 1
+    assert names["resnet_small/block2/unit/unit_1/shortcut/weights"][0] == [1, 1, 16, 32]
+    assert names["resnet_small/block2/unit/unit_2/conv2/BatchNorm/gamma"][2] is True
+    assert names["resnet_small/logits/weights"][0] == [1, 1, 32, 10]
+    reports = oracle["fixture:slimnets:nets.resnet:resnet_small"]
+    assert [reports[label]["update_ops"] for label in ("training=false", "training=true")] == [0, 20]

@@ -56,6 +56,17 @@ def build(mod):
     images, labels, loss, train_op = mod.build_train_graph()
     return {}
 """),
+    **{
+        f"fixtures-train-slimnets-{model}": training_case("slimnets", "train", f"""
+FEED = {{"images:0": np.ones([2, 16, 16, 3], np.float32), "labels:0": np.array([0, 1], np.int32)}}
+
+
+def build(mod):
+    _, _, loss, _ = mod.build_train_graph(model={model!r}, batch_size=2)
+    return {{"loss": loss}}
+""")
+        for model in ("resnet", "vgg")
+    },
     "fixtures-train-bert-classifier": training_case("bert", "run_classifier", """
 def build(mod):
     config = mod.modeling.tiny_config()
@@ -98,3 +109,14 @@ def test_bert_classifier_builds_head_and_adam_slots(oracle):
     assert {"output_weights", "output_bias", "global_step"} <= set(names)
     assert {"bert/pooler/dense/kernel/Adam", "bert/pooler/dense/kernel/Adam_1"} <= set(names)
     assert result["outputs"] == {"logits": [2, 2]}
+
+
+def test_slimnets_training_graph_has_momentum_slots_and_weight_decay(oracle):
+    resnet = oracle["fixtures-train-slimnets-resnet"]["variables"]
+    vgg = oracle["fixtures-train-slimnets-vgg"]["variables"]
+    assert "resnet_small/block2/unit/unit_1/shortcut/weights/Momentum" in resnet
+    assert "vgg_small/fc/fc_1/weights/Momentum" in vgg
+    for names in (resnet, vgg):
+        assert "global_step" in names
+        assert not any(n.endswith("moving_mean/Momentum") for n in names)  # statistics: no slots
+    assert oracle["fixtures-train-slimnets-vgg"]["outputs"] == {"loss": []}  # a scalar

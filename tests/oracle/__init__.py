@@ -34,8 +34,12 @@ from pathlib import Path
 
 RUNNER = Path(__file__).with_name("runner.py")
 CACHE_DIR = Path(os.environ.get("TF1MIGRATE_ORACLE_CACHE", Path(__file__).parents[2] / ".oracle_cache"))
-#: Bump when runner.py changes in a way that changes results.
-RUNNER_VERSION = hashlib.sha256(RUNNER.read_bytes()).hexdigest()[:12]
+#: The child's own code: runner.py and the tf.contrib binding it installs (verify's), so a
+#: change to either recomputes the cached results (failures included).
+CONTRIB_BINDING = Path(__file__).parents[2] / "tf1migrate" / "verify" / "contrib_reference.py"
+RUNNER_VERSION = hashlib.sha256(
+    RUNNER.read_bytes() + b"\0" + CONTRIB_BINDING.read_bytes()
+).hexdigest()[:12]
 
 
 class OracleError(AssertionError):

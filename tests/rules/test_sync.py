@@ -34,6 +34,19 @@ def test_checked_in_symbols_match_installed_tensorflow() -> None:
     assert done.returncode == 0, done.stdout + done.stderr[-2000:]
 
 
+@pytest.mark.skipif(
+    importlib.util.find_spec("tensorflow") is None, reason="TensorFlow is not installed"
+)
+def test_checked_in_contrib_pack_matches_the_runtime_exports() -> None:
+    """rules/contrib.toml maps exactly what tf1compat.slim / tf1compat.contrib export."""
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    script = ROOT / "scripts" / "sync_contrib.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--check"], capture_output=True, text=True, env=env
+    )
+    assert done.returncode == 0, done.stdout + done.stderr[-2000:]
+
+
 def test_render_is_sorted_valid_toml_with_header() -> None:
     sync = _load_script()
     tables = {

@@ -19,22 +19,12 @@ import tensorflow as tf
 
 from tests.runtime_layers.harness import PRELUDE, assert_close, graph_report
 
-#: Oracle-side prelude: tensorflow.python.layers lazily imports ``tf_keras.legacy_tf_layers``,
-#: which tf-keras 2.21 ships as ``tf_keras.src.legacy_tf_layers``; alias it so the genuine
-#: tf_slim (which builds on tensorflow.python.layers) runs unchanged.
+#: Oracle-side prelude: the genuine tf_slim, importable on tf-keras 2.21 as verify's
+#: reference child imports it (tf1migrate.verify.contrib_reference.genuine_tf_slim).
 GENUINE_SLIM = """
 def genuine_slim():
-    import importlib, sys
-    from tensorflow.python.framework import ops
-    if not hasattr(ops, "Tensor"):  # tf_slim 1.1.0 spells tf.Tensor as ops.Tensor
-        ops.Tensor = tf.Tensor
-    for name in ("", ".base", ".core", ".convolutional", ".normalization", ".pooling"):
-        sys.modules.setdefault(
-            "tf_keras.legacy_tf_layers" + name,
-            importlib.import_module("tf_keras.src.legacy_tf_layers" + name),
-        )
-    import tf_slim
-    return tf_slim
+    from tf1migrate.verify.contrib_reference import genuine_tf_slim
+    return genuine_tf_slim()
 """
 
 

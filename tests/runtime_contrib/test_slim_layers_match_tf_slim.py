@@ -180,6 +180,85 @@ def model(slim):
 """,
         updates=True,
     ),
+    "batch-norm-param-initializers-zero-debias": Case(
+        """
+def model(slim):
+    x = const(4, 3, 3, 2)
+    init = {"beta": tf.compat.v1.constant_initializer(0.1),
+            "gamma": tf.compat.v1.constant_initializer(1.5),
+            "moving_mean": tf.compat.v1.constant_initializer(0.2),
+            "moving_variance": tf.compat.v1.constant_initializer(2.0)}
+    a = slim.batch_norm(x, scale=True, param_initializers=init, is_training=False)
+    b = slim.batch_norm(x, scale=True, param_initializers=init, decay=0.9)
+    c = slim.batch_norm(x, fused=False, zero_debias_moving_mean=True, decay=0.8)
+    return {"a": a, "b": b, "c": c}
+""",
+        updates=True,
+        deterministic_init=True,
+    ),
+    "batch-norm-batch-weights": Case(
+        """
+def model(slim):
+    x = const(5, 3)
+    weights = tf.constant([0.1, 0.5, 1.0, 2.0, 0.0])
+    a = slim.batch_norm(x, batch_weights=weights, decay=0.9)
+    b = slim.batch_norm(const(5, 2, 2, 3, seed=1), batch_weights=weights, decay=0.7, scale=True)
+    return {"a": a, "b": b}
+""",
+        updates=True,
+    ),
+    "batch-norm-renorm": Case(
+        """
+def model(slim):
+    x = const(6, 2, 2, 3)
+    a = slim.batch_norm(x, renorm=True, renorm_decay=0.9, decay=0.9, scale=True)
+    b = slim.batch_norm(x, renorm=True, fused=False,
+                        renorm_clipping={"rmax": 1.5, "rmin": 0.5, "dmax": 0.3})
+    return {"a": a, "b": b}
+""",
+        updates=True,
+    ),
+    "batch-norm-nchw": Case(
+        """
+def model(slim):
+    x = const(4, 3, 2, 2)   # NCHW: 3 channels
+    a = slim.batch_norm(x, data_format="NCHW", scale=True, decay=0.9)
+    b = slim.batch_norm(x, data_format="NCHW", fused=False, decay=0.8)
+    c = slim.batch_norm(x, data_format="NCHW", is_training=False)
+    return {"a": a, "b": b, "c": c}
+""",
+        updates=True,
+    ),
+    "conv-pool-nchw-3d-and-activations": Case(
+        """
+def model(slim):
+    x = const(2, 3, 6, 6)   # NCHW
+    a = slim.conv2d(x, 4, [3, 3], data_format="NCHW")
+    b = slim.max_pool2d(a, [2, 2], data_format="NCHW")
+    c = slim.avg_pool2d(x, [3, 3], stride=1, padding="SAME", data_format="NCHW")
+    v = const(2, 4, 4, 4, 2, seed=1)
+    d = slim.conv3d_transpose(v, 3, [2, 2, 2], stride=2)
+    e = slim.max_pool3d(v, [2, 2, 2])
+    f = slim.avg_pool3d(v, [2, 2, 2], stride=1, padding="SAME")
+    g = slim.elu(const(3, 4, seed=2), 5)
+    h = slim.relu(const(3, 4, seed=3), 2, scope="r")
+    return {"a": a, "b": b, "c": c, "d": d, "e": e, "f": f, "g": g, "h": h}
+"""
+    ),
+    "zero-regularizers-and-one-hot-values": Case(
+        """
+def model(slim):
+    x = const(3, 4)
+    a = slim.fully_connected(x, 2, weights_regularizer=slim.l2_regularizer(0.0),
+                             biases_regularizer=slim.l1_l2_regularizer(0.0, 0.0))
+    b = slim.conv2d(const(1, 4, 4, 2, seed=1), 2, [1, 1],
+                    weights_regularizer=slim.l1_regularizer(0.0))
+    c = slim.one_hot_encoding(tf.constant([[0, 3], [2, 1]]), 4, on_value=2.0, off_value=-1.0)
+    d = slim.fully_connected(x, 3, weights_regularizer=slim.sum_regularizer(
+        [slim.l1_regularizer(0.1), slim.l2_regularizer(0.0)]))
+    return {"a": a, "b": b, "c": c, "d": d}
+"""
+    ),
     "layer-norm-axes": Case(
         """
 def model(slim):

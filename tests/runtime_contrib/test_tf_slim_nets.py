@@ -20,6 +20,8 @@ from tests.runtime_contrib.harness import GENUINE_SLIM
 from tests.runtime_contrib.slim_redirect import load_net
 from tests.runtime_layers.harness import assert_close
 
+NET_TOLERANCE = 1e-5
+
 v1 = tf.compat.v1
 
 FILL = '''
@@ -200,7 +202,12 @@ def test_decorated_keras3_layer_matches_genuine_tf_slim(oracle, name, in_functio
         v.assign(ns["fill_value"](n, v.shape.as_list()))
     outputs = call(images)
     assert list(outputs) == ["logits", *reference["end_points"]]
-    assert_close({k: np.asarray(t) for k, t in outputs.items()}, reference["outputs"], "outputs")
+    # 50-100 float32 layers deep, eager kernels sum in another order than the graph's (and
+    # oneDNN's order follows the thread count, so the machine's load): 1e-5, the yardstick's
+    # bound, not the 1e-6 of a single op
+    assert_close(
+        {k: np.asarray(t) for k, t in outputs.items()}, reference["outputs"], "outputs", NET_TOLERANCE
+    )
     np.testing.assert_allclose(
         sorted(float(x) for x in layer.losses), sorted(reference["reg_losses"]), rtol=1e-5, atol=1e-7
     )

@@ -132,14 +132,16 @@ def graph_report(
     }
 
 
-def assert_close(actual: Mapping[str, Any], expected: Mapping[str, Any], what: str) -> None:
+def assert_close(
+    actual: Mapping[str, Any], expected: Mapping[str, Any], what: str, tolerance: float = TOLERANCE
+) -> None:
     assert sorted(actual) == sorted(expected), f"{what}: keys differ"
     for key, value in expected.items():
         got = np.asarray(actual[key])
         expected_shape = np.shape(value)
         assert got.shape == expected_shape, f"{what}[{key}]: shape {got.shape} != {expected_shape}"
         diff = float(np.max(np.abs(got - value))) if got.size else 0.0
-        assert diff <= TOLERANCE * max(1.0, float(np.max(np.abs(value))) if got.size else 1.0), (
+        assert diff <= tolerance * max(1.0, float(np.max(np.abs(value))) if got.size else 1.0), (
             f"{what}[{key}]: max abs diff {diff}"
         )
 

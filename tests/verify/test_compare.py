@@ -72,3 +72,34 @@ def test_layer_variable_absent_from_checkpoint_is_missing():
     assert result.messages == [
         "missing from the checkpoint: model/dense/bias [8] (closest checkpoint entry: model/dense/kernel [4, 8])"
     ]
+
+
+def test_trainable_collection_that_disagrees_with_the_flag_is_a_note_not_a_mismatch():
+    """facenet's squeezenet puts its batch-norm moving averages in TF1's trainable collection
+    (variables_collections=[TRAINABLE_VARIABLES]) though they are created not trainable; a
+    frozen variable is taken out of it. The migrated layer follows the created flag."""
+    moving = VariableInfo("net/bn/moving_mean", (8,), "float32", False, in_trainable_collection=True)
+    frozen = VariableInfo("net/dense/kernel", (4, 8), "float32", True, in_trainable_collection=False)
+    migrated = [var("net/bn/moving_mean", [8], trainable=False), var("net/dense/kernel", [4, 8])]
+    result = compare_variables([moving, frozen], migrated)
+    assert result.ok
+    assert result.notes == [
+        (
+            "1 variable created not trainable but in the TF1 graph's trainable collection "
+            "(variables_collections?); the migrated layer keeps them not trainable: "
+            "net/bn/moving_mean"
+        ),
+        (
+            "1 variable created trainable but not in the TF1 graph's trainable collection "
+            "(removed to freeze them?); the migrated layer trains them, freeze them there if "
+            "that was meant: net/dense/kernel"
+        ),
+    ]
+    many = [VariableInfo(f"bn{i}/moving_mean", (2,), "float32", False, True) for i in range(6)]
+    (note,) = compare_variables(many, [var(v.name, [2], trainable=False) for v in many]).notes
+    assert note.startswith("6 variables created not trainable") and note.endswith(
+        "bn0/moving_mean, bn1/moving_mean, bn2/moving_mean, bn3/moving_mean and 2 more"
+    )
+    assert VariableInfo.from_json(
+        {"name": "a", "shape": [1], "dtype": "float32", "trainable": False, "in_trainable_collection": True}
+    ) == VariableInfo("a", (1,), "float32", False, True)

@@ -96,7 +96,9 @@ def test_spec_inferred_from_placeholder_call_site(run):
 def test_layer_without_spec_gets_the_snippet_to_add(run):
     layer = run["layers"]["net:HeadLayer"]
     assert layer.status is Status.NOT_VERIFIED
-    assert layer.messages[0].startswith("not verified: no input spec (missing classes, features)")
+    # `features` flows into tf.layers.dense (rank 2); nothing says what `classes` is
+    assert layer.messages[0].startswith("not verified: no input spec (missing classes)")
+    assert "# found in the code (body)" in layer.snippet
     table = tomllib.loads(layer.snippet)["tool"]["tf1migrate"]["verify"]["net:head"]
     assert table == {"args": {"classes": "<python expression>"}, "inputs": {"features": "float32[2, 8]"}}
 

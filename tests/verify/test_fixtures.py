@@ -18,27 +18,21 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 # One repo per kind of root: get_variable helpers and dict outputs (gpt2), tf.layers with batch
 # norm, dropout and make_template (cnn), RNN cells (lstm), methods with a `self` spec (dcgan),
 # a graph-building __init__ whose helpers read tensor.name (bert), every import alias with a
-# module-level tf.disable_v2_behavior() (aliases).
-REPOS = ("gpt2", "cnn", "lstm", "dcgan", "bert", "aliases")
-# The slim layers (aliases/nets/slim_*.py): their TF1 original imports tf.contrib.slim, which
+# module-level tf.disable_v2_behavior() (aliases), slim nets with batch norm, repeat/stack,
+# arg_scope functions and end points (slimnets), classes wrapped as a whole: placeholders made
+# in __init__ fed from the call (classes), forward methods of variable-holding objects (graphs).
+REPOS = ("gpt2", "cnn", "lstm", "dcgan", "bert", "aliases", "slimnets", "classes", "graphs")
+# The slim layers (aliases/nets/slim_*.py, slimnets): their TF1 originals use tf.contrib, which
 # the reference binds to the genuine tf-slim; the migrated side runs on tf1compat.slim.
-SLIM_LAYERS = {"nets.slim_from:LenetLayer", "nets.slim_import:SmallVggLayer"}
-# Until the codemod's contrib mapping rewrites these imports in the goldens, the migrated copy
-# gets the rewrite it will make (tf.contrib cannot be imported on TF 2 at all).
-_CONTRIB_IMPORTS = {
-    "import tensorflow.contrib.slim as slim\n": "import tf1compat.slim as slim\n",
-    "from tensorflow.contrib import slim\n": "from tf1compat import slim\n",
+SLIM_LAYERS = {
+    "aliases": {"nets.slim_from:LenetLayer", "nets.slim_import:SmallVggLayer"},
+    "slimnets": {"nets.vgg:VggSmallLayer", "nets.resnet:ResnetSmallLayer"},
 }
 
 
 def migrated_copy(name: str, destination: Path) -> Path:
     shutil.copytree(FIXTURES / "repos" / name, destination)
     shutil.copytree(FIXTURES / "expected" / name, destination, dirs_exist_ok=True)
-    for file in destination.rglob("*.py"):
-        text = file.read_text()
-        for old, new in _CONTRIB_IMPORTS.items():
-            text = text.replace(old, new)
-        file.write_text(text)
     return destination
 
 
@@ -50,8 +44,7 @@ def test_fixture_migration_verifies(name, tmp_path):
     migrated = migrated_copy(name, tmp_path / name)
     result = run_verify([migrated], original=FIXTURES / "repos" / name, training=True, jobs=2)
     assert result.layers, result.messages
-    if name == "aliases":
-        assert SLIM_LAYERS <= {layer.layer for layer in result.layers}
+    assert SLIM_LAYERS.get(name, set()) <= {layer.layer for layer in result.layers}
     for layer in result.layers:
         assert layer.status is Status.VERIFIED, (layer.layer, layer.messages)
         assert layer.reference is ReferenceKind.GRAPH_TF_KERAS

@@ -56,3 +56,58 @@ def test_repo_root_init_verifies_against_head(tmp_path):
     (layer,) = result.layers
     assert layer.status is Status.VERIFIED, layer.messages
     assert result.exit_code == 0
+
+
+ORIGINAL_MODEL = '''
+import tensorflow as tf
+
+from pkgrepo import helpers  # the repository's modules import each other through its name
+
+
+def block(x):
+    with tf.variable_scope("block"):
+        return tf.layers.dense(x, helpers.WIDTH, name="fc")
+'''
+
+MIGRATED_MODEL = '''
+import tensorflow as tf
+import tf1compat
+
+from pkgrepo import helpers
+
+
+def block(x):
+    with tf.compat.v1.variable_scope("block"):
+        return tf1compat.layers.dense(x, helpers.WIDTH, name="fc")
+
+
+class BlockLayer(tf1compat.MigratedLayer):
+    tf1migrate_wraps = "block"
+
+    @tf1compat.track_tf1_style_variables
+    def call(self, x, training=None):
+        return block(x)
+'''
+
+
+@pytest.mark.slow
+def test_root_package_imported_by_its_name_from_a_temporary_export(tmp_path):
+    """ALBERT's layout: the root is a package whose modules say `from albert import modeling`.
+    The reference is a `git archive` in a temporary directory of another name: the root is
+    importable as `pkgrepo` on both sides all the same."""
+    repo = tmp_path / "pkgrepo"
+    repo.mkdir()
+    (repo / "__init__.py").write_text("")
+    (repo / "helpers.py").write_text("WIDTH = 3\n")
+    (repo / "model.py").write_text(ORIGINAL_MODEL)
+    (repo / "pyproject.toml").write_text(
+        '[tool.tf1migrate.verify."model:block"]\ninputs = { x = "float32[2, 5]" }\n'
+    )
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "TF1 original")
+    (repo / "model.py").write_text(MIGRATED_MODEL)
+    result = run_verify([repo])
+    (layer,) = result.layers
+    assert layer.status is Status.VERIFIED, layer.messages
+    assert layer.params == 5 * 3 + 3 and result.exit_code == 0

@@ -3,6 +3,8 @@ its child: each such layer gets its own error and the run goes on."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.verify.repos import write
@@ -82,6 +84,9 @@ def test_fault_is_a_per_layer_error(result, fault):
     assert layer.status is Status.ERROR
     migrated_side = [m for m in layer.messages if m.startswith("migrated child failed")]
     assert migrated_side and EXPECTED[fault] in migrated_side[0], layer.messages
+    if fault in ("raises", "exits"):  # the one-line summary names the user's file and line
+        headline = migrated_side[0].splitlines()[0]
+        assert re.search(rf"\({fault}\.py:\d+\)$", headline), headline
 
 
 @pytest.mark.slow

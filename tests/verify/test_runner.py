@@ -4,10 +4,14 @@ a malformed or misspelled spec, a layer without spec."""
 from __future__ import annotations
 
 from tests.verify.repos import write, write_pair
-from tf1migrate.verify import run_verify
+from tf1migrate.verify import run_verify, schedule, workers
 from tf1migrate.verify.discover import discover_wrappers
 from tf1migrate.verify.model import Status
 from tf1migrate.verify.runner import unused_spec_messages
+
+
+def _no_child(*args, **kwargs):
+    raise AssertionError("a layer that cannot run must not start a child process")
 
 
 def test_empty_run_fails_unless_allowed(tmp_path):
@@ -55,8 +59,11 @@ def test_misspelled_spec_key_is_pointed_out(tmp_path):
     assert message.endswith('[tool.tf1migrate.verify."net:mpl"] matches no generated wrapper (closest: net:mlp)')
 
 
-def test_layer_without_spec_is_not_verified_without_running_a_child(tmp_path):
+def test_layer_without_spec_is_not_verified_without_running_a_child(tmp_path, monkeypatch):
     original, migrated = write_pair(tmp_path)
+    monkeypatch.setattr(schedule, "run_batch", _no_child)
+    monkeypatch.setattr(workers, "run_batch", _no_child)
+    monkeypatch.setattr(workers, "run_child", _no_child)
     result = run_verify([migrated], original=original, select=["net:HeadLayer"])
     (layer,) = result.layers
     assert layer.status is Status.NOT_VERIFIED and layer.snippet is not None
@@ -76,3 +83,39 @@ def test_repo_root_init_keeps_modules_relative_to_the_root(tmp_path):
     (layer,) = result.layers
     assert layer.status is Status.NOT_VERIFIED, layer.messages  # planned, not "outside"
     assert "outside" not in " ".join(layer.messages)
+
+
+def test_spec_input_the_wrapper_does_not_take_is_named_without_a_child(tmp_path, monkeypatch):
+    original, migrated = write_pair(tmp_path)
+    write(migrated / "pyproject.toml", '[tool.tf1migrate.verify."net:mlp"]\n'
+          'inputs = { pair = { x = "float32[2, 5]", y = "float32[2, 5]" } }\n')
+    monkeypatch.setattr(schedule, "run_batch", _no_child)
+    result = run_verify([migrated], original=original, select=["net:MlpLayer"])
+    (layer,) = result.layers
+    assert layer.status is Status.ERROR and result.exit_code == 2
+    assert layer.messages == [
+        '[tool.tf1migrate.verify."net:mlp"] inputs: MlpLayer.call takes no input pair (its inputs: x)'
+    ]
+
+
+def test_cli_exit_codes_of_runs_that_verify_nothing(tmp_path):
+    """The real command (no stand-in): no wrappers -> 1 unless --allow-empty; layers that all
+    cannot be checked -> 1 with a message saying nothing was verified."""
+    from click.testing import CliRunner
+
+    from tf1migrate.cli import main
+
+    empty = tmp_path / "empty"
+    write(empty / "plain.py", "x = 1\n")
+    runner = CliRunner()
+    result = runner.invoke(main, ["verify", str(empty)])
+    assert result.exit_code == 1
+    assert "nothing verified: no generated wrappers found under" in result.output
+    assert "--allow-empty" in result.output
+    assert runner.invoke(main, ["verify", str(empty), "--allow-empty"]).exit_code == 0
+    original, migrated = write_pair(tmp_path / "pair")
+    args = ["verify", str(migrated), "--original", str(original), "--select", "net:HeadLayer"]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 1
+    assert "nothing verified: none of the 1 layer(s) could be checked" in result.output
+    assert 'add to' in result.output and '[tool.tf1migrate.verify."net:head"]' in result.output

@@ -104,9 +104,9 @@ def test_snippet_for_a_method_builds_the_instance_as_self():
         call_params=(Param("z", True),),
     )
     snippet = render_snippet(method)
-    assert snippet.splitlines()[1].startswith("# replace each <python expression>")
+    assert snippet.splitlines()[1].startswith("# fill in the blanks: args.self, inputs.z (args: ")
     table = tomllib.loads(snippet)["tool"]["tf1migrate"]["verify"]["model:DCGAN.generator"]
-    assert table == {"args": {"self": "<python expression>"}, "inputs": {"z": "float32[2, 8]"}}
+    assert table == {"args": {"self": "<python expression>"}, "inputs": {"z": "<dtype[shape]>"}}
     spec = parse_call_spec({"args": {"self": "DCGAN()"}, "inputs": {"z": "float32[2, 8]"}}, "k")
     assert missing_arguments(method, spec) == []
 
@@ -175,3 +175,28 @@ def test_nested_inputs_and_literal_args_parse_and_render_back():
     assert reparsed.inputs["features"] == spec.inputs["features"]
     with pytest.raises(SpecError, match=r"inputs\.features\.input_ids"):
         parse_call_spec({"inputs": {"features": {"input_ids": 3}}}, "model:model_fn")
+
+
+def test_snippet_pasted_with_its_blanks_left_in_is_an_error_naming_each():
+    """Ready to paste: valid TOML, what was found filled in, every blank marked; a pasted table
+    still holding a blank says which one instead of failing inside the child."""
+    partial = CallSpec(args={"scope": "'gpt'"}, inputs={"past": TensorSpec("float32", (2, 4))},
+                       source="call-site")
+    snippet = render_snippet(TARGET, partial)
+    assert snippet.splitlines()[1:3] == [
+        "# found in the code (call-site): check what is filled in",
+        (
+            "# fill in the blanks: args.hparams, inputs.X (args: a Python expression evaluated "
+            'in model; inputs: "dtype[d0, d1, ...]", e.g. "float32[2, 8]")'
+        ),
+    ]
+    table = tomllib.loads(snippet)["tool"]["tf1migrate"]["verify"]["model:model"]
+    assert table["args"] == {"scope": "'gpt'", "hparams": "<python expression>"}
+    assert table["inputs"] == {"past": "float32[2, 4]", "X": "<dtype[shape]>"}
+    with pytest.raises(SpecError, match=r'"model:model"\] args\.hparams is still the blank <python expression>: fill it in'):
+        parse_call_spec(table, "model:model")
+    table["args"]["hparams"] = "default_hparams()"
+    with pytest.raises(SpecError, match=r"inputs\.X is still the blank <dtype\[shape\]>"):
+        parse_call_spec(table, "model:model")
+    table["inputs"]["X"] = "int32[2, 8]"
+    assert missing_arguments(TARGET, parse_call_spec(table, "model:model")) == []

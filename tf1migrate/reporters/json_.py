@@ -11,7 +11,7 @@ from typing import Any
 
 from tf1migrate import __version__
 from tf1migrate.reporters import summary_counts, unified_diff
-from tf1migrate.types import Finding, RunResult
+from tf1migrate.types import CallableDecision, Finding, RunResult
 
 SCHEMA_VERSION = 1
 
@@ -24,6 +24,22 @@ def _finding(f: Finding) -> dict[str, Any]:
         "rule": f.rule,
         "message": f.message,
         "severity": f.severity.value,
+    }
+
+
+def _decision(d: CallableDecision) -> dict[str, Any]:
+    return {
+        "callable": d.callable,
+        "line": d.line,
+        "wrapped": d.wrapped,
+        "verdict": d.verdict,
+        "score": d.score,
+        "threshold": d.threshold,
+        "layer": d.layer,
+        "evidence": [
+            {"reason": e.reason, "points": e.points, "veto": e.veto, "advice": e.advice or None}
+            for e in d.evidence
+        ],
     }
 
 
@@ -46,6 +62,7 @@ def as_dict(result: RunResult) -> dict[str, Any]:
                     for g in f.layers
                 ],
                 "findings": [_finding(x) for x in f.findings],
+                "decisions": [_decision(d) for d in f.decisions],
                 "diff": unified_diff(f) or None,
             }
             for f in result.files

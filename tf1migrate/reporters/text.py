@@ -90,10 +90,12 @@ def render(result: RunResult, **_: Any) -> str:
 
 def report(
     result: RunResult, console: Any, *, show_diff: bool = False, quiet: bool = False,
-    statistics: bool = False,
+    statistics: bool = False, decisions: bool = False,
 ) -> None:
-    """Findings (or, with `statistics`, a count per rule), then diffs (in diff mode), then
-    the summary table (not with --quiet, which drops only the table: every finding stays)."""
+    """Findings (or, with `statistics`, a count per rule), then diffs (in diff mode), then,
+    with `decisions` (--verbose), why each variable-creating callable is or is not a layer,
+    then the summary table (not with --quiet, which drops only the table: every finding
+    stays)."""
     if show_diff:
         for file in changed_files(result.files):
             print_diff(console, unified_diff(file))
@@ -107,6 +109,13 @@ def report(
     if result.mode == "check":
         lines += [("would migrate ", file.path, None, "") for file in changed_files(result.files)]
     _write_lines(console, lines)
+    if decisions:
+        from tf1migrate.reporters.decisions import render_files
+
+        explained = render_files(result.files)
+        if explained:
+            console.file.write("\nWhy each variable-creating callable is or is not a layer:\n")
+            console.file.write("".join(line + "\n" for line in explained))
     if not quiet:
         _write_summary(console, _summary_rows(result))
 

@@ -82,6 +82,9 @@ class Context:
         self.count = 0
         self.frames: list[Frame] = [Frame()]
         self.repointed_locals: set[str] = set()  # names bound by imports a rule re-pointed
+        # ORIGINAL module-valued nodes to leave as written (`slim = tf.contrib.slim` whose
+        # uses are not all mapped: the uses move one by one instead)
+        self.kept_module_values: set[int] = set()
         self.uses_tensorflow = bool(resolver.tf_aliases) or bool(resolver.uses_compat_v1)
         self._enabled: dict[str, bool] = {}
         self._references: dict[int, tuple[cst.BaseExpression, tuple[str, str] | None]] = {}

@@ -30,7 +30,7 @@ class RuntimeMapping(Rule):
             new = ctx.tf_expression(mapping.target + ref.symbol[len(prefix) :])
             return keep_parentheses(ref.updated, new)
         module_target = ctx.rules.module_map.get(ref.symbol)  # `tf.layers` used as a value
-        if module_target is not None:
+        if module_target is not None and id(ref.original) not in ctx.kept_module_values:
             if module_rule(ctx, ref.symbol) != self.id or not ctx.enabled(self.id):
                 return None
             ctx.imports.add(module_target.split(".")[0])

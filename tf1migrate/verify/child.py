@@ -65,7 +65,9 @@ def run_item(job: dict[str, Any]) -> dict[str, Any]:
         result = _run(job, stage)
         payload: dict[str, Any] = {"status": "ok", **result}
     except BaseException as exc:  # user code may raise anything, including SystemExit
-        error = describe_exception(exc, stage.name)
+        error = describe_exception(
+            exc, stage.name, user_root=job.get("import_root"), side=job.get("kind", "")
+        )
         payload = {"status": "error", "stage": stage.name, "error": error}
         payload["restart"] = bool(getattr(exc, "tf1migrate_restart", False))
     payload.update(started=started, seconds=time.time() - started)
@@ -88,16 +90,37 @@ def _run(job: dict[str, Any], stage: Stage) -> dict[str, Any]:
     raise ValueError(f"unknown job kind {job['kind']!r}")
 
 
-def describe_exception(exc: BaseException, stage: str) -> str:
-    """``while <stage>: <Type>: <message>`` plus the last lines of the traceback."""
+def describe_exception(
+    exc: BaseException, stage: str, user_root: str | None = None, side: str = ""
+) -> str:
+    """``while <stage>: <Type>: <message> (<file>:<line>)`` on one line, naming the user's file
+    where it raised (relative to ``user_root``), plus the last lines of the traceback."""
+    rest: list[str] = []
     if isinstance(exc, MemoryError):
         headline = f"while {stage}: MemoryError (the memory limit was reached)"
     elif isinstance(exc, SystemExit):
         headline = f"while {stage}: user code called sys.exit({exc.code!r})"
     else:
-        headline = f"while {stage}: {type(exc).__name__}: {clean_message(str(exc))}"
-    if "contrib" in str(exc) and isinstance(exc, AttributeError | ImportError):
-        if importlib.util.find_spec("tf_slim") is None:
+        message = clean_message(str(exc)).splitlines()
+        headline = f"while {stage}: {type(exc).__name__}: {message[0] if message else ''}".rstrip()
+        rest = message[1:]
+    where = user_location(exc, user_root)
+    if where:
+        headline += f" ({where})"
+    text = str(exc)
+    if "'tf1compat' has no attribute 'contrib'" in text:
+        headline += (
+            " (tf1compat.contrib is a subpackage: the migrated module needs `import "
+            "tf1compat.contrib`)"
+        )
+    elif "contrib" in text and isinstance(exc, AttributeError | ImportError):
+        if side == "migrated":
+            headline += (
+                " (the migrated code still uses tensorflow.contrib, which TF 2 does not have: "
+                "tf1compat.contrib / tf1compat.slim stand in for it; run tf1migrate migrate on "
+                "this file again or rewrite that import)"
+            )
+        elif importlib.util.find_spec("tf_slim") is None:
             headline += (
                 " (tf.contrib is gone in TF 2: pip install 'tf1migrate[verify-reference]' for "
                 "tf-slim, or verify this layer against a TF1 checkpoint)"
@@ -105,7 +128,34 @@ def describe_exception(exc: BaseException, stage: str) -> str:
         elif "counterpart" not in headline:
             headline += " (tf.contrib is gone in TF 2: verify this layer against a TF1 checkpoint)"
     frames = "".join(traceback.format_tb(exc.__traceback__)).rstrip().splitlines()
-    return headline + "\n" + "\n".join(frames[-TRACEBACK_LINES:])
+    return "\n".join([headline, *rest, *frames[-TRACEBACK_LINES:]])
+
+
+def user_location(exc: BaseException, user_root: str | None) -> str | None:
+    """``model.py:12``: the innermost traceback frame in the user's tree (or the file a
+    SyntaxError is about), relative to that tree; None when no frame is the user's."""
+    if user_root is None:
+        return None
+    root = os.path.realpath(user_root)
+
+    def relative(filename: str | None) -> str | None:
+        if not filename:
+            return None
+        path = os.path.realpath(filename)
+        if not path.startswith(root + os.sep) or f"{os.sep}site-packages{os.sep}" in path:
+            return None
+        return os.path.relpath(path, root)
+
+    if isinstance(exc, SyntaxError):
+        found = relative(exc.filename)
+        if found is not None:
+            return f"{found}:{exc.lineno}"
+    location = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        found = relative(frame.filename)
+        if found is not None:
+            location = f"{found}:{frame.lineno}"
+    return location
 
 
 def clean_message(message: str) -> str:

@@ -7,7 +7,9 @@ reference binds ``tensorflow`` to ``tensorflow.compat.v1`` before user code is i
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
+import types
 from collections.abc import Iterator
 from typing import Any
 
@@ -31,13 +33,76 @@ def apply_memory_limit(limit_mb: int | None) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def import_user_module(import_root: str, module: str, argv0: str) -> Any:
-    """Import the user's module the way a script in its repository would see it."""
+def import_user_module(
+    import_root: str,
+    module: str,
+    argv0: str,
+    flags: dict[str, list[Any]] | None = None,
+    package: list[str] | None = None,
+) -> Any:
+    """Import the user's module the way a script in its repository would see it: with every
+    flag the repository defines (``flags``: ``{name: [kind, default]}``, read from its
+    ``DEFINE_*`` calls) holding its default, parsed, so ``FLAGS.hidden1`` reads the same
+    whether the flag is defined in this module or in a training script never imported; and,
+    for a repository whose root is a package (``package``: ``[name, root]``), that package
+    importable by its name (see `alias_root_package`)."""
     sys.path.insert(0, import_root)
     sys.argv = [argv0]  # user code often parses argv at import time
+    if flags:
+        define_flags(flags)
+    if package:
+        alias_root_package(*package)
     imported = importlib.import_module(module)
     _mark_absl_flags_parsed()
     return imported
+
+
+def alias_root_package(name: str, root: str) -> None:
+    """Make ``import <name>`` the repository root, for a repository whose root holds an
+    ``__init__.py`` and whose own modules import each other through it (ALBERT's ``from albert
+    import modeling``, run from a checkout named ``albert``): the root is imported as a package
+    of that name, whatever the directory holding it is called (a temporary export)."""
+    if name in sys.modules or not name.isidentifier():
+        return
+    init = f"{root}/__init__.py"
+    spec = importlib.util.spec_from_file_location(name, init, submodule_search_locations=[root])
+    if spec is None or spec.loader is None:
+        return
+    package = importlib.util.module_from_spec(spec)
+    sys.modules[name] = package
+    try:
+        spec.loader.exec_module(package)
+    except Exception:  # noqa: BLE001 - the user's own import will fail and say why
+        del sys.modules[name]
+
+
+_DEFINERS = {
+    "integer": "DEFINE_integer", "float": "DEFINE_float", "boolean": "DEFINE_boolean",
+    "string": "DEFINE_string", "list": "DEFINE_list",
+}  # fmt: skip
+
+
+def define_flags(flags: dict[str, list[Any]]) -> list[str]:
+    """Define each absl flag not yet defined with its default (overridable: the module's own
+    definition, when it is imported, replaces it), then mark FLAGS parsed. Returns the names
+    defined here."""
+    try:
+        from absl import flags as absl_flags
+    except ImportError:  # no absl, no FLAGS to fill
+        return []
+    defined = []
+    for name, (kind, default) in sorted(flags.items()):
+        if name in absl_flags.FLAGS:
+            continue
+        definer = getattr(absl_flags, _DEFINERS.get(kind, "DEFINE_string"))
+        value = list(default) if isinstance(default, list | tuple) else default
+        try:
+            definer(name, value, f"{name} (defined by tf1migrate verify)", allow_override=True)
+        except (absl_flags.Error, TypeError, ValueError):
+            continue  # a flag absl refuses is left to the user's own definition
+        defined.append(name)
+    _mark_absl_flags_parsed()
+    return defined
 
 
 def _mark_absl_flags_parsed() -> None:
@@ -45,6 +110,7 @@ def _mark_absl_flags_parsed() -> None:
     flags = sys.modules.get("absl.flags")
     if flags is not None and not flags.FLAGS.is_parsed():
         flags.FLAGS(sys.argv[:1], known_only=True)
+
 
 
 def resolve_qualname(module: Any, qualname: str) -> Any:
@@ -66,6 +132,30 @@ def evaluate_args(module: Any, args: dict[str, str]) -> dict[str, Any]:
             problem = f"{type(exc).__name__}: {exc}"
             raise ValueError(f"argument {name} = {expression!r} failed: {problem}") from exc
     return values
+
+
+def as_instance(module: Any, job: dict[str, Any], kwargs: dict[str, Any]) -> None:
+    """A method's ``self`` given as a stand-in (a ``SimpleNamespace`` or dict of the attributes
+    the method reads, for a class whose ``__init__`` loads data) becomes an instance of the
+    method's class with those attributes and no ``__init__`` run, on both sides alike: the
+    wrapper calls ``self.gan.generator(...)``, which a namespace does not have, and the
+    method's own calls of ``self.<other method>`` need the class too."""
+    receiver, owner = job.get("receiver"), job.get("owner_class")
+    if not receiver or not owner or receiver not in kwargs:
+        return
+    cls = resolve_qualname(module, owner)
+    value = kwargs[receiver]
+    if not isinstance(cls, type) or isinstance(value, cls):
+        return
+    if isinstance(value, types.SimpleNamespace):
+        attributes = vars(value)
+    elif isinstance(value, dict):
+        attributes = value
+    else:
+        return
+    instance = cls.__new__(cls)
+    instance.__dict__.update(attributes)
+    kwargs[receiver] = instance
 
 
 def make_inputs(inputs: dict[str, dict[str, Any]], seed: int) -> dict[str, np.ndarray]:
@@ -119,9 +209,18 @@ def flatten_outputs(value: Any, is_tensor, path: str = "") -> Iterator[tuple[str
         yield path, value
 
 
-def variable_record(name: str, shape: Any, dtype: str, trainable: bool | None) -> dict[str, Any]:
+def variable_record(
+    name: str,
+    shape: Any,
+    dtype: str,
+    trainable: bool | None,
+    in_trainable_collection: bool | None = None,
+) -> dict[str, Any]:
     dims = [-1 if d is None else int(d) for d in shape]
-    return {"name": name, "shape": dims, "dtype": dtype, "trainable": trainable}
+    record = {"name": name, "shape": dims, "dtype": dtype, "trainable": trainable}
+    if in_trainable_collection is not None and in_trainable_collection != trainable:
+        record["in_trainable_collection"] = in_trainable_collection
+    return record
 
 
 def compare_outputs(

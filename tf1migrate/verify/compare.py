@@ -30,6 +30,7 @@ class Comparison:
     #   unexpected = entries in the layer's scopes that no variable asks for
     messages: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)  # checkpoint entries outside this layer
+    notes: list[str] = field(default_factory=list)  # differences that are not mismatches
 
     @property
     def ok(self) -> bool:
@@ -62,9 +63,43 @@ def compare_variables(
         hint = closest(name, result.missing) or closest(name, list(ref))
         near = _near(f"closest in the {reference_label}", hint, ref)
         result.messages.append(f"unexpected variable {name}{_describe(new[name])}{near}")
+    in_collection: list[str] = []  # created not trainable, in TF1's trainable collection
+    out_of_collection: list[str] = []  # created trainable, not in it (frozen?)
     for name in sorted(set(ref) & set(new)):
         result.messages += _attribute_differences(ref[name], new[name], reference_label)
+        collection = ref[name].in_trainable_collection
+        if collection is not None and new[name].trainable == ref[name].trainable:
+            (in_collection if collection else out_of_collection).append(name)
+    result.notes += _collection_notes(in_collection, out_of_collection)
     return result
+
+
+def _collection_notes(in_collection: list[str], out_of_collection: list[str]) -> list[str]:
+    """Variables created with one trainable flag but put in (or taken out of) TF1's trainable
+    collection: the migrated layer follows the flag they were created with, the TF1 optimizer
+    followed the collection. Worth saying once, not a mismatch (a checkpoint holds neither)."""
+    notes = []
+    if in_collection:
+        notes.append(
+            f"{_count(in_collection)} created not trainable but in the TF1 graph's trainable "
+            "collection (variables_collections?); the migrated layer keeps them not trainable: "
+            f"{_some(in_collection)}"
+        )
+    if out_of_collection:
+        notes.append(
+            f"{_count(out_of_collection)} created trainable but not in the TF1 graph's trainable "
+            "collection (removed to freeze them?); the migrated layer trains them, freeze them "
+            f"there if that was meant: {_some(out_of_collection)}"
+        )
+    return notes
+
+
+def _count(names: list[str]) -> str:
+    return "1 variable" if len(names) == 1 else f"{len(names)} variables"
+
+
+def _some(names: list[str], shown: int = 4) -> str:
+    return ", ".join(names[:shown]) + (f" and {len(names) - shown} more" if len(names) > shown else "")
 
 
 def compare_with_checkpoint(

@@ -8,6 +8,7 @@ from tf1migrate.verify.compare import Comparison, compare_variables, compare_wit
 from tf1migrate.verify.model import ReferenceKind, Status, VariableInfo
 from tf1migrate.verify.planning import LayerPlan
 from tf1migrate.verify.schedule import RunSettings
+from tf1migrate.verify.specs import render_snippet
 
 
 def conclude(plan: LayerPlan, settings: RunSettings) -> None:
@@ -25,6 +26,12 @@ def conclude(plan: LayerPlan, settings: RunSettings) -> None:
     if failures or plan.migrated is None:
         result.status = Status.ERROR
         result.messages += failures or ["the migrated child did not run"]
+        if failures and plan.spec is not None and plan.spec.source != "pyproject":
+            # the inputs were read from the code, not given: they may be what failed
+            result.messages.append(
+                f"the inputs were inferred from the code ({plan.spec.source}); if they are what "
+                f"failed, add a spec to {plan.pyproject}:\n{render_snippet(plan.target, plan.spec)}"
+            )
         return
     answer = plan.migrated.result
     migrated = variables(answer["variables"])
@@ -42,7 +49,7 @@ def conclude(plan: LayerPlan, settings: RunSettings) -> None:
         comparison = compare_variables(variables(plan.reference.result["variables"]), migrated)
     result.missing, result.unexpected = comparison.missing, comparison.unexpected
     result.names_ok = not comparison.missing and not comparison.unexpected
-    result.messages += comparison.messages
+    result.messages += comparison.messages + comparison.notes
     numerics = answer.get("numerics")
     if numerics is not None:
         result.max_abs_diff = numerics.get("max_abs_diff")

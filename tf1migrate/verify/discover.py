@@ -134,6 +134,7 @@ class _WrapperCollector(cst.CSTVisitor):
         call_params, has_training = _call_params(method)
         kwarg, position = _training_mapping(method, wraps)
         outputs = _output_attributes(method, wraps)
+        needs = _output_needs(method, outputs)  # adds the outputs returned conditionally
         init_params = _params(init) if init is not None else ()
         arguments = _argument_mapping(node, method, wraps, self.definitions)
         self.found.append(
@@ -148,12 +149,16 @@ class _WrapperCollector(cst.CSTVisitor):
                 init_params=init_params,
                 call_params=call_params,
                 has_training=has_training,
+                call_takes_kwargs=method.params.star_kwarg is not None,
                 training_kwarg=kwarg,
                 training_position=position,
                 output_attributes=tuple(sorted(outputs.items())),
                 arguments=tuple(arguments.items()),
                 scope_param=_scope_param(method),
                 builder=_is_builder(method, wraps),
+                feeds=tuple(_feeds(method)),
+                output_needs=tuple(sorted(needs.items())),
+                forward=_forward(method),
             )
         )
 
@@ -276,7 +281,7 @@ def _argument_mapping(
     if finder.calls:
         positional = _original_parameters(wraps, definitions)
         index = 0
-        for arg in finder.calls[0].args:
+        for arg in _wrapped_arguments(finder.calls[0], wraps):
             value = arg.value
             stored = (
                 value.attr.value
@@ -377,7 +382,7 @@ def _training_mapping(method: cst.FunctionDef, wraps: str) -> tuple[str | None, 
     method.body.visit(finder)
     for call in finder.calls:
         positional = 0
-        for arg in call.args:
+        for arg in _wrapped_arguments(call, wraps):
             # `training`, or `False if training is None else training`
             uses_training = _mentions(arg.value, "training")
             if arg.keyword is not None:
@@ -388,6 +393,19 @@ def _training_mapping(method: cst.FunctionDef, wraps: str) -> tuple[str | None, 
                     return None, positional
                 positional += 1
     return None, None
+
+
+def _wrapped_arguments(call: cst.Call, wraps: str) -> list[cst.Arg]:
+    """The arguments for the wrapped callable's own parameters: `Model.generator(self.model,
+    z)` passes the owner as `self` first (methods are called through their class)."""
+    func = call.func
+    through_class = (
+        "." in wraps
+        and isinstance(func, cst.Attribute)
+        and isinstance(func.value, cst.Name)
+        and f"{func.value.value}.{func.attr.value}" == wraps
+    )
+    return list(call.args[1:] if through_class and call.args else call.args)
 
 
 def _mentions(node: cst.CSTNode, name: str) -> bool:
@@ -404,6 +422,107 @@ class _NameFinder(cst.CSTVisitor):
         self.found = self.found or node.value == self.name
 
 
+def _feeds(method: cst.FunctionDef) -> list[tuple[str, str]]:
+    """`with tf1compat.feed_placeholders({"input_x": input_x, "flag": <training>}):` →
+    [("input_x", "input_x"), ("flag", "@training")]."""
+    found: list[tuple[str, str]] = []
+    for statement in method.body.body:
+        if not isinstance(statement, cst.With):
+            continue
+        for item in statement.items:
+            call = item.item
+            if not (
+                isinstance(call, cst.Call)
+                and _called_name(call.func) == "feed_placeholders"
+                and call.args
+                and isinstance(call.args[0].value, cst.Dict)
+            ):
+                continue
+            for element in call.args[0].value.elements:
+                if not (
+                    isinstance(element, cst.DictElement)
+                    and isinstance(element.key, cst.SimpleString)
+                ):
+                    continue
+                key = str(element.key.evaluated_value)
+                value = element.value
+                if isinstance(value, cst.Name) and value.value != "training":
+                    found.append((key, value.value))
+                elif _mentions(value, "training"):
+                    found.append((key, "@training"))
+    return found
+
+
+def _output_needs(method: cst.FunctionDef, outputs: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    """`if input_y is not None: outputs["loss"] = built.loss` → {"loss": ("input_y",)}."""
+    needs: dict[str, tuple[str, ...]] = {}
+    for statement in method.body.body:
+        if not isinstance(statement, cst.If):
+            continue
+        given = _not_none_names(statement.test)
+        if given is None:
+            continue
+        for item in _statements(statement.body):
+            if not (isinstance(item, cst.Assign) and len(item.targets) == 1):
+                continue
+            target = item.targets[0].target
+            value = item.value
+            if (
+                isinstance(target, cst.Subscript)
+                and len(target.slice) == 1
+                and isinstance(target.slice[0].slice, cst.Index)
+                and isinstance(target.slice[0].slice.value, cst.SimpleString)
+                and isinstance(value, cst.Attribute)
+            ):
+                key = str(target.slice[0].slice.value.evaluated_value)
+                needs[key] = tuple(given)
+                outputs[key] = value.attr.value
+    return needs
+
+
+def _not_none_names(test: cst.BaseExpression) -> list[str] | None:
+    """`a is not None and b is not None` → ["a", "b"]; None for any other test."""
+    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
+        left, right = _not_none_names(test.left), _not_none_names(test.right)
+        return None if left is None or right is None else left + right
+    if (
+        isinstance(test, cst.Comparison)
+        and isinstance(test.left, cst.Name)
+        and len(test.comparisons) == 1
+        and isinstance(test.comparisons[0].operator, cst.IsNot)
+        and isinstance(test.comparisons[0].comparator, cst.Name)
+        and test.comparisons[0].comparator.value == "None"
+    ):
+        return [test.left.value]
+    return None
+
+
+def _forward(method: cst.FunctionDef) -> str | None:
+    """`return built.predict(x)` → "predict"; `return built(x)` → "__call__"."""
+    built = {
+        t.target.value
+        for item in _statements(method.body)
+        if isinstance(item, cst.Assign)
+        for t in item.targets
+        if isinstance(t.target, cst.Name) and t.target.value == "built"
+    }
+    if not built:
+        return None
+    for item in _statements(method.body):
+        if not (isinstance(item, cst.Return) and isinstance(item.value, cst.Call)):
+            continue
+        func = item.value.func
+        if isinstance(func, cst.Name) and func.value in built:
+            return "__call__"
+        if (
+            isinstance(func, cst.Attribute)
+            and isinstance(func.value, cst.Name)
+            and func.value.value in built
+        ):
+            return func.attr.value
+    return None
+
+
 def _output_attributes(method: cst.FunctionDef, wraps: str) -> dict[str, str]:
     """``{"pooled_output": "pooled_output", ...}`` when ``call`` returns attributes of the object
     the wrapped callable built (a model class such as BERT's), so the reference reads the same."""
@@ -417,19 +536,24 @@ def _output_attributes(method: cst.FunctionDef, wraps: str) -> dict[str, str]:
             for target in item.targets:
                 if finder.calls and isinstance(target.target, cst.Name):
                     assignments[target.target.value] = item.value
+        if isinstance(item, cst.Assign) and isinstance(item.value, cst.Dict):
+            returned = item.value  # `outputs = {...}` ... `return outputs`
         elif isinstance(item, cst.Return) and isinstance(item.value, cst.Dict):
-            for element in item.value.elements:
-                if not isinstance(element, cst.DictElement):
-                    continue
-                if not isinstance(element.key, cst.SimpleString):
-                    continue
-                value = element.value
-                if (
-                    isinstance(value, cst.Attribute)
-                    and isinstance(value.value, cst.Name)
-                    and value.value.value in assignments
-                ):
-                    result[str(element.key.evaluated_value)] = value.attr.value
+            returned = item.value
+        else:
+            continue
+        for element in returned.elements:
+            if not isinstance(element, cst.DictElement):
+                continue
+            if not isinstance(element.key, cst.SimpleString):
+                continue
+            value = element.value
+            if (
+                isinstance(value, cst.Attribute)
+                and isinstance(value.value, cst.Name)
+                and value.value.value in assignments
+            ):
+                result[str(element.key.evaluated_value)] = value.attr.value
     return result
 
 

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from tf1migrate.verify.childlib import (
+    as_instance,
     build_arguments,
     compare_outputs,
     evaluate_args,
@@ -30,7 +31,13 @@ from tf1migrate.verify.childlib import (
 
 def run_migrated(job: dict[str, Any], stage) -> dict[str, Any]:
     stage(f"importing {job['module']}")  # first: it imports TensorFlow and tf1compat itself
-    module = import_user_module(job["import_root"], job["module"], job.get("argv0", job["module"]))
+    module = import_user_module(
+        job["import_root"],
+        job["module"],
+        job.get("argv0", job["module"]),
+        job.get("flags"),
+        job.get("package"),
+    )
     stage("importing TensorFlow")
     import tensorflow as tf
 
@@ -46,10 +53,12 @@ def run_migrated(job: dict[str, Any], stage) -> dict[str, Any]:
     stage("evaluating the configuration arguments")
     wanted = {name: expr for name, expr in job["args"].items() if name in job["init_params"]}
     kwargs = evaluate_args(module, wanted)
+    as_instance(module, job, kwargs)
+    values = evaluate_args(module, job.get("call_args") or {})  # configuration `call` takes
     arrays = make_inputs(job["inputs"], job["seed"])  # the reference makes the same ones
     stage(f"constructing {job['class_name']}")
     layer = getattr(module, job["class_name"])(**kwargs)
-    call = _Caller(tf, layer, arrays, job)
+    call = _Caller(tf, layer, arrays, job, values)
     stage(f"calling {job['class_name']}")
     with contextlib.nullcontext() if job.get("numerics") else zero_initial_values(tf):
         call(job["training"][0] if job["training"] else False)
@@ -67,7 +76,7 @@ def run_migrated(job: dict[str, Any], stage) -> dict[str, Any]:
         result["checkpoint_load"] = _report_dict(report)
     reference = _wait_for_reference(job, stage) if job.get("reference_done") else {}
     if reference.get("weights"):
-        call = _Caller(tf, layer, dict(np.load(reference["inputs"])), job)
+        call = _Caller(tf, layer, dict(np.load(reference["inputs"])), job, values)
         result["numerics"] = _numerics(tf, call, variables, reference, job, stage)
     return result
 
@@ -107,18 +116,28 @@ def _wait_for_reference(job: dict[str, Any], stage) -> dict[str, Any]:
 
 
 class _Caller:
-    """Calls the layer on the seeded inputs: positional up to the first gap, then keywords."""
+    """Calls the layer on the seeded inputs (and the configuration values ``call`` takes):
+    inputs positional up to the first gap, the rest by keyword (Keras 3 takes only tensors
+    by position)."""
 
-    def __init__(self, tf: Any, layer: Any, arrays: dict[str, np.ndarray], job: dict[str, Any]):
+    def __init__(
+        self,
+        tf: Any,
+        layer: Any,
+        arrays: dict[str, np.ndarray],
+        job: dict[str, Any],
+        values: dict[str, Any] | None = None,
+    ):
         self.layer, self.has_training = layer, job["has_training"]
         constants = {path: tf.constant(array) for path, array in arrays.items()}
-        arguments = build_arguments(job, constants)  # dicts / lists as the spec nests them
+        inputs = build_arguments(job, constants)  # dicts / lists as the spec nests them
         self.positional = []
         for name in job["call_params"]:
-            if name not in arguments:
+            if name not in inputs:
                 break
-            self.positional.append(arguments[name])
+            self.positional.append(inputs[name])
         given = set(job["call_params"][: len(self.positional)])
+        arguments = {**inputs, **(values or {})}
         self.keywords = {n: a for n, a in arguments.items() if n not in given}
 
     def __call__(self, training: bool) -> Any:

@@ -51,6 +51,7 @@ class WrapperTarget:
     init_params: tuple[Param, ...] = ()
     call_params: tuple[Param, ...] = ()  # tensor arguments (without self and training)
     has_training: bool = False  # the call method takes `training`
+    call_takes_kwargs: bool = False  # the call method has ``**kwargs``: any input name goes
     training_kwarg: str | None = None  # the wrapped callable's parameter fed from `training`
     training_position: int | None = None  # ... or its positional index in the wrapped call
     # (key, attribute) pairs when `call` returns attributes of an object the wrapped class built
@@ -64,6 +65,14 @@ class WrapperTarget:
     # the wrapped callable builds a function that `call` then applies to the tensors
     # (`network = build(config)`, `return network(x)`)
     builder: bool = False
+    # a class wrapped as a whole: (feed key, call parameter or "@training") for each of its
+    # placeholders `call` feeds (`with tf1compat.feed_placeholders({...}):`)
+    feeds: tuple[tuple[str, str], ...] = ()
+    # (output key, call parameters it needs) for outputs `call` returns only when given them
+    output_needs: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # the method of the built object `call` returns the result of (`built.predict(x)`;
+    # "__call__" for `built(x)`)
+    forward: str | None = None
 
     def original_keyword(self, param: str) -> str:
         """The original's keyword for constructor parameter ``param`` (``tf1_name`` → ``name``)."""
@@ -120,7 +129,7 @@ class CallSpec:
     args: dict[str, str]  # configuration argument -> Python expression (module namespace)
     inputs: dict[str, InputSpec]  # tensor argument -> spec (nested for dict/list arguments)
     training: tuple[bool, ...] = (False,)
-    source: str = "pyproject"  # "pyproject" | "call-site" | "docstring"
+    source: str = "pyproject"  # "pyproject" | "call-site" | "docstring" | "body", joined by +
 
 
 @dataclass(frozen=True)
@@ -130,11 +139,20 @@ class VariableInfo:
     name: str
     shape: tuple[int, ...]
     dtype: str
-    trainable: bool | None  # None: unknown (a checkpoint does not record it)
+    trainable: bool | None  # as created; None: unknown (a checkpoint does not record it)
+    # the TF1 graph's trainable collection, when it disagrees with `trainable`
+    # (`variables_collections=[TRAINABLE_VARIABLES]`, or a variable removed to freeze it)
+    in_trainable_collection: bool | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> VariableInfo:
-        return cls(data["name"], tuple(data["shape"]), data["dtype"], data.get("trainable"))
+        return cls(
+            data["name"],
+            tuple(data["shape"]),
+            data["dtype"],
+            data.get("trainable"),
+            data.get("in_trainable_collection"),
+        )
 
 
 @dataclass

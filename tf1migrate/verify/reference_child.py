@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from tf1migrate.verify.childlib import (
+    as_instance,
     build_arguments,
     evaluate_args,
     flatten_outputs,
@@ -32,6 +33,7 @@ from tf1migrate.verify.childlib import (
     resolve_qualname,
     variable_record,
 )
+from tf1migrate.verify.feeding import feed_values, new_placeholders
 
 _RANDOM_OPS = {
     "RandomUniform", "RandomUniformInt", "RandomStandardNormal", "TruncatedNormal",
@@ -127,20 +129,49 @@ def training_keyword(fn: Any, job: dict[str, Any]) -> str | None:
     return names[position] if position < len(names) else None
 
 
-def as_outputs(returned: Any, job: dict[str, Any]) -> Any:
+def as_outputs(returned: Any, job: dict[str, Any], given: set[str] = frozenset()) -> Any:
     """What to compare: the return value, or the attributes the wrapper returns when the
-    original is a class whose constructor builds the graph (BERT's ``BertModel``)."""
+    original is a class whose constructor builds the graph (BERT's ``BertModel``); those the
+    wrapper returns only when given some inputs (``loss`` with ``input_y``) only then."""
     attributes = job.get("output_attributes") or []
+    needs = job.get("output_needs") or {}
     if attributes and not isinstance(returned, (dict, list, tuple)):
-        return {key: getattr(returned, attribute) for key, attribute in attributes}
+        return {
+            key: getattr(returned, attribute)
+            for key, attribute in attributes
+            if set(needs.get(key, ())) <= given
+        }
     return returned
+
+
+def call_original(fn: Any, kwargs: dict[str, Any], arguments: dict[str, Any], job: dict[str, Any]):
+    """The original called as the wrapper calls it: a builder's function on the inputs; a
+    class wrapped as a whole built from its own parameters (its placeholders are fed later),
+    then, when the wrapper's call runs one, its forward method on the other inputs."""
+    if job.get("builder"):  # `network = build(config)`, then `network(x)`
+        return fn(**kwargs)(**arguments)
+    fed = {source for _, source in job.get("feeds") or []}
+    arguments = {name: value for name, value in arguments.items() if name not in fed}
+    forward = job.get("forward")
+    if not inspect.isclass(fn) or not forward:
+        return fn(**kwargs, **arguments)
+    accepted = inspect.signature(fn).parameters
+    built = fn(**kwargs, **{n: v for n, v in arguments.items() if n in accepted})
+    rest = {n: v for n, v in arguments.items() if n not in accepted}
+    return (built if forward == "__call__" else getattr(built, forward))(**rest)
 
 
 def run_reference(job: dict[str, Any], stage) -> dict[str, Any]:
     stage("importing TensorFlow")
     tf, v1 = load_tf1(job["graph_mode"])
     stage(f"importing {job['module']}")
-    module = import_user_module(job["import_root"], job["module"], job.get("argv0", job["module"]))
+    module = import_user_module(
+        job["import_root"],
+        job["module"],
+        job.get("argv0", job["module"]),
+        job.get("flags"),
+        job.get("package"),
+    )
     fn = resolve_qualname(module, job["wraps"])
     arrays = make_inputs(job["inputs"], job["seed"])
     flag = training_keyword(fn, job)
@@ -161,6 +192,7 @@ def run_reference(job: dict[str, Any], stage) -> dict[str, Any]:
                 **evaluate_defaults(module, job.get("defaults") or {}),
                 **evaluate_args(module, job["args"]),
             }
+            as_instance(module, job, kwargs)
             scope = evaluate_args(module, {"scope": job["scope"]})["scope"] if job.get("scope") else None
             with v1.name_scope("tf1migrate_inputs"):
                 feeds = {
@@ -171,18 +203,27 @@ def run_reference(job: dict[str, Any], stage) -> dict[str, Any]:
             if flag is not None:
                 kwargs[flag] = training
             stage(f"building the graph (training={training})" if flag else "building the graph")
+            before = len(graph.get_operations())
             with v1.variable_scope(scope) if scope else contextlib.nullcontext():
-                if job.get("builder"):  # `network = build(config)`, then `network(x)`
-                    returned = fn(**kwargs)(**arguments)
-                else:
-                    returned = fn(**kwargs, **arguments)
-            returned = as_outputs(returned, job)
+                returned = call_original(fn, kwargs, arguments, job)
+            placeholder_feed: dict[Any, Any] = {}
+            if job.get("feeds"):  # the class's own placeholders, fed as the wrapper feeds them
+                made = new_placeholders(graph, before, "tf1migrate_inputs")
+                placeholder_feed, _ = feed_values(
+                    tf, made, job["import_root"], job["feeds"], arrays,
+                    job.get("feed_defaults") or {}, bool(training),
+                )
+            returned = as_outputs(returned, job, set(arrays))
             graph_variables = v1.global_variables()
             if index == 0:
                 trainable = {id(v) for v in v1.trainable_variables()}
-                variables = [
+                variables = [  # trainable as created; the collection can say otherwise
                     variable_record(
-                        v.op.name, v.shape.as_list(), v.dtype.base_dtype.name, id(v) in trainable
+                        v.op.name,
+                        v.shape.as_list(),
+                        v.dtype.base_dtype.name,
+                        bool(getattr(v, "trainable", id(v) in trainable)),
+                        id(v) in trainable,
                     )
                     for v in graph_variables
                 ]
@@ -201,10 +242,17 @@ def run_reference(job: dict[str, Any], stage) -> dict[str, Any]:
                         if variable.op.name in weights:
                             variable.load(weights[variable.op.name], session)
                 feed_dict = {feeds[name]: arrays[name] for name in feeds}
+                feed_dict.update(placeholder_feed)
                 values = session.run(fetches, feed_dict=feed_dict) if fetches else {}
+                random = [path for path in values if depends_on_random_ops(fetches[path])]
+                # random ops that cannot change the value (dropout with keep_prob=1.0): a
+                # second run gives the same numbers, so those outputs are compared after all
+                again = session.run({p: fetches[p] for p in random}, feed_dict) if random else {}
             for path, value in values.items():
                 outputs[f"training={training}/{path}"] = np.asarray(value)
-                if depends_on_random_ops(fetches[path]):
+                if path in again and not np.array_equal(
+                    np.asarray(again[path]), np.asarray(value), equal_nan=True
+                ):
                     stochastic.append(f"training={training}/{path}")
     result: dict[str, Any] = {"variables": variables, "graph_mode": job["graph_mode"]}
     if numerics:

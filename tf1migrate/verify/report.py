@@ -111,10 +111,20 @@ def render_markdown(result: VerifyResult) -> str:
 
 def render_junit(result: VerifyResult) -> str:
     """One testcase per layer: mismatch → failure, error → error, not verified → skipped."""
+    suites = ET.Element("testsuites")
+    suites.append(junit_suite(result, "tf1migrate-verify"))
+    ET.indent(suites)
+    body = ET.tostring(suites, encoding="unicode")
+    return f'<?xml version="1.0" encoding="utf-8"?>\n{body}\n'
+
+
+def junit_suite(result: VerifyResult, name: str) -> ET.Element:
+    """The layers as one JUnit ``testsuite``: for ``verify --output-format junit`` and for
+    the codemod's JUnit file after ``migrate --verify`` (the one writer of both)."""
     counts = result.counts()
     suite = ET.Element(
         "testsuite",
-        name="tf1migrate-verify",
+        name=name,
         tests=str(len(result.layers)),
         failures=str(counts[Status.MISMATCH.value]),
         errors=str(counts[Status.ERROR.value]),
@@ -139,11 +149,7 @@ def render_junit(result: VerifyResult) -> str:
                 f"reference: {layer.reference.value}; {layer.variables} variables; "
                 f"max abs diff {numerics_cell(layer)}"
             )
-    suites = ET.Element("testsuites")
-    suites.append(suite)
-    ET.indent(suites)
-    body = ET.tostring(suites, encoding="unicode")
-    return f'<?xml version="1.0" encoding="utf-8"?>\n{body}\n'
+    return suite
 
 
 RENDERERS = {
@@ -185,7 +191,7 @@ def attach(output_format: str, codemod_report: str, result: VerifyResult) -> str
         return json.dumps(data, indent=2, sort_keys=False, default=str) + "\n"
     if output_format == "junit":
         root = ET.fromstring(codemod_report)
-        root.append(_junit_suite(result))
+        root.append(junit_suite(result, "tf1migrate.verify"))
         ET.indent(root)
         body = ET.tostring(root, encoding="unicode")
         return f'<?xml version="1.0" encoding="utf-8"?>\n{body}\n'
@@ -205,26 +211,3 @@ def attach(output_format: str, codemod_report: str, result: VerifyResult) -> str
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
-
-
-def _junit_suite(result: VerifyResult) -> ET.Element:
-    """The layers as the ``tf1migrate.verify`` suite of the codemod's JUnit file."""
-    suite = ET.Element("testsuite", name="tf1migrate.verify", tests=str(len(result.layers)))
-    counts = {"failures": 0, "errors": 0, "skipped": 0}
-    for record in records(result):
-        name, message = str(record["name"]), str(record["message"])
-        case = ET.SubElement(suite, "testcase", classname="tf1migrate.verify", name=name)
-        case.set("time", f"{float(record['seconds']):.3f}")  # type: ignore[arg-type]
-        status = record["status"]
-        if status == Status.MISMATCH.value:
-            ET.SubElement(case, "failure", message=message).text = message
-            counts["failures"] += 1
-        elif status == Status.ERROR.value:
-            ET.SubElement(case, "error", message=message).text = message
-            counts["errors"] += 1
-        elif status == Status.NOT_VERIFIED.value:
-            ET.SubElement(case, "skipped", message=message)
-            counts["skipped"] += 1
-    for key, value in counts.items():
-        suite.set(key, str(value))
-    return suite

@@ -166,10 +166,16 @@ def build_job(plan: LayerPlan, kind: str, settings: RunSettings) -> dict[str, An
         "training_kwarg": target.training_kwarg,
         "training_position": target.training_position,
         "output_attributes": [list(pair) for pair in target.output_attributes],
+        "output_needs": {key: list(needs) for key, needs in target.output_needs},
+        "feeds": [list(pair) for pair in target.feeds],
+        "forward": target.forward,
         "seed": SEED,
         "numerics": settings.numerics,
         "rtol": settings.rtol,
         "atol": settings.atol,
+        "flags": plan.flags,
+        # the class of a method target, whose instance `self` (or the wrapper's receiver) is
+        "owner_class": target.wraps.rsplit(".", 1)[0] if "." in target.wraps else None,
     }
     if kind == "reference":
         assert plan.original_root is not None
@@ -179,13 +185,22 @@ def build_job(plan: LayerPlan, kind: str, settings: RunSettings) -> dict[str, An
             defaults=spec_mod.reference_defaults(target, spec),
             scope=spec_mod.scope_expression(target, spec),
             builder=target.builder,
+            feed_defaults={
+                p.name: p.default for p in target.call_params
+                if p.default is not None and any(source == p.name for _, source in target.feeds)
+            },
             import_root=root,
             cwd=root,
             graph_mode=settings.graph_mode,
+            receiver="self" if "." in target.wraps and "self" in spec.args else None,
+            package=_package(plan, original=True),
         )
     else:
         job.update(
             args=spec_mod.wrapper_args(target, spec),
+            call_args=spec_mod.call_args(target, spec),
+            receiver=spec_mod.receiver_param(target, spec),
+            package=_package(plan, original=False),
             import_root=target.import_root,
             cwd=target.import_root,
             class_name=target.class_name,
@@ -200,6 +215,15 @@ def build_job(plan: LayerPlan, kind: str, settings: RunSettings) -> dict[str, An
             ),
         )
     return job
+
+
+def _package(plan: LayerPlan, *, original: bool) -> list[str] | None:
+    """``[name, root]`` of the tree root as a package, on the side's own tree."""
+    if plan.package is None:
+        return None
+    name, migrated, original_root = plan.package
+    root = original_root if original else migrated
+    return [name, str(root)] if root is not None else None
 
 
 def _tensor_json(spec: Any) -> dict[str, Any]:

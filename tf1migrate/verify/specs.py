@@ -84,6 +84,22 @@ def parse_input_spec(value: Any, where: str) -> InputSpec:
     raise SpecError(f"{where}: expected a string, a table or an array, got {type(value).__name__}")
 
 
+#: What a snippet writes where it knows nothing: a spec that still holds one is an error.
+ARG_BLANK = "<python expression>"
+INPUT_BLANK = "<dtype[shape]>"
+
+
+def _reject_blanks(value: Any, where: str) -> None:
+    if isinstance(value, str) and value in (ARG_BLANK, INPUT_BLANK):
+        raise SpecError(f"{where} is still the blank {value}: fill it in")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _reject_blanks(item, f"{where}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _reject_blanks(item, f"{where}[{index}]")
+
+
 def parse_call_spec(table: dict[str, Any], key: str) -> CallSpec:
     """One ``[tool.tf1migrate.verify."<key>"]`` table → `CallSpec`.
 
@@ -94,6 +110,8 @@ def parse_call_spec(table: dict[str, Any], key: str) -> CallSpec:
     unknown = set(table) - {"args", "inputs", "training"}
     if unknown:
         raise SpecError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    for section in ("args", "inputs"):
+        _reject_blanks(table.get(section), f"{where} {section}")
     args = table.get("args", {})
     if not isinstance(args, dict):
         raise SpecError(f"{where}: args must map names to Python expressions given as strings")
@@ -145,8 +163,7 @@ def wrapper_args(target: WrapperTarget, spec: CallSpec) -> dict[str, str]:
     args = dict(spec.args)
     names = [p.name for p in target.init_params if not p.variadic]
     if "self" in args and "self" not in names and "." in target.wraps:
-        forwarded = {param for param, _ in target.arguments}
-        receiver = next((n for n in names if n not in args and n not in forwarded), None)
+        receiver = receiver_param(target, spec)
         expression = args.pop("self")
         if receiver is not None:
             args[receiver] = expression
@@ -157,6 +174,29 @@ def wrapper_args(target: WrapperTarget, spec: CallSpec) -> dict[str, str]:
         if param in names:
             result[param] = expression
     return result
+
+
+def receiver_param(target: WrapperTarget, spec: CallSpec) -> str | None:
+    """For a method's wrapper, the constructor parameter that takes the instance the spec
+    builds as ``self`` (the generated ``dcgan``), else None."""
+    names = [p.name for p in target.init_params if not p.variadic]
+    if "self" not in spec.args or "self" in names or "." not in target.wraps:
+        return None
+    forwarded = {param for param, _ in target.arguments}
+    return next((n for n in names if n not in spec.args and n not in forwarded), None)
+
+
+def call_args(target: WrapperTarget, spec: CallSpec) -> dict[str, str]:
+    """The spec's ``args`` that the wrapper takes in ``call`` rather than in its constructor
+    (the codemod judged ``mems=None`` or ``dropout`` a call input): passed to ``call`` as
+    those Python values, and to the original as its keywords, like any configuration."""
+    init = {p.name for p in target.init_params if not p.variadic}
+    calls = {p.name for p in target.call_params}
+    return {
+        name: expression
+        for name, expression in spec.args.items()
+        if name in calls and name not in init and name not in spec.inputs
+    }
 
 
 def reference_args(target: WrapperTarget, spec: CallSpec) -> dict[str, str]:
@@ -199,32 +239,51 @@ def missing_arguments(target: WrapperTarget, spec: CallSpec) -> list[str]:
         for p in target.init_params
         if p.required and not p.variadic and p.name not in given
     ]
-    missing += [p.name for p in target.call_params if p.required and p.name not in spec.inputs]
+    given_to_call = set(spec.inputs) | set(call_args(target, spec))
+    missing += [p.name for p in target.call_params if p.required and p.name not in given_to_call]
     return missing
 
 
+def unknown_inputs(target: WrapperTarget, spec: CallSpec) -> list[str]:
+    """Inputs the spec gives that the wrapper's ``call`` does not take (a typo, or a nesting
+    the wrapper does not have): feeding them would fail inside the child with a TypeError."""
+    if target.call_takes_kwargs:
+        return []
+    names = {p.name for p in target.call_params}
+    return [name for name in spec.inputs if name not in names]
+
+
 def render_snippet(target: WrapperTarget, partial: CallSpec | None = None) -> str:
-    """The exact TOML table to add to pyproject.toml, pre-filled with whatever is known."""
+    """The exact TOML table to add to pyproject.toml, pre-filled with whatever is known; each
+    blank is marked (`ARG_BLANK`, `INPUT_BLANK`) and a comment says what is still missing.
+    A table pasted with a blank left in is an error naming it (`parse_call_spec`)."""
     args = dict(partial.args) if partial else {}
     given = wrapper_args(target, partial or CallSpec(args={}, inputs={}))
-    guessed = False
+    blanks: list[str] = []
     forwarded = {param for param, _ in target.arguments}
     for index, param in enumerate(p for p in target.init_params if not p.variadic):
         if param.required and param.name not in given:
             # a method's wrapper takes the instance first; the spec builds it as `self`
             receiver = index == 0 and "." in target.wraps and param.name not in forwarded
             key = "self" if receiver else target.original_keyword(param.name)
-            args[key] = "<python expression>"
+            args[key] = ARG_BLANK
+            blanks.append(f"args.{key}")
     inputs = {
         name: _toml_input(spec) for name, spec in (partial.inputs.items() if partial else [])
     }
+    in_call = call_args(target, partial) if partial else {}
     for param in target.call_params:
-        if param.required and param.name not in inputs:
-            inputs[param.name] = _toml_string("float32[2, 8]")
-            guessed = True
+        if param.required and param.name not in inputs and param.name not in in_call:
+            inputs[param.name] = _toml_string(INPUT_BLANK)
+            blanks.append(f"inputs.{param.name}")
     lines = [f'[tool.tf1migrate.verify."{target.key}"]']
-    if guessed or "<python expression>" in args.values():
-        lines.append("# replace each <python expression>, and check the guessed dtypes and shapes")
+    if partial is not None and (partial.args or partial.inputs):
+        lines.append(f"# found in the code ({partial.source}): check what is filled in")
+    if blanks:
+        lines.append(
+            f"# fill in the blanks: {', '.join(blanks)} (args: a Python expression evaluated in "
+            f'{target.module}; inputs: "dtype[d0, d1, ...]", e.g. "float32[2, 8]")'
+        )
     if args:
         lines.append(f"args = {_inline_table({k: _toml_string(v) for k, v in args.items()})}")
     lines.append(f"inputs = {_inline_table(inputs)}")

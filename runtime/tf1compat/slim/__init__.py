@@ -25,7 +25,8 @@ from __future__ import annotations
 from tf1compat.slim import layers, ops
 from tf1compat.slim.layers import *
 from tf1compat.slim.layers import __all__ as _layers_all
-from tf1compat.slim.layers import utils
+from tf1compat.slim.layers import initializers, regularizers, utils
+from tf1compat.slim import model_analyzer
 from tf1compat.slim.ops import arg_scope as arg_scope_lib
 from tf1compat.slim.ops.variables import *
 from tf1compat.slim.ops.variables import __all__ as _variables_all
@@ -46,7 +47,10 @@ __all__ = [
     "has_arg_scope",
     "arg_scoped_arguments",
     "arg_scope_func_key",
+    "initializers",
     "layers",
+    "model_analyzer",
     "ops",
+    "regularizers",
     "utils",
 ]

@@ -7,7 +7,10 @@ The core cells (``LSTMCell``, ``GRUCell``, ``MultiRNNCell``, the wrappers...) ar
   (gates i, c, f, o), peepholes ``w_i_diag``/``w_f_diag``/``w_o_diag``;
 - ``GRUBlockCell``: ``gru_cell/gates/{kernel,bias}``, ``gru_cell/candidate/{kernel,bias}``;
 - ``LayerNormBasicLSTMCell``: ``layer_norm_basic_lstm_cell/kernel`` and one
-  ``{input,transform,forget,output,state}/{gamma,beta}`` pair per normalised tensor.
+  ``{input,transform,forget,output,state}/{gamma,beta}`` pair per normalised tensor;
+- ``AttentionCellWrapper``: ``attention_cell_wrapper/{kernel,bias}`` (input projection),
+  the wrapped cell under ``attention_cell_wrapper/``, ``attention/{attn_w,attn_v,kernel,bias}``
+  and ``attn_output_projection/{kernel,bias}``.
 
 The drivers (``static_rnn``, ``static_bidirectional_rnn``...) are TensorFlow's own
 ``tf.compat.v1.nn`` functions, which accept these cells.
@@ -47,6 +50,7 @@ static_bidirectional_rnn = v1.nn.static_bidirectional_rnn
 static_state_saving_rnn = v1.nn.static_state_saving_rnn
 
 __all__ = [
+    "AttentionCellWrapper",
     "BasicLSTMCell",
     "BasicRNNCell",
     "DeviceWrapper",
@@ -239,3 +243,152 @@ class LayerNormBasicLSTMCell(RNNCell):
             new_c = self._norm(new_c, "state", dtype=inputs.dtype)
         new_h = self._activation(new_c) * tf.sigmoid(o)
         return new_h, LSTMStateTuple(new_c, new_h)
+
+
+def assert_like_rnncell(cell_name: str, cell: Any) -> None:
+    """Raise ``TypeError`` unless ``cell`` has what TF 1.15 required of an RNN cell."""
+    conditions = [
+        hasattr(cell, "output_size"),
+        hasattr(cell, "state_size"),
+        hasattr(cell, "get_initial_state") or hasattr(cell, "zero_state"),
+        callable(cell),
+    ]
+    errors = [
+        "'output_size' property is missing",
+        "'state_size' property is missing",
+        "either 'zero_state' or 'get_initial_state' method is required",
+        "is not callable",
+    ]
+    if not all(conditions):
+        missing = [error for error, ok in zip(errors, conditions) if not ok]
+        raise TypeError(
+            f"The argument {cell_name!r} ({cell}) is not an RNNCell: {', '.join(missing)}."
+        )
+
+
+def _linear(args: list[tf.Tensor], output_size: int) -> tf.Tensor:
+    """TF 1.15's ``core_rnn_cell._Linear`` with a bias: ``kernel`` and ``bias`` (zeros) here.
+
+    The kernel takes the scope's initializer (``glorot_uniform`` by default), as TF 1.15 did.
+    """
+    total = 0
+    for arg in args:
+        if arg.shape.rank != 2:
+            raise ValueError(f"linear is expecting 2D arguments: {[a.shape for a in args]}")
+        if arg.shape[1] is None:
+            raise ValueError(
+                f"linear expects shape[1] to be provided for shape {arg.shape}, but saw None"
+            )
+        total += int(arg.shape[1])
+    dtype = args[0].dtype
+    kernel = v1.get_variable("kernel", [total, output_size], dtype=dtype)
+    bias = v1.get_variable(
+        "bias", [output_size], dtype=dtype, initializer=v1.constant_initializer(0.0)
+    )
+    value = tf.matmul(args[0] if len(args) == 1 else tf.concat(args, 1), kernel)
+    return tf.nn.bias_add(value, bias)
+
+
+class AttentionCellWrapper(RNNCell):
+    """TF 1.15's ``tf.contrib.rnn.AttentionCellWrapper``: attention over the last
+    ``attn_length`` outputs (https://arxiv.org/abs/1601.06733), with TF 1.15's names.
+
+    Each step projects ``[inputs, attns]`` to ``input_size`` (``kernel``, ``bias`` in the
+    wrapper's scope ``attention_cell_wrapper``), runs the wrapped cell (its variables under
+    the wrapper's scope), attends over the window with ``attention/attn_w``
+    ``[1, 1, attn_size, attn_vec_size]``, ``attention/attn_v`` ``[attn_vec_size]`` and a
+    projection of the new cell state (``attention/kernel``, ``attention/bias``), then
+    outputs ``attn_output_projection`` of ``[cell_output, new_attns]`` (size ``attn_size``),
+    which is pushed onto the window. The state is ``(cell_state, attns, attn_states)``, or
+    those concatenated when ``state_is_tuple=False``.
+
+    Example::
+
+        cell = rnn.AttentionCellWrapper(rnn.LSTMCell(64), attn_length=8)
+        outputs, state = tf.compat.v1.nn.dynamic_rnn(cell, inputs, dtype=tf.float32)
+        # rnn/attention_cell_wrapper/lstm_cell/kernel, .../attention/attn_w, ...
+    """
+
+    def __init__(
+        self,
+        cell: Any,
+        attn_length: int,
+        attn_size: int | None = None,
+        attn_vec_size: int | None = None,
+        input_size: int | None = None,
+        state_is_tuple: bool = True,
+        reuse: Any = None,
+        **kwargs: Any,
+    ):
+        super().__init__(_reuse=reuse, **kwargs)
+        assert_like_rnncell("cell", cell)
+        if tf.nest.is_nested(cell.state_size) and not state_is_tuple:
+            raise ValueError(
+                "Cell returns tuple of states, but the flag state_is_tuple is not set. "
+                f"State size is: {cell.state_size}"
+            )
+        if attn_length <= 0:
+            raise ValueError(f"attn_length should be greater than zero, got {attn_length}")
+        if attn_size is None:
+            attn_size = cell.output_size
+        if attn_vec_size is None:
+            attn_vec_size = attn_size
+        self._cell = cell
+        self._attn_length = attn_length
+        self._attn_size = attn_size
+        self._attn_vec_size = attn_vec_size
+        self._input_size = input_size
+        self._state_is_tuple = state_is_tuple
+
+    @property
+    def state_size(self) -> Any:
+        size = (self._cell.state_size, self._attn_size, self._attn_size * self._attn_length)
+        return size if self._state_is_tuple else sum(size)
+
+    @property
+    def output_size(self) -> int:
+        return self._attn_size
+
+    def call(self, inputs: tf.Tensor, state: Any) -> tuple[tf.Tensor, Any]:
+        length, size = self._attn_length, self._attn_size
+        if self._state_is_tuple:
+            cell_state, attns, attn_states = state
+        else:
+            cell_size = self._cell.state_size
+            cell_state = tf.slice(state, [0, 0], [-1, cell_size])
+            attns = tf.slice(state, [0, cell_size], [-1, size])
+            attn_states = tf.slice(state, [0, cell_size + size], [-1, size * length])
+        attn_states = tf.reshape(attn_states, [-1, length, size])
+        input_size = self._input_size
+        if input_size is None:
+            input_size = inputs.shape.as_list()[1]
+        cell_inputs = _linear([inputs, attns], input_size)
+        cell_output, new_cell_state = self._cell(cell_inputs, cell_state)
+        if self._state_is_tuple:
+            query = tf.concat(tf.nest.flatten(new_cell_state), 1)
+        else:
+            query = new_cell_state
+        new_attns, new_attn_states = self._attention(query, attn_states)
+        with v1.variable_scope("attn_output_projection"):
+            output = _linear([cell_output, new_attns], size)
+        new_attn_states = tf.concat([new_attn_states, tf.expand_dims(output, 1)], 1)
+        new_attn_states = tf.reshape(new_attn_states, [-1, length * size])
+        new_state = (new_cell_state, new_attns, new_attn_states)
+        if not self._state_is_tuple:
+            new_state = tf.concat(list(new_state), 1)
+        return output, new_state
+
+    def _attention(self, query: tf.Tensor, attn_states: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
+        length, size, vec_size = self._attn_length, self._attn_size, self._attn_vec_size
+        with v1.variable_scope("attention"):
+            k = v1.get_variable("attn_w", [1, 1, size, vec_size], dtype=query.dtype)
+            v = v1.get_variable("attn_v", [vec_size], dtype=query.dtype)
+            hidden = tf.reshape(attn_states, [-1, length, 1, size])
+            hidden_features = tf.nn.conv2d(hidden, k, [1, 1, 1, 1], "SAME")
+            y = tf.reshape(_linear([query], vec_size), [-1, 1, 1, vec_size])
+            scores = tf.reduce_sum(v * tf.tanh(hidden_features + y), [2, 3])
+            weights = tf.nn.softmax(scores)
+            context = tf.reduce_sum(tf.reshape(weights, [-1, length, 1, 1]) * hidden, [1, 2])
+            new_attns = tf.reshape(context, [-1, size])
+            new_attn_states = tf.slice(attn_states, [0, 1, 0], [-1, -1, -1])
+            return new_attns, new_attn_states
