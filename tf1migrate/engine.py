@@ -22,11 +22,8 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
 from tf1migrate import noqa
-<<<<<<< HEAD
 from tf1migrate.codegen import module_code
-=======
 from tf1migrate.feeds import rewrite_feeds
->>>>>>> main
 from tf1migrate.generate import BASES, class_name_for, generate_wrapper, wrapped_name
 from tf1migrate.index import (
     ProjectIndex,
@@ -35,11 +32,10 @@ from tf1migrate.index import (
     file_has_skip_comment,
     generated_wrapper_target,
 )
-from tf1migrate.project_findings import project_findings
+from tf1migrate.project_findings import decision_records, project_findings
 from tf1migrate.resolve import COMPAT_V1, TF_ROOT, Resolver
 from tf1migrate.rulepacks import RuleSet, load_rule_packs
 from tf1migrate.types import (
-    CallableDecision,
     Finding,
     Fixpoint,
     GeneratedLayer,
@@ -131,12 +127,11 @@ def migrate_source(
         layers=tuple(layers),
         upgrades=first.upgrades,
         tf1_debt=sum(1 for f in findings if f.severity == Severity.WARNING),
-<<<<<<< HEAD
         compiled=compiled,
         fixpoint=fixpoint,
-=======
-        decisions=decision_records(project.decisions_in(module), first.tree, layers),
->>>>>>> main
+        decisions=decision_records(
+            project.decisions_in(module), wrapper_classes(first.tree.body, layers)
+        ),
     )
 
 
@@ -178,10 +173,11 @@ def _check(
         )
     if not learn:
         return None
-    wrapped = {generated_wrapper_target(s) for s in again.tree.body if isinstance(s, cst.ClassDef)}
+    classes = wrapper_classes(again.tree.body)
     return Fixpoint(
         findings=tuple(again.code_findings),
-        wrapped=frozenset(w for w in wrapped if w),
+        wrapped=frozenset(classes),
+        classes=tuple(sorted(classes.items())),
         reexports=tuple(sorted(consulted.items(), key=lambda item: item[0])),
     )
 
@@ -208,9 +204,9 @@ def _rewrite(
     upgraded, upgrade_count, imports = _upgrade(
         tree, resolver, rules, options, path, findings, applied, locate, muted
     )
-<<<<<<< HEAD
+    # before the feed placeholders' TFM402 go: their lines are the index's, which a learnt
+    # answer takes from the index of the written text (`tf1migrate.learn`)
     code_findings = list(findings)
-=======
     fed = project.feeds_in(module_name)
     if fed:  # placeholders of classes wrapped as a whole: fed from their layer's call
         upgraded, count = rewrite_feeds(upgraded, [(m, k) for m, k, _ in fed], resolver)
@@ -220,7 +216,6 @@ def _rewrite(
             upgrade_count += count
         lines = {line for _, _, line in fed}
         findings[:] = [f for f in findings if not (f.rule == "TFM402" and f.line in lines)]
->>>>>>> main
 
     roots = [
         root for root in project.roots_in(module_name)
@@ -233,16 +228,10 @@ def _rewrite(
         imports.add(RUNTIME_MODULE)
         if any(layer.scope for layer in layers) and not _binds_tensorflow(bindings):
             imports.add(TF_ROOT)
-<<<<<<< HEAD
     if consulted is not None and resolver.consulted is not None:
         consulted.update(resolver.consulted)  # the lookups made while walking included
     if not check_only:
         findings += project_findings(project, module_name, path, options)
-=======
-    findings += _training_findings(project, module_name, path, options)
-    findings += _decision_findings(project, module_name, path, options)
-    findings += _blocker_findings(project, module_name, path, options)
->>>>>>> main
     changed = bool(layers or upgrade_count)
     if imports and changed:
         upgraded = _add_imports(upgraded, imports)
@@ -459,145 +448,20 @@ def _wrap_findings(root: RootInfo, class_name: str, path: str, line: int) -> lis
     return found
 
 
-<<<<<<< HEAD
-=======
-def _training_findings(
-    project: ProjectIndex, module: str, path: str, options: Options
-) -> list[Finding]:
-    if not _enabled("TFM410", options):
-        return []
-    found = []
-    for key in sorted(project.training_code):
-        key_module, qualname = key.split(":", 1)
-        if key_module != module:
-            continue
-        reasons = ", ".join(project.training_reasons.get(key, ()))
-        found.append(Finding(path, project.lines.get(key, 1), 0, "TFM410", (
-            f"`{qualname}` creates variables but is training code ({reasons}): it is not wrapped; "
-            "move its model part into a function (which gets a layer) and write the training "
-            "loop in TF2 around that layer"
-        ), Severity.WARNING))
-    return found
-
-
-def decision_records(
-    decisions: Sequence[Decision], tree: cst.Module, layers: Sequence[GeneratedLayer]
-) -> tuple[CallableDecision, ...]:
-    """The plan's decisions for one file, with the class each wrapped callable got (made
-    by this run, or by an earlier one)."""
-    from tf1migrate.plan import THRESHOLD
-    from tf1migrate.types import Weighed
-
+def wrapper_classes(
+    body: Sequence[cst.CSTNode], layers: Sequence[GeneratedLayer] = ()
+) -> dict[str, str]:
+    """Wrapped qualname -> its generated class: `layers` (this run's) and the generated
+    classes already in `body` (an earlier run's)."""
     classes = {layer.function: layer.class_name for layer in layers}
-    for statement in tree.body:
+    for statement in body:
         if isinstance(statement, cst.ClassDef):
             wraps = generated_wrapper_target(statement)
             if wraps is not None:
                 classes.setdefault(wraps, statement.name.value)
-    records = []
-    for decision in decisions:
-        wrapped = decision.qualname.removesuffix(".__init__")
-        records.append(CallableDecision(
-            callable=decision.qualname,
-            line=decision.line,
-            wrapped=decision.wrapped,
-            verdict=decision.verdict,
-            score=decision.score,
-            threshold=THRESHOLD,
-            evidence=tuple(
-                Weighed(item.reason, item.points, item.veto, item.advice)
-                for item in decision.evidence
-            ),
-            layer=classes.get(wrapped) if decision.wrapped else None,
-        ))
-    return tuple(records)
+    return classes
 
 
-def _shown(items: Sequence[str], limit: int = 4) -> str:
-    return ", ".join(items[:limit]) + (f" and {len(items) - limit} more" if len(items) > limit else "")
-
-
-def _blocker_findings(
-    project: ProjectIndex, module: str, path: str, options: Options
-) -> list[Finding]:
-    """TFM306: what keeps a wrapped model from running as migrated, and what to do."""
-    if not _enabled("TFM306", options):
-        return []
-    found = []
-    for blocker in project.import_blockers.get(module, ()):
-        uses = _shown([f"`{symbol}` (line {line})" for symbol, line in blocker.unmapped])
-        verb = "has" if len(blocker.unmapped) == 1 else "have"
-        layers = (
-            f"; the layers it keeps from running as migrated: {_shown(list(blocker.affected))}"
-            if blocker.affected else ""
-        )
-        found.append(Finding(path, blocker.line, 0, "TFM306", (
-            f"the tf.contrib import of `{blocker.local}` ({blocker.symbol}) stays: {uses} {verb} "
-            "no mapping, so importing this module fails on TF2 (there is no tensorflow.contrib), "
-            f"and so does importing any module that imports it{layers}. What to do: replace "
-            "those uses with TF2 code (their TFM403 findings say what they are), or import "
-            "the contrib module inside the function that needs it"
-        ), Severity.WARNING))
-    for root in project.roots_in(module):
-        reasons = []
-        for blocker in project.blocked_roots.get(root.key, ()):
-            where = (
-                "its module" if blocker.module == module
-                else f"`{blocker.module}`, which its module imports,"
-            )
-            symbol, line = blocker.unmapped[0]
-            reasons.append(
-                f"{where} keeps its tf.contrib import of `{blocker.local}` ({blocker.path}:"
-                f"{blocker.line}) for the unmapped `{symbol}` (line {line}), so it cannot be "
-                "imported on TF2"
-            )
-        calls = project.contrib_blockers.get(root.key, ())
-        if calls:
-            shown = _shown([f"`{symbol}` ({where}:{line})" for symbol, where, line in calls])
-            reasons.append(f"its code calls {shown}, which TF2 does not have")
-        if reasons:
-            found.append(Finding(path, project.lines.get(root.key, 1), 0, "TFM306", (
-                f"the layer of `{wrapped_name(root)}` cannot run as migrated: "
-                f"{'; '.join(reasons)}. What to do: replace the tf.contrib uses with TF2 code "
-                "(see their TFM403 findings), then migrate again"
-            ), Severity.WARNING))
-    return found
-
-
-def _score_text(decision: Decision) -> str:
-    if any(item.veto for item in decision.evidence):
-        return f"score {decision.score}, vetoed"
-    return f"score {decision.score}, below the threshold of 2"
-
-
-def _decision_findings(
-    project: ProjectIndex, module: str, path: str, options: Options
-) -> list[Finding]:
-    """No silent skips: every variable-creating callable not wrapped says why (TFM304/305)."""
-    found = []
-    for decision in project.decisions_in(module):
-        if decision.wrapped:
-            continue
-        why = decision.explain()
-        if decision.verdict == "not-a-layer":
-            rule, severity = "TFM305", Severity.WARNING
-            message = (
-                f"`{decision.qualname}` creates TF1 variables but no layer was generated: "
-                f"{why}. What to do: {decision.advice or 'move its forward pass into a function taking tensors (which gets a layer)'}"
-            )
-        else:
-            rule, severity = "TFM304", Severity.INFO
-            message = (
-                f"`{decision.qualname}` creates TF1 variables and is not wrapped "
-                f"({_score_text(decision)}: {why}); it runs inside the layer of its caller. "
-                "List it under `wrap = [...]` to get a layer of its own"
-            )
-        if _enabled(rule, options):
-            found.append(Finding(path, decision.line, 0, rule, message, severity))
-    return found
-
-
->>>>>>> main
 # ---------------------------------------------------------------------- in-process runs
 def module_name_for(path: str) -> str:
     """"pkg/sub/mod.py" → "pkg.sub.mod"; "pkg/__init__.py" → "pkg"."""

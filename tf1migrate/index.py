@@ -505,6 +505,16 @@ class ProjectIndex:
             training=training,
             line_table=lines,
             reexport_table=_reachable_reexports(self.reexports, self.imports.get(module, ())),
+            feeds=self.feeds_in(module),
+            import_blocker_table=self.import_blockers.get(module, ()),
+            blocked_root_table=tuple(
+                (root.key, self.blocked_roots[root.key])
+                for root in roots if root.key in self.blocked_roots
+            ),
+            contrib_blocker_table=tuple(
+                (root.key, self.contrib_blockers[root.key])
+                for root in roots if root.key in self.contrib_blockers
+            ),
         )
 
 
@@ -546,6 +556,26 @@ class ModuleView:
     training: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (key, kinds) of training code
     line_table: tuple[tuple[str, int], ...] = ()
     reexport_table: tuple[tuple[str, str], ...] = ()
+    feeds: tuple[tuple[str, str, int], ...] = ()  # (method qualname, feed key, line)
+    # TFM306: the module's kept tf.contrib imports, and (root key, blockers) of its roots
+    import_blocker_table: tuple[ImportBlocker, ...] = ()
+    blocked_root_table: tuple[tuple[str, tuple[ImportBlocker, ...]], ...] = ()
+    contrib_blocker_table: tuple[tuple[str, tuple[tuple[str, str, int], ...]], ...] = ()
+
+    def feeds_in(self, module: str) -> tuple[tuple[str, str, int], ...]:
+        return self.feeds if module == self.module else ()
+
+    @property
+    def import_blockers(self) -> dict[str, tuple[ImportBlocker, ...]]:
+        return {self.module: self.import_blocker_table} if self.import_blocker_table else {}
+
+    @property
+    def blocked_roots(self) -> dict[str, tuple[ImportBlocker, ...]]:
+        return dict(self.blocked_root_table)
+
+    @property
+    def contrib_blockers(self) -> dict[str, tuple[tuple[str, str, int], ...]]:
+        return dict(self.contrib_blocker_table)
 
     def roots_in(self, module: str) -> tuple[RootInfo, ...]:
         return self.roots if module == self.module else ()

@@ -20,7 +20,7 @@ from __future__ import annotations
 from tf1migrate import noqa
 from tf1migrate.generate import wrapped_name
 from tf1migrate.index import ModuleView
-from tf1migrate.project_findings import project_findings
+from tf1migrate.project_findings import decision_records, project_findings
 from tf1migrate.types import Fixpoint, Options, Severity, SourceResult
 
 
@@ -40,10 +40,15 @@ def learned_result(
         rule = "TFM303" if root.kind in ("init", "method") else "TFM301"
         if options.enables(rule) and wrapped_name(root) not in fixpoint.wrapped:
             return None
-    found = [*fixpoint.findings, *project_findings(after, after.module, path, options)]
+    fed = {line for _, _, line in after.feeds}  # placeholders fed by their layer's call
+    found = [
+        *(f for f in fixpoint.findings if not (f.rule == "TFM402" and f.line in fed)),
+        *project_findings(after, after.module, path, options),
+    ]
     findings = tuple(sorted(set(noqa.filter_findings(found, noqa.suppressed_lines(code)))))
     return SourceResult(
         code=code,
         findings=findings,
         tf1_debt=sum(1 for f in findings if f.severity == Severity.WARNING),
+        decisions=decision_records(after.decisions, dict(fixpoint.classes)),
     )

@@ -122,6 +122,8 @@ class Fixpoint:
     wrapped: frozenset[str] = frozenset()
     # every project re-export the rewrite looked up, and what it found (None: absent)
     reexports: tuple[tuple[str, str | None], ...] = ()
+    # wrapped qualname -> generated class, of the wrappers in `code` (decision records)
+    classes: tuple[tuple[str, str], ...] = ()
 class Weighed:
     """One piece of evidence the plan weighed for or against wrapping a callable."""
 
