@@ -124,6 +124,9 @@ class Fixpoint:
     reexports: tuple[tuple[str, str | None], ...] = ()
     # wrapped qualname -> generated class, of the wrappers in `code` (decision records)
     classes: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class Weighed:
     """One piece of evidence the plan weighed for or against wrapping a callable."""
 
