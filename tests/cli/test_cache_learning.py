@@ -42,7 +42,8 @@ FILES = {"model.py": TF1_MODEL, "helpers.py": HELPERS, "net.py": NET, "train.py"
 def _answers(result: RunResult) -> list[tuple]:
     """What a report shows of each file (everything but `cached`)."""
     return [
-        (Path(f.path).name, f.status, f.findings, f.layers, f.upgrades, f.tf1_debt, f.migrated)
+        (Path(f.path).name, f.status, f.findings, f.layers, f.upgrades, f.tf1_debt, f.migrated,
+         f.decisions)
         for f in result.files
     ]
 
