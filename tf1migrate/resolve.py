@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
 
+from tf1migrate.walk import visit
+
 TF_ROOT = "tensorflow"
 COMPAT_V1 = "tensorflow.compat.v1"
 
@@ -336,7 +338,7 @@ def _name_ids(function: cst.CSTNode, names: set[str]) -> Iterator[int]:
             if node.value in names:
                 found.append(id(node))
 
-    function.visit(_Finder())
+    visit(function, _Finder())
     return iter(found)
 
 

@@ -225,6 +225,25 @@ def methods_of(owner: object) -> Hooks:
     return hooks
 
 
+def visit(node: cst.CSTNode, visitor: object, inert: frozenset[type] = INERT) -> None:
+    """`node.visit(visitor)` for a read-only visitor (`visit_<Type>` returning False skips
+    the children; `leave_<Type>` is called and its result ignored): nothing is rebuilt."""
+    own = methods_of(visitor)
+
+    def hooks(kind: type) -> tuple[Visit | None, Leave | None]:
+        before, after = own(kind)
+        if after is None:
+            return before, None
+
+        def leave(original: cst.CSTNode, updated: cst.CSTNode) -> cst.CSTNode:
+            after(original)  # type: ignore[call-arg]
+            return original
+
+        return before, leave
+
+    transform(node, hooks, inert)
+
+
 def transform(node: cst.CSTNode, hooks: Hooks, inert: frozenset[type] = frozenset()) -> Any:
     """`node.visit(...)` with the hooks `hooks` gives per type, rebuilding only changes."""
     plans: dict[type, tuple[Visit | None, Leave | None, tuple[tuple[str, int, bool], ...]]] = {}

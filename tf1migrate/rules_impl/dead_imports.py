@@ -16,6 +16,7 @@ from tf1migrate.rules_impl.base import Context, Reference, Rule
 from tf1migrate.rules_impl.imports import import_lines
 from tf1migrate.rules_impl.names import head_name, longest_prefix
 from tf1migrate.types import Severity
+from tf1migrate.walk import INERT, methods_of, transform
 
 CONTRIB = "tensorflow.contrib"
 UNUSED_RULE = "TFM203"  # the tf.contrib rule owns removing what nothing uses
@@ -55,7 +56,7 @@ class DeadContribImports(Rule):
         if not dead and not bare:
             return module
         remover = _RemoveImports(dead, bare=bare)
-        module = module.visit(remover)
+        module = transform(module, methods_of(remover), INERT)
         ctx.count += remover.removed
         for line, local in remover.lines:
             if local == "tensorflow":

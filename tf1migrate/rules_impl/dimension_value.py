@@ -23,6 +23,7 @@ from tf1migrate.rules_impl.base import TF, V1, Context, Example, Rule, call_symb
 from tf1migrate.rules_impl.names import keep_parentheses
 from tf1migrate.rules_impl.shapes import is_static_dimension
 from tf1migrate.types import Severity
+from tf1migrate.walk import visit
 
 DIMENSION_VALUE = "tf.compat.dimension_value"
 #: TensorShape methods that return a TensorShape.
@@ -122,11 +123,11 @@ class DimensionValue(Rule):
             if function is not None:
                 for param in _params(function):
                     scanner.add(param, "other")
-                function.body.visit(scanner)
+                visit(function.body, scanner)
             elif self._module is not None:
                 for statement in self._module.body:
                     if not isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
-                        statement.visit(scanner)
+                        visit(statement, scanner)
             table = self._scopes[key] = scanner.table
         return table
 

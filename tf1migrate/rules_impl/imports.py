@@ -19,6 +19,7 @@ from libcst.helpers import get_full_name_for_node
 from tf1migrate.resolve import ALIAS_PACKAGES, canonical_tf1_name, is_tf_qualname
 from tf1migrate.rules_impl.base import Context, Rule, dotted_expression
 from tf1migrate.rules_impl.names import longest_prefix
+from tf1migrate.walk import visit
 
 ImportLine = cst.SimpleStatementLine | cst.FlattenSentinel[cst.SimpleStatementLine]
 
@@ -202,7 +203,7 @@ class ImportRepoint(Rule):
         if self._uses is None:
             collector = _ChainCollector()
             if self._module is not None:
-                self._module.visit(collector)
+                visit(self._module, collector)
             self._uses = collector.chains
         for chain in self._uses.get(local, ()):
             rest = chain[len(local) :]
