@@ -25,13 +25,9 @@ from tf1migrate import noqa
 from tf1migrate.codegen import module_code
 from tf1migrate.feeds import rewrite_feeds
 from tf1migrate.generate import BASES, class_name_for, generate_wrapper, wrapped_name
-from tf1migrate.index import (
-    ProjectIndex,
-    RootInfo,
-    def_has_skip_comment,
-    file_has_skip_comment,
-    generated_wrapper_target,
-)
+from tf1migrate.facts import file_has_skip_comment
+from tf1migrate.index import ProjectIndex, RootInfo
+from tf1migrate.markers import def_has_skip_comment, generated_wrapper_target
 from tf1migrate.project_findings import decision_records, project_findings
 from tf1migrate.resolve import COMPAT_V1, TF_ROOT, Resolver
 from tf1migrate.rulepacks import RuleSet, load_rule_packs

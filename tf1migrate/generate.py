@@ -20,7 +20,9 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from tf1migrate.index import WRAPS_ATTRIBUTE, FeedInput, ParamInfo, RootInfo, is_staticmethod
+from tf1migrate.facts import WRAPS_ATTRIBUTE, ParamInfo
+from tf1migrate.index import FeedInput, RootInfo
+from tf1migrate.markers import is_staticmethod
 
 #: Attributes a Keras 3 Layer or tf.Module already defines: configuration stored under one of
 #: these names would break the base class, so it is stored as `tf1_<name>` instead.

@@ -1,338 +1,35 @@
-"""The repo-wide index: which callables build TF1 variables, which are training code, roots.
+"""Link (pass 2, first half): join every module's summary into one call graph.
 
-Pass 1 (`summarize_module`, implemented in `tf1migrate.summarize`) reads one file in a
-single walk and writes down plain facts: its callables with their parameters, which TF1
-creators and training markers they touch, which project callables they call (with the
-variable_scope around each call site and the placeholders passed in). It is pure and
-picklable, so the CLI caches it by content hash and computes it in worker processes.
+Pass 1 (`tf1migrate.summarize`) wrote down each file's facts (`tf1migrate.facts`).
+`Linker.link` resolves calls across modules (`from .ops import linear`, `import ops;
+ops.linear`), propagates "creates variables" and "is training code" to callers, and splits
+each parameter into tensor (a `call` argument) or configuration (a constructor argument):
+direct evidence from the body (`x.shape`, first argument of a TF op vs `hparams.n_head`,
+sizes in shape lists, `range(n)`, `if flag:`), then what the callee does with the value it
+is passed, then defaults (a literal default is configuration).
 
-Pass 2 also decides, per parameter of a root, tensor (a `call` argument) or configuration
-(a constructor argument): direct evidence from the body (`x.shape`, first argument of a TF
-op vs `hparams.n_head`, sizes in shape lists, `range(n)`, `if flag:`), then what the
-callee does with the value it is passed, then defaults (a literal default is configuration).
-
-Pass 2 (`ProjectIndex.from_summaries`) joins the summaries: resolves calls across modules
-(`from .ops import linear`, `import ops; ops.linear`), propagates "creates variables" and
-"is training code" to callers, splits parameters into tensors and configuration, and
-chooses the roots: model code that no other model code calls.
+The `CallGraph` it returns is what `tf1migrate.plan` weighs to choose the roots. The plan's
+result types are defined here, beside the graph, so that every later stage can read them
+without importing the plan: `ProjectIndex`, and the `ModuleView` one file's rewrite sees.
 """
 
 from __future__ import annotations
 
-import fnmatch
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-import libcst as cst
-
-from tf1migrate.classflow import PlaceholderInfo, SelfValue
+from tf1migrate.facts import (
+    CONFIG_NAMES,
+    SIZE_NAME,
+    TRAINING_NAMES,
+    CallSite,
+    CreatorRules,
+    FunctionSummary,
+    ModuleSummary,
+    ParamInfo,
+)
 from tf1migrate.resolve import canonical_tf1_name
 from tf1migrate.types import Options
-
-MODULE_LEVEL = "<module>"
-#: Parameter names that hold sizes or counts (configuration without a default to say so).
-_SIZE_NAME = re.compile(r"(^(num|n)_|_(dim|dims|size|units|layers|classes|heads)$|^(dim|size)$)")
-
-#: Parameter names that are configuration whatever the body does with them.
-CONFIG_NAMES = frozenset(
-    {"scope", "name", "reuse", "hparams", "params", "config", "cfg", "hps", "opts", "options",
-     "dtype", "initializer", "activation", "regularizer", "data_format", "padding",
-     "trainable", "bert_config", "model_config", "flags", "args", "mode", "device"}
-)
-#: Parameter names that are the training flag (mapped to Keras's `training`).
-TRAINING_NAMES = ("is_training", "training", "train", "phase_train", "is_train", "istrain")
-#: Attribute reads that only tensors have.
-TENSOR_ATTRIBUTES = frozenset({"shape", "get_shape", "dtype", "set_shape", "op", "graph", "ndim"})
-#: TensorFlow callables whose first positional argument is not a tensor.
-NON_TENSOR_FIRST = frozenset(
-    {"tf.get_variable", "tf.get_local_variable", "tf.variable_scope", "tf.name_scope",
-     "tf.zeros", "tf.ones", "tf.fill", "tf.range", "tf.placeholder", "tf.make_template",
-     "tf.truncated_normal", "tf.random_normal", "tf.random_uniform", "tf.constant",
-     "tf.Variable", "tf.device", "tf.control_dependencies", "tf.py_func", "tf.cond",
-     "tf.while_loop", "tf.map_fn", "tf.scan"}
-)
-#: Scope calls whose `values` argument (at this position) lists the scope's input tensors:
-#: `tf.variable_scope(scope, "resnet_v1", [inputs])` marks `inputs` a tensor, not a size.
-TENSOR_LIST_POSITIONS = {"tf.variable_scope": 2, "tf.name_scope": 2, "tf.op_scope": 0}
-#: Positional arguments of non-creating TF calls that are hyperparameters: dropout's rate /
-#: keep_prob next to a training switch (transformer-xl's dropout, dropatt).
-CONFIG_POSITIONS = {
-    "tf.layers.dropout": (1,),
-    "tf1compat.layers.dropout": (1,),
-    "tf.contrib.layers.dropout": (1,),
-    "tf.contrib.slim.dropout": (1,),
-    "tf1compat.slim.dropout": (1,),
-    "tf1compat.contrib.layers.dropout": (1,),
-}
-#: Keyword arguments of TensorFlow calls that carry tensors.
-TENSOR_KEYWORDS = frozenset(
-    {"inputs", "input", "x", "y", "value", "values", "tensor", "logits", "labels", "a", "b",
-     "initial_state", "sequence_length", "mask", "params", "indices", "features", "state",
-     "cell_input", "memory", "query", "keys"}
-)
-
-
-# ----------------------------------------------------------------------- creator rules
-@dataclass(frozen=True)
-class PatternSet:
-    """Dotted-name patterns: exact names, `ns.*` namespaces and `*` globs (cheap to test)."""
-
-    exact: frozenset[str] = frozenset()
-    prefixes: tuple[str, ...] = ()
-    globs: tuple[str, ...] = ()
-
-    @classmethod
-    def of(cls, patterns: Iterable[str]) -> PatternSet:
-        exact, prefixes, globs = set(), [], []
-        for pattern in patterns:
-            if pattern.endswith(".*") and "*" not in pattern[:-2]:
-                prefixes.append(pattern[:-1])
-            elif "*" in pattern or "?" in pattern:
-                globs.append(pattern)
-            else:
-                exact.add(pattern)
-        return cls(frozenset(exact), tuple(prefixes), tuple(globs))
-
-    def __contains__(self, name: str) -> bool:
-        return (
-            name in self.exact
-            or name.startswith(self.prefixes)
-            or any(fnmatch.fnmatchcase(name, glob) for glob in self.globs)
-        )
-
-
-@dataclass(frozen=True)
-class CreatorRules:
-    """The `creators` and `training` sections of the rule packs, ready for matching."""
-
-    direct: PatternSet = PatternSet()
-    in_variable_scope: PatternSet = PatternSet()
-    exclude: PatternSet = PatternSet()
-    training: tuple[tuple[str, PatternSet], ...] = ()
-    methods: frozenset[str] = frozenset()
-
-    @classmethod
-    def from_tables(
-        cls, creators: Mapping[str, Sequence[str]], training: Mapping[str, Sequence[str]]
-    ) -> CreatorRules:
-        return cls(
-            direct=PatternSet.of(creators.get("direct", ())),
-            in_variable_scope=PatternSet.of(creators.get("in_variable_scope", ())),
-            exclude=PatternSet.of(creators.get("exclude", ())),
-            training=tuple(
-                (kind, PatternSet.of(names))
-                for kind, names in training.items()
-                if kind != "methods"
-            ),
-            methods=frozenset(training.get("methods", ())),
-        )
-
-    @classmethod
-    def coerce(cls, rules: object) -> CreatorRules:
-        """Accept a `CreatorRules`, a rule-pack `RuleSet`, or None (the packaged packs)."""
-        if isinstance(rules, CreatorRules):
-            return rules
-        if rules is None:
-            from tf1migrate.rulepacks import load_rule_packs
-
-            rules = load_rule_packs()
-        cached = _COERCED.get(id(rules))
-        if cached is None or cached[0] is not rules:
-            tables = (rules.creators, rules.training_markers)  # type: ignore[attr-defined]
-            made = cls.from_tables(*tables)
-            cached = (rules, made)
-            _COERCED[id(rules)] = cached
-        return cached[1]
-
-    def creator_kind(self, symbol: str, *, in_scope: bool) -> str | None:
-        """"direct"/"in_variable_scope" if calling `symbol` creates variables, else None."""
-        if symbol in self.exclude:
-            return None
-        if symbol in self.direct:
-            return "direct"
-        if in_scope and symbol in self.in_variable_scope:
-            return "in_variable_scope"
-        return None
-
-    def training_kind(self, symbol: str) -> str | None:
-        for kind, patterns in self.training:
-            if symbol in patterns:
-                return kind
-        return None
-
-
-_COERCED: dict[int, tuple[object, CreatorRules]] = {}
-
-
-# ----------------------------------------------------------------------- summaries
-@dataclass(frozen=True)
-class ParamInfo:
-    name: str
-    kind: str = "positional"  # "positional" | "keyword_only" | "var_positional" | "var_keyword"
-    default: str | None = None  # source code of the default, None if there is none
-    default_is_literal: bool = False  # a number/string/bool/tuple of those (not None)
-
-
-@dataclass(frozen=True)
-class CallSite:
-    """One call from a summarized callable to something that may be a project callable."""
-
-    target: str  # dotted name as resolved in the calling module ("pkg.ops.linear", ...)
-    line: int
-    scope_path: str | None  # enclosing literal variable_scope path ("" if none; None if dynamic)
-    scope_keyword: str | None = None  # literal `scope=` / `name=` passed, if any
-    # caller parameter flowing into the callee: (caller param, position or -1, keyword or "")
-    param_flow: tuple[tuple[str, int, str], ...] = ()
-    # placeholders passed: (position or -1, keyword or "", "dtype[d0, d1]")
-    placeholders: tuple[tuple[int, str, str], ...] = ()
-    scoped: bool = False  # inside any variable_scope or name_scope (dynamic ones included)
-    nested: bool = False  # made by a def nested in the callable (runs when that def runs)
-
-
-@dataclass(frozen=True)
-class FunctionSummary:
-    """Facts about one function or method (nested functions are folded into their parent)."""
-
-    qualname: str  # "model", "BertModel.__init__"
-    line: int
-    params: tuple[ParamInfo, ...] = ()
-    class_name: str | None = None
-    creators: tuple[str, ...] = ()  # TF1 creator symbols called directly
-    training: tuple[tuple[str, str, int], ...] = ()  # (kind, symbol, line)
-    calls: tuple[CallSite, ...] = ()
-    tensor_evidence: tuple[str, ...] = ()  # params used as tensors
-    config_evidence: tuple[str, ...] = ()  # params used as configuration
-    self_outputs: tuple[str, ...] = ()  # `self.x = <computed>` attributes (graph-building __init__)
-    returns_value: bool = False
-    docstring: str | None = None
-    skip: bool = False  # `# tf1migrate: skip`
-    # what `return` statements give back: "closure", "dict", "literal", "none" or "value"
-    returns: tuple[str, ...] = ()
-    closure_params: tuple[ParamInfo, ...] = ()  # of the returned nested def
-    nested_creators: bool = False  # some creator call is inside a nested def
-    eager_creators: bool = False  # some creator call is in the callable's own body
-    unscoped_variables: bool = False  # `tf.Variable` outside any scope (a variable helper)
-    opens_param_scope: bool = False  # `variable_scope(<a parameter>)`: scope/name/reuse
-    # methods of classes only (tf1migrate.classflow): placeholders made, `self.x = ...` kept,
-    # `self.x` read, and what the returned values are computed from
-    placeholders: tuple[PlaceholderInfo, ...] = ()
-    self_values: tuple[SelfValue, ...] = ()
-    self_reads: tuple[str, ...] = ()
-    return_deps: tuple[str, ...] = ()
-    return_kind: str = "other"
-    contrib: tuple[tuple[str, int], ...] = ()  # tf.contrib symbols it calls, with their lines
-
-    @property
-    def name(self) -> str:
-        return self.qualname.rsplit(".", 1)[-1]
-
-
-@dataclass(frozen=True)
-class ModuleSummary:
-    """Pass-1 result for one module: JSON-able/picklable, cached by content hash."""
-
-    module: str
-    path: str
-    functions: tuple[FunctionSummary, ...] = ()
-    classes: tuple[str, ...] = ()
-    tf_aliases: tuple[tuple[str, str], ...] = ()  # module-level name -> TF qualname (re-exports)
-    imports: tuple[tuple[str, str], ...] = ()  # local name -> dotted project target
-    module_calls: tuple[CallSite, ...] = ()  # calls made by module-level code
-    module_training: tuple[tuple[str, str, int], ...] = ()
-    is_package: bool = False
-    skip_file: bool = False
-    star_imports: tuple[str, ...] = ()  # modules imported with `from x import *`
-    wrapped: tuple[str, ...] = ()  # qualnames already wrapped by a generated class
-    # class qualname -> its bases, resolved ("tf.train.Optimizer", "pkg.models.Model")
-    class_bases: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    uses_compat_v1: bool = False  # imports from tensorflow.compat.v1 (`Resolver.uses_compat_v1`)
-    # (line, local, "tf.contrib.rnn") of module-level imports binding a tf.contrib module
-    contrib_imports: tuple[tuple[int, str, str], ...] = ()
-    module_contrib: tuple[tuple[str, int], ...] = ()  # tf.contrib calls of module-level code
-
-
-SKIP_FILE = "tf1migrate: skip-file"
-SKIP = "tf1migrate: skip"
-
-
-def has_skip_comment(text: str) -> bool:
-    """True if a comment says `# tf1migrate: skip` (and not skip-file)."""
-    for line in text.splitlines():
-        comment = line.partition("#")[2].strip()
-        if comment == SKIP or comment.startswith(SKIP + " ") or comment.startswith(SKIP + ","):
-            return True
-    return False
-
-
-def def_has_skip_comment(module: cst.Module, node: cst.FunctionDef | cst.ClassDef) -> bool:
-    """`# tf1migrate: skip` above the def/decorators or on the def line itself."""
-    lines = list(node.leading_lines)
-    for decorator in getattr(node, "decorators", ()):
-        lines.extend(decorator.leading_lines)
-    if any(line.comment is not None and has_skip_comment(line.comment.value) for line in lines):
-        return True
-    body = node.body
-    if isinstance(body, cst.IndentedBlock) and body.header.comment is not None:
-        return has_skip_comment(body.header.comment.value)
-    return False
-
-
-WRAPS_ATTRIBUTE = "tf1migrate_wraps"
-
-
-def is_staticmethod(node: cst.FunctionDef) -> bool:
-    """A `@staticmethod` has no `self`/`cls` parameter to drop."""
-    return any(
-        isinstance(d.decorator, cst.Name) and d.decorator.value == "staticmethod"
-        for d in node.decorators
-    )
-
-
-def generated_wrapper_target(node: cst.ClassDef) -> str | None:
-    """The qualname a class generated by tf1migrate wraps (its `tf1migrate_wraps`), or None."""
-    body = node.body
-    if not isinstance(body, cst.IndentedBlock):
-        return None
-    for statement in body.body:
-        if isinstance(statement, cst.SimpleStatementLine):
-            for small in statement.body:
-                if (
-                    isinstance(small, cst.Assign)
-                    and len(small.targets) == 1
-                    and isinstance(small.targets[0].target, cst.Name)
-                    and small.targets[0].target.value == WRAPS_ATTRIBUTE
-                ):
-                    value = _string_literal(small.value)
-                    return value
-    return None
-
-
-def file_has_skip_comment(source: str) -> bool:
-    for line in source.splitlines():
-        stripped = line.strip()
-        if stripped.startswith("#") and stripped.lstrip("#").strip().startswith(SKIP_FILE):
-            return True
-    return False
-
-
-def summarize_module(
-    source: str | cst.Module, *, module: str, path: str, rules: object = None
-) -> ModuleSummary:
-    """Pass 1 over one file (see `tf1migrate.summarize`); SyntaxError if it does not parse."""
-    from tf1migrate.summarize import summarize
-
-    text = source.code if isinstance(source, cst.Module) else source
-    return summarize(text, module=module, path=path, rules=rules)
-
-
-# ----------------------------------------------------------------------- CST helpers
-def _string_literal(node: cst.BaseExpression | None) -> str | None:
-    if isinstance(node, cst.SimpleString):
-        value = node.evaluated_value
-        return value if isinstance(value, str) else None
-    return None
-
 
 # ----------------------------------------------------------------------- pass 2
 @dataclass(frozen=True)
@@ -524,21 +221,6 @@ class ProjectIndex:
     @classmethod
     def empty(cls) -> ProjectIndex:
         return cls()
-
-    @classmethod
-    def from_summaries(
-        cls, summaries: Iterable[ModuleSummary], options: Options = Options(), rules: object = None
-    ) -> ProjectIndex:
-        """Link (this module) then plan (`tf1migrate.plan`): the runner's one entry point."""
-        from tf1migrate.plan import plan_project  # the later stage, imported when run
-
-        summaries = list(summaries)
-        graph = Linker(summaries, options, CreatorRules.coerce(rules)).link()
-        index = plan_project(graph, rules)
-        index.imports = {
-            s.module: tuple(sorted({target for _, target in s.imports})) for s in summaries
-        }
-        return index
 
 
 @dataclass(frozen=True)
@@ -938,7 +620,7 @@ class Linker:
         for key, (_, function) in self.functions.items():
             tensors[key] = set(function.tensor_evidence)
             # a literal default (0.8, True, "VGG") is configuration whatever the body does
-            # (`_is_tensor_param`), and so is what a caller passes there
+            # (`is_tensor_param`), and so is what a caller passes there
             configs[key] = set(function.config_evidence) | {
                 p.name for p in function.params
                 if p.default_is_literal and p.name not in tensors[key]
@@ -949,7 +631,7 @@ class Linker:
                 for callee, site in calls:
                     callee_params = self.functions[callee][1].params
                     for name, position, keyword in site.param_flow:
-                        param = _param_at(callee_params, position, keyword)
+                        param = param_at(callee_params, position, keyword)
                         if param is None:
                             continue
                         bucket = (
@@ -966,17 +648,17 @@ class Linker:
         for key, (_, function) in self.functions.items():
             result[key] = {
                 p.name for p in function.params
-                if _is_tensor_param(p, p.name in tensors[key], p.name in configs[key])
+                if is_tensor_param(p, p.name in tensors[key], p.name in configs[key])
             }
         return result
 
 
-def _is_tensor_param(param: ParamInfo, tensor: bool, config: bool) -> bool:
+def is_tensor_param(param: ParamInfo, tensor: bool, config: bool) -> bool:
     if param.kind not in ("positional", "keyword_only"):
         return False
     if param.name in CONFIG_NAMES or param.name in TRAINING_NAMES:
         return False
-    if _SIZE_NAME.search(param.name):  # input_dim, num_layers, hidden_size: sizes
+    if SIZE_NAME.search(param.name):  # input_dim, num_layers, hidden_size: sizes
         return False
     if param.default_is_literal:
         return False
@@ -987,7 +669,7 @@ def _is_tensor_param(param: ParamInfo, tensor: bool, config: bool) -> bool:
     return param.default is None or param.default == "None"
 
 
-def _param_at(params: Sequence[ParamInfo], position: int, keyword: str) -> str | None:
+def param_at(params: Sequence[ParamInfo], position: int, keyword: str) -> str | None:
     if keyword:
         return keyword if any(p.name == keyword for p in params) else None
     positional = [p for p in params if p.kind == "positional"]

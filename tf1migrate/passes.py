@@ -34,7 +34,8 @@ from tf1migrate.types import (
 )
 
 if TYPE_CHECKING:
-    from tf1migrate.index import ModuleSummary, ProjectIndex
+    from tf1migrate.facts import ModuleSummary
+    from tf1migrate.index import ProjectIndex
 
 PARSE_ERROR, PYTHON2, INTERNAL_ERROR = "TFM001", "TFM002", "TFM006"
 PYTHON2_MESSAGE = "looks like Python 2: run 2to3 (or pyupgrade) first"
@@ -128,9 +129,9 @@ def summarize(
 
 
 def link(summaries: Sequence[ModuleSummary], options: Options, rules: RuleSet) -> ProjectIndex:
-    from tf1migrate.index import ProjectIndex
+    from tf1migrate.plan import build_index
 
-    return ProjectIndex.from_summaries(summaries, options, rules)
+    return build_index(summaries, options, rules)
 
 
 def rewrite(

@@ -52,29 +52,48 @@ in the code the layer runs.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from tf1migrate.classflow import PlaceholderInfo
-from tf1migrate.index import (
+from tf1migrate.facts import (
     TRAINING_NAMES,
-    CallGraph,
     CallSite,
+    CreatorRules,
+    FunctionSummary,
+    ModuleSummary,
+    ParamInfo,
+)
+from tf1migrate.index import (
+    CallGraph,
     Decision,
     Evidence,
     FeedInput,
     ImportBlocker,
-    FunctionSummary,
-    ModuleSummary,
-    ParamInfo,
+    Linker,
     ProjectIndex,
     RootInfo,
-    _is_tensor_param,
-    _param_at,
+    is_tensor_param,
+    param_at,
 )
+from tf1migrate.types import Options
 
 THRESHOLD = 2
 #: Called at this many model-code sites, a callable is an op (conv2d, linear), not a network.
 BUILDING_BLOCK_SITES = 3
+
+
+def build_index(
+    summaries: Iterable[ModuleSummary], options: Options = Options(), rules: object = None
+) -> ProjectIndex:
+    """Link every module's summary (`tf1migrate.index`), then plan: pass 2's one entry point."""
+    summaries = list(summaries)
+    graph = Linker(summaries, options, CreatorRules.coerce(rules)).link()
+    index = plan_project(graph, rules)
+    index.imports = {
+        s.module: tuple(sorted({target for _, target in s.imports})) for s in summaries
+    }
+    return index
 
 
 def plan_project(graph: CallGraph, rules: object = None) -> ProjectIndex:
@@ -301,7 +320,7 @@ class _Planner:
         placeholders: dict[str, str] = {}
         for site in sites:
             for position, keyword, spec in site.placeholders:
-                param = _param_at(function.params, position, keyword)
+                param = param_at(function.params, position, keyword)
                 if param is not None:
                     placeholders.setdefault(param, spec)
         scope_paths = {site.scope_path for site in sites}
@@ -509,7 +528,7 @@ def _placeholder_params(sites: list[CallSite], function: FunctionSummary) -> set
     found = set()
     for site in sites:
         for position, keyword, _ in site.placeholders:
-            param = _param_at(function.params, position, keyword)
+            param = param_at(function.params, position, keyword)
             if param is not None:
                 found.add(param)
     return found
@@ -517,7 +536,7 @@ def _placeholder_params(sites: list[CallSite], function: FunctionSummary) -> set
 
 def _closure_tensor(param: ParamInfo) -> bool:
     """Inputs of the returned function: what is not configuration by name or default."""
-    return param.name not in TRAINING_NAMES and _is_tensor_param(param, False, False)
+    return param.name not in TRAINING_NAMES and is_tensor_param(param, False, False)
 
 
 def _show(keys: list[str]) -> str:

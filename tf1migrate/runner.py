@@ -48,7 +48,8 @@ from tf1migrate.workers import Budget, Failure, GuardedPool
 from tf1migrate.write import clean_temp_files, write_changed
 
 if TYPE_CHECKING:
-    from tf1migrate.index import ModuleSummary, ProjectIndex
+    from tf1migrate.facts import ModuleSummary
+    from tf1migrate.index import ProjectIndex
 
 Progress = Callable[[str, int, int], None]
 READ_ERROR, BAD_CONFIG, OVER_BUDGET = "TFM003", "TFM008", "TFM009"
@@ -429,7 +430,9 @@ def run_migrate(
         except _RunAborted as aborted:  # rules or index unusable: one finding, not one per file
             run_findings.append(aborted.finding)
             files = sorted(results.values(), key=lambda r: r.path)
-            return RunResult(files, sorted(run_findings), time.perf_counter() - started, mode)
+            return RunResult(
+                tuple(files), tuple(sorted(run_findings)), time.perf_counter() - started, mode
+            )
 
         if mode == "write":
             changed = [p for p, r in results.items() if r.status == FileStatus.CHANGED]
@@ -441,7 +444,9 @@ def run_migrate(
             run.learn([units[p] for p in written], summaries, todo)
 
     files = sorted(results.values(), key=lambda r: r.path)
-    return RunResult(files, sorted(run_findings), time.perf_counter() - started, mode)
+    return RunResult(
+        tuple(files), tuple(sorted(run_findings)), time.perf_counter() - started, mode
+    )
 
 
 def _no_progress(stage: str, done: int, total: int) -> None:

@@ -13,11 +13,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 from tf1migrate.classflow import ClassFlow, class_flow
-from tf1migrate.index import (
+from tf1migrate.facts import (
     CONFIG_POSITIONS,
     MODULE_LEVEL,
     NON_TENSOR_FIRST,
-    SKIP_FILE,
     TENSOR_ATTRIBUTES,
     TENSOR_KEYWORDS,
     TENSOR_LIST_POSITIONS,
@@ -27,6 +26,7 @@ from tf1migrate.index import (
     FunctionSummary,
     ModuleSummary,
     ParamInfo,
+    file_has_skip_comment,
     has_skip_comment,
 )
 from tf1migrate.resolve import Resolver, canonical_tf1_name, is_tf_qualname
@@ -48,14 +48,6 @@ def summarize(
     visitor = _Summarizer(source, tree, resolver, CreatorRules.coerce(rules), module)
     visitor.visit(tree)
     return visitor.result(path=path, is_package=is_package, skip_file=file_has_skip_comment(source))
-
-
-def file_has_skip_comment(source: str) -> bool:
-    for line in source.splitlines():
-        stripped = line.strip()
-        if stripped.startswith("#") and stripped.lstrip("#").strip().startswith(SKIP_FILE):
-            return True
-    return False
 
 
 @dataclass

@@ -32,7 +32,8 @@ from tf1migrate.resolve import COMPAT_V1, is_tf_qualname
 from tf1migrate.types import Options, Severity, SourceResult
 
 if TYPE_CHECKING:
-    from tf1migrate.index import ModuleSummary, ModuleView
+    from tf1migrate.facts import ModuleSummary
+    from tf1migrate.index import ModuleView
     from tf1migrate.rulepacks import RuleSet
 
 

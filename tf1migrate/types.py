@@ -185,11 +185,11 @@ class FileResult:
     decisions: tuple[CallableDecision, ...] = ()
 
 
-@dataclass
+@dataclass(frozen=True)
 class RunResult:
     """One run over many files, sorted by path so output is deterministic."""
 
-    files: list[FileResult] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)  # run-level (bad paths, config)
+    files: tuple[FileResult, ...] = ()
+    findings: tuple[Finding, ...] = ()  # run-level (bad paths, config)
     seconds: float = 0.0
     mode: str = "write"  # "write" | "check" | "diff"

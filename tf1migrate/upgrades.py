@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from tf1migrate.index import def_has_skip_comment
+from tf1migrate.markers import def_has_skip_comment
 from tf1migrate.noqa import TreeSuppressions
 from tf1migrate.resolve import Resolver
 from tf1migrate.rulepacks import RuleSet

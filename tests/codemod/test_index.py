@@ -8,7 +8,9 @@ from dataclasses import asdict
 from textwrap import dedent
 
 from tf1migrate.engine import module_name_for
-from tf1migrate.index import ProjectIndex, summarize_module
+from tf1migrate.index import ProjectIndex
+from tf1migrate.plan import build_index
+from tf1migrate.summarize import summarize
 from tf1migrate.types import Options
 
 OPS = '''
@@ -55,10 +57,10 @@ def main():
 
 def index_of(files: dict[str, str], options: Options = Options()) -> ProjectIndex:
     summaries = [
-        summarize_module(dedent(source), module=module_name_for(path), path=path)
+        summarize(dedent(source), module=module_name_for(path), path=path)
         for path, source in files.items()
     ]
-    return ProjectIndex.from_summaries(summaries, options)
+    return build_index(summaries, options)
 
 
 GAN = {"gan/__init__.py": "", "gan/ops.py": OPS, "gan/model.py": MODEL, "gan/train.py": TRAIN}
@@ -312,7 +314,7 @@ def test_project_reexport_of_tensorflow_is_followed():
 
 
 def test_summary_is_picklable_and_json_friendly():
-    summary = summarize_module(dedent(MODEL), module="gan.model", path="gan/model.py")
+    summary = summarize(dedent(MODEL), module="gan.model", path="gan/model.py")
     assert pickle.loads(pickle.dumps(summary)) == summary
     json.dumps(asdict(summary))
     generator = next(f for f in summary.functions if f.qualname == "generator")
