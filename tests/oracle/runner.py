@@ -144,18 +144,22 @@ def _cpu_twin_call(original):
     regularization loss; the activity regularizer moves from the genuine layer to the
     twin, whose output holds the same values permuted.
     """
-    from tf_keras.src.layers.convolutional.base_separable_conv import SeparableConv
-    from tf_keras.src.layers.convolutional.conv2d_transpose import Conv2DTranspose
-    from tf_keras.src.layers.convolutional.conv3d_transpose import Conv3DTranspose
+
+    def derives_from(layer, *names: str) -> bool:
+        # by class name: tf-keras's legacy layers and TensorFlow's own copy of them
+        # (tensorflow.python.keras, which genuine tf-slim builds on) are different classes
+        return any(cls.__name__ in names for cls in type(layer).__mro__)
 
     @functools.wraps(original)
     def __call__(self, inputs, *args, **kwargs):
         strides = tuple(getattr(self, "strides", ()))
         unequal = len(set(strides)) > 1
-        subsample = unequal and isinstance(self, SeparableConv) and set(self.dilation_rate) == {1}
+        subsample = (
+            unequal and derives_from(self, "SeparableConv") and set(self.dilation_rate) == {1}
+        )
         zero_insert = (
             unequal
-            and isinstance(self, (Conv2DTranspose, Conv3DTranspose))
+            and derives_from(self, "Conv2DTranspose", "Conv3DTranspose")
             and not _unequal_stride_transpose_runs(len(strides))
         )
         channels_first = getattr(self, "data_format", None) == "channels_first"
@@ -213,18 +217,32 @@ def _cpu_twin_call(original):
 
 
 def install_cpu_twins():
-    """Route legacy convs and pools that lack a CPU kernel through their twin (idempotent)."""
+    """Route legacy convs and pools that lack a CPU kernel through their twin (idempotent).
+
+    Both copies of the legacy layers: tf-keras's (``tf.compat.v1.layers`` under
+    ``TF_USE_LEGACY_KERAS=1``) and TensorFlow's own ``tensorflow.python.keras`` one, which
+    ``tensorflow.python.layers`` (so the genuine tf-slim's ``avg_pool2d``) builds on."""
     from tf_keras.src.legacy_tf_layers import base, convolutional, pooling
 
-    for module in (convolutional, pooling):
-        for value in vars(module).values():
-            if (
-                isinstance(value, type)
-                and issubclass(value, base.Layer)
-                and "data_format" in inspect.signature(value.__init__).parameters
-                and not getattr(value.__call__, "_cpu_twin", False)
-            ):
-                value.__call__ = _cpu_twin_call(value.__call__)
+    families = [(base.Layer, (convolutional, pooling))]
+    try:
+        from tensorflow.python.keras.legacy_tf_layers import base as tf_base
+        from tensorflow.python.keras.legacy_tf_layers import convolutional as tf_convolutional
+        from tensorflow.python.keras.legacy_tf_layers import pooling as tf_pooling
+    except ImportError:  # a TensorFlow without its bundled Keras copy
+        pass
+    else:
+        families.append((tf_base.Layer, (tf_convolutional, tf_pooling)))
+    for layer_base, modules in families:
+        for module in modules:
+            for value in vars(module).values():
+                if (
+                    isinstance(value, type)
+                    and issubclass(value, layer_base)
+                    and "data_format" in inspect.signature(value.__init__).parameters
+                    and not getattr(value.__call__, "_cpu_twin", False)
+                ):
+                    value.__call__ = _cpu_twin_call(value.__call__)
 
 
 def _tf1_import(name, globals=None, locals=None, fromlist=(), level=0):
